@@ -1,0 +1,247 @@
+import { z } from "zod";
+
+/**
+ * The environment, read through one schema. Remote mode is chosen when Vectara
+ * credentials are present; local mode (the embedded engine) otherwise.
+ *
+ * Empty strings count as unset, because `.env` files and CI systems commonly
+ * export `FOO=` for "no value".
+ */
+
+const optionalString = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  z.string().trim().optional(),
+);
+
+const optionalUrl = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  z
+    .string()
+    .trim()
+    .refine((v) => isHttpUrl(v), { message: "must be an http(s) URL" })
+    .optional(),
+);
+
+const corpusKey = z
+  .string()
+  .max(50, { message: "must be at most 50 characters" })
+  .regex(/^[a-zA-Z0-9_=-]+$/, { message: "may only contain letters, digits, _, = and -" });
+
+const envSchema = z
+  .object({
+    VECTARA_API_KEY: optionalString,
+    VECTARA_CUSTOMER_ID: optionalString,
+    VECTARA_BASE_URL: optionalUrl,
+    VECTARA_CLIENT_ID: optionalString,
+    VECTARA_CLIENT_SECRET: optionalString,
+    VECTARA_AUTH_URL: optionalUrl,
+    VECTARA_CORPUS_KEY: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      corpusKey.default("support_kb"),
+    ),
+    DATA_DIR: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.string().default("./data"),
+    ),
+    LOCAL_API_KEY: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+    ),
+    LLM_BASE_URL: optionalUrl,
+    LLM_MODEL: optionalString,
+    LLM_API_KEY: optionalString,
+    EMBEDDING_BASE_URL: optionalUrl,
+    EMBEDDING_MODEL: optionalString,
+    DATABASE_URL: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z
+        .string()
+        .refine((v) => /^(postgres|postgresql):\/\//.test(v) || /^(file:|sqlite:)?[^:]+$/.test(v), {
+          message: "must be a postgres:// URL or a SQLite file path",
+        })
+        .optional(),
+    ),
+    AUTH_SECRET: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+    ),
+    DEMO_PASSWORD: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.string().min(8, { message: "must be at least 8 characters" }).optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    const oauthVars = ["VECTARA_CLIENT_ID", "VECTARA_CLIENT_SECRET"] as const;
+    const present = oauthVars.filter((k) => env[k] !== undefined);
+    if (present.length === 1) {
+      const missing = oauthVars.find((k) => env[k] === undefined);
+      ctx.addIssue({
+        code: "custom",
+        path: [missing ?? "VECTARA_CLIENT_SECRET"],
+        message: `is required when ${present[0]} is set (OAuth needs both)`,
+      });
+    }
+    if (env.LLM_BASE_URL && !env.LLM_MODEL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LLM_MODEL"],
+        message: "is required with LLM_BASE_URL",
+      });
+    }
+    if (env.LLM_MODEL && !env.LLM_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LLM_BASE_URL"],
+        message: "is required with LLM_MODEL",
+      });
+    }
+    if (env.EMBEDDING_BASE_URL && !env.EMBEDDING_MODEL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EMBEDDING_MODEL"],
+        message: "is required with EMBEDDING_BASE_URL",
+      });
+    }
+    if (env.EMBEDDING_MODEL && !env.EMBEDDING_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EMBEDDING_BASE_URL"],
+        message: "is required with EMBEDDING_MODEL",
+      });
+    }
+  });
+
+export type Mode = "local" | "remote";
+
+export type VectaraAuthConfig =
+  | { kind: "api_key"; apiKey: string }
+  | { kind: "oauth"; clientId: string; clientSecret: string; tokenUrl: string };
+
+export interface Config {
+  mode: Mode;
+  vectara: {
+    baseUrl: string;
+    corpusKey: string;
+    customerId?: string;
+    /** Absent in local mode, where the client talks to the embedded engine in-process. */
+    auth?: VectaraAuthConfig;
+  };
+  dataDir: string;
+  localApiKey?: string;
+  llm?: { baseUrl: string; model: string; apiKey?: string };
+  embedding?: { baseUrl: string; model: string };
+  databaseUrl?: string;
+  authSecret?: string;
+  demoPassword?: string;
+}
+
+export const DEFAULT_VECTARA_BASE_URL = "https://api.vectara.io";
+export const DEFAULT_VECTARA_TOKEN_URL = "https://auth.vectara.io/oauth2/token";
+
+/** Variables whose values must never be echoed back in an error message. */
+const SECRET_VARS = new Set([
+  "VECTARA_API_KEY",
+  "VECTARA_CLIENT_SECRET",
+  "LOCAL_API_KEY",
+  "LLM_API_KEY",
+  "AUTH_SECRET",
+  "DEMO_PASSWORD",
+  "DATABASE_URL",
+]);
+
+export class ConfigError extends Error {
+  readonly problems: ReadonlyArray<{ variable: string; message: string }>;
+
+  constructor(problems: Array<{ variable: string; message: string }>) {
+    super(
+      [
+        "Parley cannot start: the configuration is invalid.",
+        ...problems.map((p) => `  - ${p.variable} ${p.message}`),
+        "Fix these environment variables (see the Configuration table in README.md) and start again.",
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? "environment");
+      const raw = env[variable];
+      const shown =
+        raw !== undefined && raw !== "" && !SECRET_VARS.has(variable)
+          ? ` (got ${JSON.stringify(raw)})`
+          : "";
+      return { variable, message: `${issue.message}${shown}` };
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+
+  let auth: VectaraAuthConfig | undefined;
+  if (e.VECTARA_CLIENT_ID && e.VECTARA_CLIENT_SECRET) {
+    auth = {
+      kind: "oauth",
+      clientId: e.VECTARA_CLIENT_ID,
+      clientSecret: e.VECTARA_CLIENT_SECRET,
+      tokenUrl: toTokenUrl(e.VECTARA_AUTH_URL ?? DEFAULT_VECTARA_TOKEN_URL),
+    };
+  } else if (e.VECTARA_API_KEY) {
+    auth = { kind: "api_key", apiKey: e.VECTARA_API_KEY };
+  }
+
+  return {
+    mode: auth ? "remote" : "local",
+    vectara: {
+      baseUrl: (e.VECTARA_BASE_URL ?? DEFAULT_VECTARA_BASE_URL).replace(/\/+$/, ""),
+      corpusKey: e.VECTARA_CORPUS_KEY,
+      customerId: e.VECTARA_CUSTOMER_ID,
+      auth,
+    },
+    dataDir: e.DATA_DIR,
+    localApiKey: e.LOCAL_API_KEY,
+    llm:
+      e.LLM_BASE_URL && e.LLM_MODEL
+        ? { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY }
+        : undefined,
+    embedding:
+      e.EMBEDDING_BASE_URL && e.EMBEDDING_MODEL
+        ? { baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL }
+        : undefined,
+    databaseUrl: e.DATABASE_URL,
+    authSecret: e.AUTH_SECRET,
+    demoPassword: e.DEMO_PASSWORD,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once. Throws ConfigError when invalid. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/**
+ * VECTARA_AUTH_URL may name the auth host (`https://auth.vectara.io`) or the token
+ * endpoint itself; a bare host gets Vectara's form-encoded `/oauth2/token` path.
+ */
+function toTokenUrl(authUrl: string): string {
+  const url = new URL(authUrl);
+  if (url.pathname === "/" || url.pathname === "") url.pathname = "/oauth2/token";
+  return url.toString();
+}
+
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+export { type AuthProvider, apiKeyAuth, type FetchLike, OAuthClientCredentials } from "./auth";
+export {
+  createVectaraClient,
+  type VectaraAuth,
+  type VectaraClient,
+  type VectaraClientOptions,
+} from "./client";
+export type * from "./domain";
+export * from "./errors";
+export { Page } from "./pagination";
+export type { UploadableFile } from "./resources/upload";
+export type { ChatRequest, ListChatsParams, ListTurnsParams } from "./schemas/chats";
+export type {
+  CitationParameters,
+  ContextConfiguration,
+  GenerationParameters,
+  KeyedSearchCorpus,
+  SearchCorporaParameters,
+  SearchCorpusParameters,
+  SearchReranker,
+} from "./schemas/common";
+export type {
+  CreateCorpusRequest,
+  FilterAttribute as FilterAttributeInput,
+  ListCorporaParams,
+  UpdateCorpusRequest,
+} from "./schemas/corpora";
+export type {
+  ChunkingStrategy,
+  CreateDocumentRequest,
+  ListDocumentsParams,
+  UploadFileOptions,
+} from "./schemas/documents";
+export type { QueryCorpusRequest, QueryRequest, SearchCorpusParams } from "./schemas/query";
+export { EventStream } from "./stream";
+export type { RequestOptions } from "./transport";
