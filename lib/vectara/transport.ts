@@ -270,7 +270,11 @@ class Deadline {
    */
   race<T>(promise: Promise<T>): Promise<T> {
     const signal = this.controller.signal;
-    if (signal.aborted) return Promise.reject(this.explain(undefined));
+    if (signal.aborted) {
+      // The losing promise still settles later; its rejection is expected, not news.
+      promise.catch(() => undefined);
+      return Promise.reject(this.explain(undefined));
+    }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(this.explain(undefined));
       signal.addEventListener("abort", onAbort, { once: true });

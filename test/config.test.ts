@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "@/lib/config";
+
+describe("loadConfig", () => {
+  it("chooses local mode with defaults when no Vectara credentials are set", () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe("local");
+    expect(config.vectara).toMatchObject({
+      corpusKey: "support_kb",
+      baseUrl: "https://api.vectara.io",
+    });
+    expect(config.vectara.auth).toBeUndefined();
+    expect(config.dataDir).toBe("./data");
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ VECTARA_API_KEY: "", VECTARA_CORPUS_KEY: " " }).mode).toBe("local");
+  });
+
+  it("chooses remote mode with an API key", () => {
+    const config = loadConfig({
+      VECTARA_API_KEY: "zqt_abc",
+      VECTARA_CUSTOMER_ID: "123",
+      VECTARA_BASE_URL: "http://127.0.0.1:4000/",
+      VECTARA_CORPUS_KEY: "docs",
+    });
+    expect(config.mode).toBe("remote");
+    expect(config.vectara).toEqual({
+      baseUrl: "http://127.0.0.1:4000",
+      corpusKey: "docs",
+      customerId: "123",
+      auth: { kind: "api_key", apiKey: "zqt_abc" },
+    });
+  });
+
+  it("chooses remote mode with OAuth client credentials, preferring them to a key", () => {
+    const config = loadConfig({
+      VECTARA_API_KEY: "zqt_abc",
+      VECTARA_CLIENT_ID: "app",
+      VECTARA_CLIENT_SECRET: "secret",
+      VECTARA_AUTH_URL: "https://auth.example.com",
+    });
+    expect(config.vectara.auth).toEqual({
+      kind: "oauth",
+      clientId: "app",
+      clientSecret: "secret",
+      tokenUrl: "https://auth.example.com/oauth2/token",
+    });
+    const explicit = loadConfig({
+      VECTARA_CLIENT_ID: "app",
+      VECTARA_CLIENT_SECRET: "secret",
+      VECTARA_AUTH_URL: "http://127.0.0.1:9/oauth/token",
+    });
+    expect(explicit.vectara.auth).toMatchObject({ tokenUrl: "http://127.0.0.1:9/oauth/token" });
+  });
+
+  it("names every bad variable in one readable message, without echoing secrets", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        VECTARA_BASE_URL: "not a url",
+        VECTARA_CLIENT_ID: "app",
+        VECTARA_CORPUS_KEY: "bad key!",
+        LLM_BASE_URL: "http://127.0.0.1:11434/v1",
+        AUTH_SECRET: "short-secret-value",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const e = error as ConfigError;
+    expect(e.problems.map((p) => p.variable).sort()).toEqual([
+      "AUTH_SECRET",
+      "LLM_MODEL",
+      "VECTARA_BASE_URL",
+      "VECTARA_CLIENT_SECRET",
+      "VECTARA_CORPUS_KEY",
+    ]);
+    expect(e.message).toContain("Parley cannot start");
+    expect(e.message).toContain('VECTARA_BASE_URL must be an http(s) URL (got "not a url")');
+    expect(e.message).not.toContain("short-secret-value");
+    expect(e.message.split("\n").length).toBe(e.problems.length + 2);
+  });
+});
