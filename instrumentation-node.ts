@@ -1,0 +1,17 @@
+import { ConfigError, getConfig } from "@/lib/config";
+
+/**
+ * Called once when a server instance starts, before it accepts requests. An invalid
+ * environment stops the server here with one readable message naming every bad
+ * variable, instead of surfacing as a 500 on the first request that reads the config.
+ */
+export function exitOnInvalidConfig(): void {
+  try {
+    getConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // No stack trace: the message is the whole story, and it is for an operator.
+    process.stderr.write(`\n${error.message}\n\n`);
+    process.exit(1);
+  }
+}

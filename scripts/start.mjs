@@ -1,0 +1,124 @@
+// `npm start`: build the app when there is no build or the sources changed since the last
+// one, then serve it with `next start`. This is what lets a fresh clone run with
+// `npm install && npm start` and nothing else.
+//
+// Environment: PORT (default 3000) and HOSTNAME (default 127.0.0.1, so a fresh install is
+// not reachable from the network; set HOSTNAME=0.0.0.0 to serve other machines).
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { constants } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const nextBin = join(root, "node_modules", ".bin", "next");
+const buildIdFile = join(root, ".next", "BUILD_ID");
+
+/** Everything `next build` compiles from. A change to any of them makes the build stale. */
+const BUILD_INPUT_DIRS = ["app", "components", "lib", "public"];
+const BUILD_INPUT_FILES = [
+  "next.config.mjs",
+  "package.json",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "instrumentation.ts",
+  "instrumentation-node.ts",
+  "tsconfig.json",
+];
+/** Unit tests live beside the code in lib/ but are never part of the build. */
+const NOT_BUILD_INPUT = /\.(test|spec)\.[cm]?[jt]sx?$/;
+
+const DEFAULT_PORT = 3000;
+const DEFAULT_HOSTNAME = "127.0.0.1";
+
+/** The running child, so that signals reach whichever of build or server is current. */
+let child;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    else process.exit(128 + constants.signals[signal]);
+  });
+}
+
+if (!existsSync(nextBin)) {
+  console.error("Parley cannot start: Next.js is not installed. Run `npm install` first.");
+  process.exit(1);
+}
+
+const port = readPort(process.env.PORT);
+const hostname = process.env.HOSTNAME?.trim() || DEFAULT_HOSTNAME;
+
+const reason = staleBuildReason();
+if (reason) {
+  console.log(`Parley: building (${reason})…`);
+  const started = performance.now();
+  const build = await run(nextBin, ["build"]);
+  if (build !== 0) {
+    console.error(`Parley: the build failed (exit code ${build}); not starting.`);
+    process.exit(build);
+  }
+  console.log(`Parley: built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+console.log(`Parley: starting on http://${hostname}:${port}`);
+process.exit(await run(nextBin, ["start", "-p", String(port), "-H", hostname]));
+
+function readPort(raw) {
+  const value = raw?.trim();
+  if (!value) return DEFAULT_PORT;
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(
+      `Parley cannot start: PORT must be a whole number from 1 to 65535 (got ${JSON.stringify(raw)}).`,
+    );
+    process.exit(1);
+  }
+  return port;
+}
+
+/** Why a build is needed, or undefined when the existing build is current. */
+function staleBuildReason() {
+  if (!existsSync(buildIdFile)) return "first start";
+  const builtAt = statSync(buildIdFile).mtimeMs;
+  const changed = findNewerThan(builtAt);
+  return changed ? `sources changed: ${relative(root, changed)}` : undefined;
+}
+
+function findNewerThan(time) {
+  for (const file of BUILD_INPUT_FILES) {
+    const path = join(root, file);
+    if (existsSync(path) && statSync(path).mtimeMs > time) return path;
+  }
+  for (const dir of BUILD_INPUT_DIRS) {
+    const found = findNewerIn(join(root, dir), time);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function findNewerIn(dir, time) {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findNewerIn(path, time);
+      if (found) return found;
+    } else if (!NOT_BUILD_INPUT.test(entry.name) && statSync(path).mtimeMs > time) {
+      return path;
+    }
+  }
+  return undefined;
+}
+
+/** Runs a command with inherited stdio; resolves to its exit code (128 + n when killed by signal n). */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    // Parley promises to work with no network, so Next's telemetry stays off.
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+    child = spawn(command, args, { cwd: root, stdio: "inherit", env });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
+  });
+}
