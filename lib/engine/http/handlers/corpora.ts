@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { errors } from "../../core/errors";
+import { decodePageKey, encodePageKey } from "../../core/paging";
+import { compileUserRegex } from "../../core/regex";
+import {
+  type CorpusRow,
+  computeCorpusSize,
+  createCorpus,
+  deleteCorpus,
+  deleteCorpusDocuments,
+  getCorpusByKey,
+  listCorpora,
+  replaceFilterAttributes,
+  updateCorpus,
+} from "../../store/corpora";
+import type { DB } from "../../store/db";
+import { assertCorpusAccess, type Ctx, type Route, readJson, readQuery } from "../context";
+import { json, noContent } from "../respond";
+import {
+  corpusKeySchema,
+  createCorpusSchema,
+  listCorporaQuerySchema,
+  replaceFilterAttributesSchema,
+  updateCorpusSchema,
+} from "../schemas/corpora";
+
+/** The corpus named by the `:corpus_key` path parameter, or a 404; checks the key's scope. */
+export function requireCorpus(ctx: Ctx, key = ctx.params.corpus_key ?? ""): CorpusRow {
+  if (!corpusKeySchema.safeParse(key).success) throw errors.notFound("Corpus", key);
+  assertCorpusAccess(ctx, key);
+  const corpus = getCorpusByKey(ctx.db, key);
+  if (!corpus) throw errors.notFound("Corpus", key);
+  return corpus;
+}
+
+export function toWireCorpus(db: DB, c: CorpusRow) {
+  const size = computeCorpusSize(db, c.id);
+  return {
+    id: `crp_${c.id}`,
+    key: c.key,
+    name: c.name,
+    description: c.description,
+    enabled: c.enabled,
+    chat_history_corpus: false,
+    queries_are_answers: c.queriesAreAnswers,
+    documents_are_questions: c.documentsAreQuestions,
+    encoder_name: c.encoderName,
+    save_history: c.saveHistory,
+    filter_attributes: c.filterAttributes,
+    custom_dimensions: c.customDimensions,
+    limits: {
+      used_docs: size.usedDocs,
+      used_parts: size.usedParts,
+      used_characters: size.usedCharacters,
+    },
+    created_at: c.createdAt,
+  };
+}
+
+async function create(ctx: Ctx) {
+  const body = await readJson(ctx, createCorpusSchema);
+  const corpus = createCorpus(ctx.db, {
+    key: body.key,
+    name: body.name,
+    description: body.description,
+    saveHistory: body.save_history,
+    queriesAreAnswers: body.queries_are_answers,
+    documentsAreQuestions: body.documents_are_questions,
+    encoderName: body.encoder_name,
+    filterAttributes: body.filter_attributes,
+    customDimensions: body.custom_dimensions,
+  });
+  if (!corpus) throw errors.conflict(`A corpus with key '${body.key}' already exists`);
+  return json(201, toWireCorpus(ctx.db, corpus));
+}
+
+const isCursor = (v: unknown): v is { after: string } =>
+  typeof v === "object" && v !== null && typeof (v as { after?: unknown }).after === "string";
+
+function list(ctx: Ctx) {
+  const q = readQuery(ctx, listCorporaQuerySchema, ["corpus_id"]);
+  const matches = q.filter ? compileUserRegex(q.filter, "query.filter") : () => true;
+  const cursor = decodePageKey(q.page_key, isCursor);
+  const page: CorpusRow[] = [];
+  let more = false;
+  for (const c of listCorpora(ctx.db, cursor?.after)) {
+    if (ctx.key.corpusKeys && !ctx.key.corpusKeys.includes(c.key)) continue;
+    if (q.corpus_id && !q.corpus_id.includes(`crp_${c.id}`)) continue;
+    if (!matches(c.key) && !matches(c.name) && !matches(c.description)) continue;
+    if (page.length === q.limit) {
+      more = true;
+      break;
+    }
+    page.push(c);
+  }
+  const last = page.at(-1);
+  return json(200, {
+    corpora: page.map((c) => toWireCorpus(ctx.db, c)),
+    metadata: more && last ? { page_key: encodePageKey({ after: last.key }) } : {},
+  });
+}
+
+function get(ctx: Ctx) {
+  return json(200, toWireCorpus(ctx.db, requireCorpus(ctx)));
+}
+
+async function update(ctx: Ctx) {
+  const corpus = requireCorpus(ctx);
+  const body = await readJson(ctx, updateCorpusSchema);
+  const updated = updateCorpus(ctx.db, corpus.key, {
+    enabled: body.enabled,
+    name: body.name,
+    description: body.description,
+    saveHistory: body.save_history,
+  });
+  return json(200, toWireCorpus(ctx.db, updated ?? corpus));
+}
+
+function remove(ctx: Ctx) {
+  deleteCorpus(ctx.db, requireCorpus(ctx).id);
+  return noContent();
+}
+
+function reset(ctx: Ctx) {
+  deleteCorpusDocuments(ctx.db, requireCorpus(ctx).id);
+  return noContent();
+}
+
+async function replaceAttributes(ctx: Ctx) {
+  const corpus = requireCorpus(ctx);
+  const body = await readJson(ctx, replaceFilterAttributesSchema);
+  replaceFilterAttributes(ctx.db, corpus.key, body.filter_attributes);
+  // Filters read metadata at query time, so there is nothing to re-index: the job is done.
+  return json(200, { job_id: `job_${randomBytes(9).toString("base64url")}` });
+}
+
+function computeSize(ctx: Ctx) {
+  const s = computeCorpusSize(ctx.db, requireCorpus(ctx).id);
+  return json(200, {
+    used_docs: s.usedDocs,
+    used_parts: s.usedParts,
+    used_characters: s.usedCharacters,
+    used_metadata_characters: s.usedMetadataCharacters,
+  });
+}
+
+export const corporaRoutes: Route[] = [
+  { method: "POST", pattern: "/v2/corpora", role: "personal", handler: create },
+  { method: "GET", pattern: "/v2/corpora", role: "serving", handler: list },
+  { method: "GET", pattern: "/v2/corpora/:corpus_key", role: "serving", handler: get },
+  { method: "PATCH", pattern: "/v2/corpora/:corpus_key", role: "personal", handler: update },
+  { method: "DELETE", pattern: "/v2/corpora/:corpus_key", role: "personal", handler: remove },
+  { method: "POST", pattern: "/v2/corpora/:corpus_key/reset", role: "personal", handler: reset },
+  {
+    method: "POST",
+    pattern: "/v2/corpora/:corpus_key/replace_filter_attributes",
+    role: "personal",
+    handler: replaceAttributes,
+  },
+  {
+    method: "POST",
+    pattern: "/v2/corpora/:corpus_key/compute_size",
+    role: "serving",
+    handler: computeSize,
+  },
+];

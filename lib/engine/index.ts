@@ -1,0 +1,59 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Embedder, EngineServices, Route } from "./http/context";
+import { apiKeyRoutes } from "./http/handlers/api-keys";
+import { corporaRoutes } from "./http/handlers/corpora";
+import { Router } from "./http/router";
+import { createHandler } from "./http/server";
+import { type DB, openDatabase } from "./store/db";
+import { ensurePersonalKey, generateSecret } from "./store/keys";
+
+export interface EngineOptions {
+  /** Where `engine.db` and the generated key file live. */
+  dataDir: string;
+  /** The personal key; generated, stored in `$dataDir/local-api-key` and printed once when unset. */
+  localApiKey?: string;
+  embedder?: Embedder;
+  log?: (message: string) => void;
+  /** Use an in-memory database (tests). */
+  inMemory?: boolean;
+}
+
+export interface Engine {
+  handle(request: Request): Promise<Response>;
+  close(): void;
+  /** The personal key this engine accepts. */
+  readonly apiKey: string;
+  /** For server-side code in this process (seeding, tests); not part of the wire API. */
+  readonly db: DB;
+}
+
+export const ENGINE_ROUTES: Route[] = [...corporaRoutes, ...apiKeyRoutes];
+
+export function createEngine(options: EngineOptions): Engine {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const db = openDatabase(options.inMemory ? ":memory:" : path.join(options.dataDir, "engine.db"));
+  const apiKey = options.localApiKey ?? loadOrCreateKey(options.dataDir, log, options.inMemory);
+  ensurePersonalKey(db, "local personal key", apiKey);
+  const services: EngineServices = { embedder: options.embedder, log };
+  const handle = createHandler(new Router().add(ENGINE_ROUTES), db, services);
+  return {
+    handle,
+    apiKey,
+    db,
+    close: () => db.close(),
+  };
+}
+
+function loadOrCreateKey(dataDir: string, log: (m: string) => void, inMemory?: boolean): string {
+  const file = path.join(dataDir, "local-api-key");
+  if (!inMemory && existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = generateSecret("personal");
+  if (!inMemory) {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    log(
+      `Parley engine: generated a personal API key for the local /v2 API: ${secret}\n  (stored in ${file})`,
+    );
+  }
+  return secret;
+}

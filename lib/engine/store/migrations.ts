@@ -1,0 +1,104 @@
+/**
+ * Versioned schema migrations. Each runs once, in a transaction, in order; the
+ * applied versions live in `schema_migrations`. Never edit a released migration:
+ * add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: "corpora, documents, parts, search indexes, API keys",
+    sql: `
+      CREATE TABLE corpora (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        enabled INTEGER NOT NULL DEFAULT 1,
+        save_history INTEGER NOT NULL DEFAULT 0,
+        queries_are_answers INTEGER NOT NULL DEFAULT 0,
+        documents_are_questions INTEGER NOT NULL DEFAULT 0,
+        encoder_name TEXT NOT NULL DEFAULT 'parley-lexical',
+        filter_attributes TEXT NOT NULL DEFAULT '[]',
+        custom_dimensions TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        corpus_id INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        tables TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (corpus_id, doc_id)
+      );
+
+      -- A section is a heading and the text under it; parts are cut from sections.
+      CREATE TABLE sections (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        section_key INTEGER,
+        title TEXT,
+        text TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX sections_document ON sections(document_id);
+
+      CREATE TABLE parts (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        corpus_id INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+        section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        context TEXT,
+        custom_dimensions TEXT,
+        is_title INTEGER,
+        lang TEXT NOT NULL DEFAULT 'eng',
+        offset INTEGER NOT NULL DEFAULT 0,
+        len INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX parts_document ON parts(document_id, ordinal);
+      CREATE INDEX parts_corpus ON parts(corpus_id);
+
+      -- Lexical index over parts: rowid = parts.id. Title and heading are their own
+      -- columns so they can be weighted.
+      CREATE VIRTUAL TABLE parts_fts USING fts5(
+        title, heading, text,
+        content = '', contentless_delete = 1,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      -- Character trigrams of the same text, fused with the word run.
+      CREATE VIRTUAL TABLE parts_tri USING fts5(
+        text,
+        content = '', contentless_delete = 1,
+        tokenize = 'trigram remove_diacritics 1'
+      );
+
+      -- Optional semantic vectors (only with an embeddings endpoint).
+      CREATE TABLE part_vectors (
+        part_id INTEGER PRIMARY KEY REFERENCES parts(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        dim INTEGER NOT NULL,
+        vector BLOB NOT NULL
+      );
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('serving', 'serving_and_indexing', 'personal')),
+        corpus_keys TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+];
