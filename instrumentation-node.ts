@@ -1,3 +1,4 @@
+import { getEngine } from "@/lib/chat/vectara";
 import { ConfigError, getConfig } from "@/lib/config";
 
 /**
@@ -14,4 +15,12 @@ export function exitOnInvalidConfig(): void {
     process.stderr.write(`\n${error.message}\n\n`);
     process.exit(1);
   }
+}
+
+/**
+ * In local mode, opens the embedded engine as the server starts: its database is
+ * migrated, and a personal API key is generated (and printed, once) on first start.
+ */
+export function startLocalEngine(): void {
+  getEngine();
 }

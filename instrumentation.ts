@@ -2,7 +2,8 @@ export async function register() {
   // The node-only module is imported inside this branch so the Edge build of this file
   // never includes it (Next.js replaces NEXT_RUNTIME at compile time).
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { exitOnInvalidConfig } = await import("./instrumentation-node");
+    const { exitOnInvalidConfig, startLocalEngine } = await import("./instrumentation-node");
     exitOnInvalidConfig();
+    startLocalEngine();
   }
 }

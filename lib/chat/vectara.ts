@@ -1,0 +1,71 @@
+import "server-only";
+import path from "node:path";
+import { type Config, getConfig } from "@/lib/config";
+import { createEngine, type Engine } from "@/lib/engine";
+import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
+
+/**
+ * The one place that decides how Parley reaches Vectara. Remote mode: the typed
+ * client over the network. Local mode: the same client, whose `fetch` is the
+ * embedded engine's in-process handler. Both live on globalThis so that every
+ * bundle of this module in the process (instrumentation, route handlers) shares
+ * one engine and one database connection.
+ */
+interface Shared {
+  engine?: Engine;
+  client?: VectaraClient;
+}
+
+const shared = globalThis as typeof globalThis & { __parley?: Shared };
+shared.__parley ??= {};
+const state: Shared = shared.__parley;
+
+/** The embedded engine, in local mode; undefined in remote mode. */
+export function getEngine(config: Config = getConfig()): Engine | undefined {
+  if (config.mode !== "local") return undefined;
+  state.engine ??= createEngine({
+    dataDir: path.resolve(config.dataDir),
+    localApiKey: config.localApiKey,
+  });
+  return state.engine;
+}
+
+export function getVectaraClient(config: Config = getConfig()): VectaraClient {
+  if (state.client) return state.client;
+  const engine = getEngine(config);
+  state.client = engine
+    ? createVectaraClient({
+        baseUrl: "http://parley.local",
+        fetch: engine.handle,
+        auth: { type: "api_key", apiKey: engine.apiKey },
+      })
+    : createVectaraClient({
+        baseUrl: config.vectara.baseUrl,
+        customerId: config.vectara.customerId,
+        auth:
+          config.vectara.auth?.kind === "oauth"
+            ? { type: "oauth", ...config.vectara.auth }
+            : config.vectara.auth
+              ? { type: "api_key", apiKey: config.vectara.auth.apiKey }
+              : undefined,
+      });
+  return state.client;
+}
+
+/**
+ * Serves the engine's Vectara-compatible API at /v2 in local mode. In remote mode
+ * there is no local API: a Vectara-shaped 404 says so.
+ */
+export async function handleLocalApiRequest(request: Request): Promise<Response> {
+  const engine = getEngine();
+  if (!engine) {
+    return Response.json(
+      {
+        messages: ["Parley runs in remote mode: its local /v2 API is off. Call Vectara directly."],
+        request_id: crypto.randomUUID(),
+      },
+      { status: 404 },
+    );
+  }
+  return engine.handle(request);
+}
