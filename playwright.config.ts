@@ -2,6 +2,7 @@ import { accessSync, constants, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { E2E_API_KEY } from "./e2e/support/keys";
 
 const PORT = 3217;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -78,6 +79,8 @@ export default defineConfig({
       VECTARA_API_KEY: "",
       VECTARA_CLIENT_ID: "",
       VECTARA_CLIENT_SECRET: "",
+      // A known personal key, so tests can call the local /v2 API over HTTP.
+      LOCAL_API_KEY: E2E_API_KEY,
     },
   },
 });
