@@ -5,7 +5,7 @@ import { E2E_API_KEY } from "./keys";
 /** The typed Vectara client, pointed at the running app's /v2 over real HTTP; `null` sends no key. */
 export function localClient(
   baseURL: string,
-  apiKey: string | undefined = E2E_API_KEY,
+  apiKey: string | null = E2E_API_KEY,
 ): VectaraClient {
   return createVectaraClient({
     baseUrl: baseURL,
