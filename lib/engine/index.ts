@@ -3,6 +3,8 @@ import path from "node:path";
 import type { Embedder, EngineServices, Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
 import { corporaRoutes } from "./http/handlers/corpora";
+import { documentRoutes } from "./http/handlers/documents";
+import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
 import { type DB, openDatabase } from "./store/db";
@@ -28,7 +30,12 @@ export interface Engine {
   readonly db: DB;
 }
 
-export const ENGINE_ROUTES: Route[] = [...corporaRoutes, ...apiKeyRoutes];
+export const ENGINE_ROUTES: Route[] = [
+  ...corporaRoutes,
+  ...apiKeyRoutes,
+  ...documentRoutes,
+  ...uploadRoutes,
+];
 
 export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? ((m: string) => console.log(m));

@@ -1,0 +1,79 @@
+/**
+ * A cheap language guess, reported as an ISO 639-3 code like Vectara's `part.lang`.
+ *
+ * It counts letters per Unicode script; a non-Latin script decides outright (kana
+ * means Japanese even among kanji). Latin text is told apart by a handful of very
+ * common function words per language, and needs at least two hits that clearly beat
+ * English; anything less is `undefined`, and the caller falls back (to the
+ * document's language, then "eng"). It is a heuristic for filters like
+ * `part.lang = 'deu'`, not a classifier.
+ */
+export type LangCode = string;
+
+export const DEFAULT_LANG: LangCode = "eng";
+
+const SCRIPTS: Array<[RegExp, LangCode]> = [
+  [/[\uac00-\ud7af\u1100-\u11ff]/gu, "kor"],
+  [/\p{Script=Han}/gu, "zho"],
+  [/\p{Script=Cyrillic}/gu, "rus"],
+  [/\p{Script=Arabic}/gu, "ara"],
+  [/\p{Script=Hebrew}/gu, "heb"],
+  [/\p{Script=Greek}/gu, "ell"],
+  [/\p{Script=Thai}/gu, "tha"],
+  [/\p{Script=Devanagari}/gu, "hin"],
+];
+
+const FUNCTION_WORDS: Record<LangCode, string[]> = {
+  eng: ["the", "and", "is", "are", "of", "to", "in", "you", "your", "with", "this", "that", "for"],
+  deu: [
+    "der",
+    "die",
+    "das",
+    "und",
+    "ist",
+    "nicht",
+    "mit",
+    "sie",
+    "ein",
+    "eine",
+    "zu",
+    "auf",
+    "ich",
+  ],
+  fra: ["le", "la", "les", "et", "est", "des", "une", "pour", "vous", "dans", "pas", "que", "du"],
+  spa: ["el", "los", "las", "y", "es", "una", "para", "que", "por", "con", "del", "usted", "su"],
+  ita: ["il", "gli", "e", "è", "della", "per", "che", "non", "con", "una", "sono", "di", "nel"],
+  por: ["o", "os", "as", "e", "é", "não", "uma", "para", "com", "que", "você", "do", "da"],
+  nld: ["de", "het", "een", "en", "is", "niet", "van", "met", "voor", "u", "je", "dat", "zijn"],
+};
+
+const WORD_SETS = Object.entries(FUNCTION_WORDS).map(
+  ([lang, list]) => [lang, new Set(list)] as const,
+);
+
+export function detectLanguage(text: string): LangCode | undefined {
+  let letters = 0;
+  for (const _ of text.matchAll(/\p{L}/gu)) letters++;
+  if (letters === 0) return undefined;
+  const count = (re: RegExp) => text.match(re)?.length ?? 0;
+  const han = count(/\p{Script=Han}/gu);
+  // Japanese mixes kana with kanji; any kana in CJK text means Japanese.
+  const kana = count(/[\u3040-\u30ff]/gu);
+  if (kana > 0 && (kana + han) / letters > 0.3) return "jpn";
+  for (const [re, lang] of SCRIPTS) if (count(re) / letters > 0.3) return lang;
+  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  const hits: Record<LangCode, number> = {};
+  for (const w of words) {
+    for (const [lang, set] of WORD_SETS) if (set.has(w)) hits[lang] = (hits[lang] ?? 0) + 1;
+  }
+  const ranked = Object.entries(hits).sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] < 2) return undefined;
+  if (second && best[1] < second[1] * 1.5) return undefined;
+  return best[0];
+}
+
+/** Accepts a caller-given language only in the ISO 639-3 shape Vectara reports. */
+export function isLangCode(value: unknown): value is LangCode {
+  return typeof value === "string" && /^[a-z]{3}$/.test(value);
+}

@@ -1,0 +1,214 @@
+import { Parser } from "htmlparser2";
+import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
+
+/**
+ * HTML to readable text with htmlparser2 (entities decoded by the parser). Only what
+ * a reader sees is kept: script, style, nav, templates, embedded objects and
+ * anything `hidden` or `aria-hidden` are dropped. `<title>` is the title, `h1`–`h6`
+ * open nested sections, block elements and `<br>` end a block, and table rows become
+ * blocks written "Header: cell; Header: cell" when the table has a header row.
+ */
+const SKIP = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "nav",
+  "svg",
+  "iframe",
+  "object",
+  "embed",
+  "canvas",
+  "select",
+  "datalist",
+]);
+
+const BLOCK = new Set([
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "body",
+  "caption",
+  "dd",
+  "details",
+  "dialog",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "header",
+  "hr",
+  "li",
+  "main",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "ul",
+]);
+
+interface TableState {
+  headers: string[] | undefined;
+  row: string[] | undefined;
+  rowAllHeaders: boolean;
+  cell: string | undefined;
+  /** Data rows written so far; a table of only a header row still writes that row. */
+  rows: number;
+}
+
+export function extractHtml(html: string): ExtractedDocument {
+  const out = new OutlineBuilder();
+  let title: string | undefined;
+  let inTitle = false;
+  let skipDepth = 0;
+  let heading: { level: number; text: string } | undefined;
+  let pre = 0;
+  let block = "";
+  const tables: TableState[] = [];
+
+  const flush = () => {
+    if (block) out.block(block, { keepLines: pre > 0 });
+    block = "";
+  };
+  const cellOpen = () => tables.at(-1)?.cell !== undefined;
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (skipDepth > 0) {
+          skipDepth++;
+          return;
+        }
+        if (SKIP.has(name) || "hidden" in attribs || attribs["aria-hidden"] === "true") {
+          skipDepth = 1;
+          return;
+        }
+        if (name === "title") {
+          inTitle = true;
+          title = "";
+          return;
+        }
+        const level = /^h([1-6])$/.exec(name);
+        if (level && !cellOpen()) {
+          flush();
+          heading = { level: Number(level[1]), text: "" };
+          return;
+        }
+        if (name === "table") {
+          flush();
+          tables.push({
+            headers: undefined,
+            row: undefined,
+            rowAllHeaders: true,
+            cell: undefined,
+            rows: 0,
+          });
+          return;
+        }
+        const table = tables.at(-1);
+        if (table && name === "tr") {
+          table.row = [];
+          table.rowAllHeaders = true;
+          return;
+        }
+        if (table && (name === "td" || name === "th")) {
+          table.cell = "";
+          if (name === "td") table.rowAllHeaders = false;
+          return;
+        }
+        if (name === "br" || BLOCK.has(name)) {
+          if (cellOpen()) appendText(" ");
+          else if (name === "br" && pre > 0) block += "\n";
+          else flush();
+        }
+        if (name === "pre") pre++;
+      },
+      ontext(text) {
+        if (skipDepth > 0) return;
+        if (inTitle) title += text;
+        else appendText(text);
+      },
+      onclosetag(name) {
+        if (skipDepth > 0) {
+          skipDepth--;
+          return;
+        }
+        if (name === "title") {
+          inTitle = false;
+          return;
+        }
+        if (heading && /^h[1-6]$/.test(name)) {
+          out.heading(heading.level, heading.text);
+          heading = undefined;
+          return;
+        }
+        const table = tables.at(-1);
+        if (table && (name === "td" || name === "th")) {
+          table.row?.push(collapse(table.cell ?? ""));
+          table.cell = undefined;
+          return;
+        }
+        if (table && name === "tr") {
+          emitRow(table);
+          return;
+        }
+        if (table && name === "table") {
+          if (table.row) emitRow(table);
+          if (table.rows === 0 && table.headers) out.block(table.headers.join(" | "));
+          tables.pop();
+          return;
+        }
+        if (name === "pre") {
+          flush();
+          pre = Math.max(0, pre - 1);
+          return;
+        }
+        if (BLOCK.has(name) && !cellOpen()) flush();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+
+  function appendText(text: string) {
+    const table = tables.at(-1);
+    if (heading) heading.text += text;
+    else if (table && table.cell !== undefined) table.cell += text;
+    else block += text;
+  }
+
+  function emitRow(table: TableState) {
+    const row = table.row ?? [];
+    table.row = undefined;
+    if (!row.some(Boolean)) return;
+    if (table.rowAllHeaders && table.headers === undefined) {
+      table.headers = row;
+      return;
+    }
+    const headers = table.headers;
+    const text = row
+      .map((cell, i) => (cell && headers?.[i] ? `${headers[i]}: ${cell}` : cell))
+      .filter(Boolean)
+      .join(headers ? "; " : " | ");
+    out.block(text);
+    table.rows++;
+  }
+
+  parser.write(html);
+  parser.end();
+  if (heading) out.heading(heading.level, heading.text);
+  flush();
+  const cleanTitle = title ? collapse(title) : "";
+  return {
+    metadata: {},
+    title: cleanTitle || undefined,
+    firstHeading: out.firstHeading,
+    sections: out.build(),
+  };
+}

@@ -1,0 +1,199 @@
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { errors } from "../core/errors";
+import type { Metadata } from "../core/prepare";
+import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
+
+/**
+ * Markdown to readable text. YAML front matter becomes document metadata; `#`…`######`
+ * (and setext) headings become nested sections; each paragraph, list item, table row
+ * and code block becomes its own block, so it is at least one sentence. Table rows are
+ * written as "Header: cell; Header: cell" so a row found alone still says what its
+ * cells mean. Fenced code is kept verbatim (support answers quote commands and
+ * settings); link targets, image URLs, emphasis markers and HTML tags are dropped.
+ */
+export function extractMarkdown(source: string): ExtractedDocument {
+  const { metadata, body } = splitFrontMatter(source.replace(/\r\n?/g, "\n"));
+  const out = new OutlineBuilder();
+  const lines = body.replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  let paragraph: string[] = [];
+  const flush = () => {
+    if (paragraph.length) out.block(inline(paragraph.join(" ")));
+    paragraph = [];
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      flush();
+      const marker = fence[1] as string;
+      const code: string[] = [];
+      while (++i < lines.length) {
+        const l = lines[i] as string;
+        if (l.trimStart().startsWith(marker) && l.trim().replace(/[`~]/g, "") === "") break;
+        code.push(l);
+      }
+      out.block(code.join("\n"), { keepLines: true });
+      continue;
+    }
+    const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    if (atx) {
+      flush();
+      out.heading((atx[1] as string).length, inline(atx[2] ?? ""));
+      continue;
+    }
+    const setext = /^ {0,3}(=+|-+)[ \t]*$/.exec(line);
+    if (setext && paragraph.length) {
+      const title = paragraph.join(" ");
+      paragraph = [];
+      out.heading((setext[1] as string).startsWith("=") ? 1 : 2, inline(title));
+      continue;
+    }
+    if (/^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$/.test(line)) {
+      flush();
+      continue;
+    }
+    if (isTableRow(line) && isTableSeparator(lines[i + 1])) {
+      flush();
+      const headers = cells(line).map(inline);
+      i++;
+      while (i + 1 < lines.length && isTableRow(lines[i + 1] as string)) {
+        i++;
+        out.block(tableRow(headers, cells(lines[i] as string).map(inline)));
+      }
+      continue;
+    }
+    if (/^ {0,3}\[[^\]]+\]:\s*\S/.test(line)) continue; // a link reference definition
+    const item = /^\s*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/.exec(line);
+    if (item) {
+      flush();
+      paragraph = [item[1] as string];
+      continue;
+    }
+    if (line.trim() === "") {
+      flush();
+      continue;
+    }
+    const quote = /^ {0,3}>[ \t]?(.*)$/.exec(line);
+    paragraph.push(quote ? (quote[1] as string) : line);
+  }
+  flush();
+  return {
+    metadata,
+    title: stringTitle(metadata),
+    firstHeading: out.firstHeading,
+    sections: out.build(),
+  };
+}
+
+const frontMatterSchema = z.record(z.string(), z.json());
+
+function splitFrontMatter(source: string): { metadata: Metadata; body: string } {
+  const text = source.replace(/^\uFEFF/, "");
+  const match = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
+  if (!match) return { metadata: {}, body: text };
+  let value: unknown;
+  try {
+    value = parseYaml(match[1] as string);
+  } catch (error) {
+    throw errors.field(
+      "body.file",
+      `front matter is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  if (value === null || value === undefined)
+    return { metadata: {}, body: text.slice(match[0].length) };
+  // Plain text between two rules ("---") is not front matter, just a document that
+  // opens with a horizontal rule.
+  if (typeof value !== "object") return { metadata: {}, body: text };
+  // Through JSON, so metadata holds only what a JSON API can return.
+  const parsed = frontMatterSchema.safeParse(JSON.parse(JSON.stringify(value)));
+  if (!parsed.success || Array.isArray(value)) {
+    throw errors.field("body.file", "front matter must be a YAML mapping of keys to values");
+  }
+  return { metadata: parsed.data as Metadata, body: text.slice(match[0].length) };
+}
+
+const stringTitle = (m: Metadata) =>
+  typeof m.title === "string" && m.title.trim() ? m.title.trim() : undefined;
+
+const isTableRow = (line: string) => line.includes("|") && line.trim() !== "";
+
+const isTableSeparator = (line: string | undefined) =>
+  line !== undefined &&
+  /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(line) &&
+  line.includes("-");
+
+function cells(line: string): string[] {
+  const trimmed = line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/(?<!\\)\|$/, "");
+  return trimmed.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
+}
+
+function tableRow(headers: string[], row: string[]): string {
+  const named = row
+    .map((cell, i) => {
+      if (!cell) return "";
+      const h = headers[i];
+      return h ? `${h}: ${cell}` : cell;
+    })
+    .filter(Boolean);
+  return named.join("; ");
+}
+
+/** Strips inline Markdown, leaving the words a reader sees. Code spans are kept verbatim. */
+export function inline(text: string): string {
+  return collapse(
+    text
+      .split(/(`+[^`]*?`+)/)
+      .map((piece, i) => (i % 2 === 1 ? piece.replace(/^`+|`+$/g, "").trim() : plain(piece)))
+      .join(""),
+  );
+}
+
+function plain(s: string): string {
+  return decodeEntities(
+    s
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/!\[([^\]]*)\]\[[^\]]*\]/g, "$1")
+      .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1")
+      .replace(/<((?:https?|mailto|ftp):[^>\s]+)>/gi, "$1")
+      .replace(/<br\s*\/?>/gi, " ")
+      .replace(/<\/?[A-Za-z][^>]*>/g, "")
+      .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, "$2")
+      .replace(/(^|[^\p{L}\p{N}_*])\*(?=\S)(.+?)(?<=\S)\*(?![\p{L}\p{N}*])/gu, "$1$2")
+      .replace(/(^|[^\p{L}\p{N}_])_(?=\S)(.+?)(?<=\S)_(?![\p{L}\p{N}_])/gu, "$1$2")
+      .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, "$1")
+      .replace(/\\([!-/:-@[-`{-~])/g, "$1"),
+  );
+}
+
+const NAMED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  hellip: "…",
+  copy: "©",
+  reg: "®",
+  trade: "™",
+};
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]+);/gi, (whole, ref: string) => {
+    if (ref.startsWith("#")) {
+      const code =
+        ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED[ref.toLowerCase()] ?? whole;
+  });
+}

@@ -1,0 +1,295 @@
+import type { Metadata, PreparedDocument } from "../core/prepare";
+import type { DB } from "./db";
+import { addToIndex, type IndexRow, removeFromIndexWhere } from "./search-index";
+
+/**
+ * Documents, their sections and parts. Every write that touches more than one row
+ * runs in one transaction, index included: a document is either fully indexed or
+ * absent, even if the process dies mid-write.
+ */
+export interface DocumentRow {
+  /** `documents.id`, the internal key parts point to. */
+  rowId: number;
+  corpusId: number;
+  /** The caller's document id. */
+  id: string;
+  metadata: Metadata;
+  tables: unknown[];
+  createdAt: string;
+}
+
+export interface PartRow {
+  text: string;
+  metadata: Metadata;
+  context?: string;
+  customDimensions?: Record<string, number>;
+  isTitle: boolean;
+  lang: string;
+  offset: number;
+  len: number;
+}
+
+export interface StorageUsage {
+  bytesUsed: number;
+  metadataBytesUsed: number;
+}
+
+/** A compiled document-level metadata filter: SQL over alias `d` (= documents). */
+export interface DocumentFilter {
+  sql: string;
+  params: unknown[];
+}
+
+interface RawDocument {
+  id: number;
+  corpus_id: number;
+  doc_id: string;
+  metadata: string;
+  tables: string | null;
+  created_at: string;
+}
+
+interface RawPart {
+  text: string;
+  metadata: string;
+  context: string | null;
+  custom_dimensions: string | null;
+  is_title: number | null;
+  lang: string;
+  offset: number;
+  len: number;
+}
+
+const toDocument = (r: RawDocument): DocumentRow => ({
+  rowId: r.id,
+  corpusId: r.corpus_id,
+  id: r.doc_id,
+  metadata: JSON.parse(r.metadata) as Metadata,
+  tables: r.tables ? (JSON.parse(r.tables) as unknown[]) : [],
+  createdAt: r.created_at,
+});
+
+const toPart = (r: RawPart): PartRow => ({
+  text: r.text,
+  metadata: JSON.parse(r.metadata) as Metadata,
+  context: r.context ?? undefined,
+  customDimensions: r.custom_dimensions
+    ? (JSON.parse(r.custom_dimensions) as Record<string, number>)
+    : undefined,
+  isTitle: r.is_title === 1,
+  lang: r.lang,
+  offset: r.offset,
+  len: r.len,
+});
+
+const bytes = (s: string | undefined) => (s ? Buffer.byteLength(s, "utf8") : 0);
+
+/**
+ * Writes a prepared document, its sections, parts and index rows in one
+ * transaction. Returns undefined, writing nothing, when the id is taken.
+ */
+export function insertDocument(
+  db: DB,
+  { corpusId, document }: { corpusId: number; document: PreparedDocument },
+): { row: DocumentRow; storage: StorageUsage } | undefined {
+  return db.transaction(() => {
+    const taken = db
+      .prepare("SELECT 1 FROM documents WHERE corpus_id = ? AND doc_id = ?")
+      .get(corpusId, document.id);
+    if (taken) return undefined;
+    const metadataJson = JSON.stringify(document.metadata);
+    const createdAt = new Date().toISOString();
+    const rowId = Number(
+      db
+        .prepare(
+          "INSERT INTO documents (corpus_id, doc_id, metadata, tables, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(
+          corpusId,
+          document.id,
+          metadataJson,
+          document.tables.length ? JSON.stringify(document.tables) : null,
+          createdAt,
+        ).lastInsertRowid,
+    );
+    const insertSection = db.prepare(
+      "INSERT INTO sections (document_id, ordinal, section_key, title, text) VALUES (?, ?, ?, ?, ?)",
+    );
+    const sectionIds = document.sections.map((s, i) =>
+      Number(insertSection.run(rowId, i, s.key ?? null, s.title ?? null, s.text).lastInsertRowid),
+    );
+    const insertPart = db.prepare(
+      `INSERT INTO parts (document_id, corpus_id, section_id, ordinal, text, metadata, context,
+         custom_dimensions, is_title, lang, offset, len)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const storage: StorageUsage = { bytesUsed: 0, metadataBytesUsed: bytes(metadataJson) };
+    const index: IndexRow[] = document.parts.map((p, i) => {
+      const partMetadata = JSON.stringify(p.metadata);
+      storage.bytesUsed += bytes(p.text) + bytes(p.context);
+      storage.metadataBytesUsed += bytes(partMetadata);
+      const partId = Number(
+        insertPart.run(
+          rowId,
+          corpusId,
+          p.section === undefined ? null : (sectionIds[p.section] ?? null),
+          i,
+          p.text,
+          partMetadata,
+          p.context ?? null,
+          p.customDimensions ? JSON.stringify(p.customDimensions) : null,
+          p.isTitle === undefined ? null : p.isTitle ? 1 : 0,
+          p.lang,
+          p.offset,
+          p.len,
+        ).lastInsertRowid,
+      );
+      return { partId, title: document.title, heading: p.heading, text: p.text };
+    });
+    addToIndex(db, index);
+    return {
+      row: {
+        rowId,
+        corpusId,
+        id: document.id,
+        metadata: document.metadata,
+        tables: document.tables,
+        createdAt,
+      },
+      storage,
+    };
+  })();
+}
+
+export function getDocumentByDocId(
+  db: DB,
+  { corpusId, docId }: { corpusId: number; docId: string },
+): DocumentRow | undefined {
+  const raw = db
+    .prepare("SELECT * FROM documents WHERE corpus_id = ? AND doc_id = ?")
+    .get(corpusId, docId) as RawDocument | undefined;
+  return raw ? toDocument(raw) : undefined;
+}
+
+/** The document's parts in document order. */
+export function listPartsByDocumentRowId(db: DB, { rowId }: { rowId: number }): PartRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT text, metadata, context, custom_dimensions, is_title, lang, offset, len
+         FROM parts WHERE document_id = ? ORDER BY ordinal`,
+      )
+      .all(rowId) as RawPart[]
+  ).map(toPart);
+}
+
+/** Up to `limit` documents ordered by id, after `afterDocId` when paging. */
+export function listDocumentsByCorpusId(
+  db: DB,
+  {
+    corpusId,
+    afterDocId,
+    limit,
+    filter,
+  }: { corpusId: number; afterDocId?: string; limit: number; filter?: DocumentFilter },
+): DocumentRow[] {
+  const rows = db
+    .prepare(
+      `SELECT d.* FROM documents d
+       WHERE d.corpus_id = ? AND d.doc_id > ?${filter ? ` AND (${filter.sql})` : ""}
+       ORDER BY d.doc_id LIMIT ?`,
+    )
+    .all(corpusId, afterDocId ?? "", ...(filter?.params ?? []), limit) as RawDocument[];
+  return rows.map(toDocument);
+}
+
+/** Deletes one document with its parts and index rows. False when there was none. */
+export function deleteDocumentByDocId(
+  db: DB,
+  { corpusId, docId }: { corpusId: number; docId: string },
+): boolean {
+  return db.transaction(() => {
+    const doc = getDocumentByDocId(db, { corpusId, docId });
+    if (!doc) return false;
+    deleteRow(db, doc.rowId);
+    return true;
+  })();
+}
+
+/**
+ * Deletes the documents of a corpus that are named in `docIds` (when given) and
+ * match `filter` (when given), in one transaction. Unknown ids are skipped.
+ * Returns how many were deleted.
+ */
+export function deleteDocumentsByCorpusId(
+  db: DB,
+  { corpusId, docIds, filter }: { corpusId: number; docIds?: string[]; filter?: DocumentFilter },
+): number {
+  return db.transaction(() => {
+    const conditions = ["d.corpus_id = ?"];
+    const params: unknown[] = [corpusId];
+    if (docIds) {
+      conditions.push("d.doc_id IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(docIds));
+    }
+    if (filter) {
+      conditions.push(`(${filter.sql})`);
+      params.push(...filter.params);
+    }
+    const rowIds = db
+      .prepare(`SELECT d.id FROM documents d WHERE ${conditions.join(" AND ")}`)
+      .pluck()
+      .all(...params) as number[];
+    for (const rowId of rowIds) deleteRow(db, rowId);
+    return rowIds.length;
+  })();
+}
+
+function deleteRow(db: DB, rowId: number): void {
+  removeFromIndexWhere(db, "document_id = ?", rowId);
+  // Sections, parts and vectors go with the document (ON DELETE CASCADE).
+  db.prepare("DELETE FROM documents WHERE id = ?").run(rowId);
+}
+
+/**
+ * Merges (`merge`, PATCH) or replaces (`replace`, PUT) a document's metadata. The
+ * index holds the document title, so a changed `title` re-indexes the parts, in
+ * the same transaction.
+ */
+export function updateDocumentMetadataByDocId(
+  db: DB,
+  {
+    corpusId,
+    docId,
+    metadata,
+    mode,
+  }: { corpusId: number; docId: string; metadata: Metadata; mode: "merge" | "replace" },
+): DocumentRow | undefined {
+  return db.transaction(() => {
+    const doc = getDocumentByDocId(db, { corpusId, docId });
+    if (!doc) return undefined;
+    const next = mode === "merge" ? { ...doc.metadata, ...metadata } : { ...metadata };
+    db.prepare("UPDATE documents SET metadata = ? WHERE id = ?").run(
+      JSON.stringify(next),
+      doc.rowId,
+    );
+    const title = (m: Metadata) => (typeof m.title === "string" ? m.title : "");
+    if (title(next) !== title(doc.metadata)) reindexDocument(db, doc.rowId, title(next));
+    return { ...doc, metadata: next };
+  })();
+}
+
+function reindexDocument(db: DB, rowId: number, title: string): void {
+  const rows = db
+    .prepare(
+      `SELECT p.id AS partId, COALESCE(s.title, '') AS heading, p.text AS text
+       FROM parts p LEFT JOIN sections s ON s.id = p.section_id
+       WHERE p.document_id = ? ORDER BY p.ordinal`,
+    )
+    .all(rowId) as Array<Omit<IndexRow, "title">>;
+  removeFromIndexWhere(db, "document_id = ?", rowId);
+  addToIndex(
+    db,
+    rows.map((r) => ({ ...r, title })),
+  );
+}
