@@ -29,9 +29,7 @@ test.describe("local /v2 API: corpora and keys", () => {
 
   test("answers 401 without a key and 403 for a role that is too low", async ({ baseURL }) => {
     const url = baseURL as string;
-    await expect(localClient(url, null).corpora.list()).rejects.toBeInstanceOf(
-      UnauthorizedError,
-    );
+    await expect(localClient(url, null).corpora.list()).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(localClient(url, "zut_not_a_key").corpora.list()).rejects.toBeInstanceOf(
       UnauthorizedError,
     );
@@ -52,5 +50,81 @@ test.describe("local /v2 API: corpora and keys", () => {
     const body = await response.json();
     expect(body).toMatchObject({ messages: [expect.any(String)], request_id: expect.any(String) });
     expect(Object.keys(body.field_errors)).toEqual(["body.key"]);
+  });
+});
+
+test.describe("local /v2 API: documents and uploads", () => {
+  test("indexes, lists, updates and deletes documents", async ({ baseURL }) => {
+    const client = localClient(baseURL as string);
+    const key = uniqueKey("e2e_docs");
+    await client.corpora.create({
+      key,
+      filter_attributes: [{ name: "category", level: "document", type: "text" }],
+    });
+    await client.documents.create(key, {
+      type: "core",
+      id: "billing/refunds",
+      metadata: { title: "Refunds", category: "billing" },
+      document_parts: [{ text: "Refunds are issued within 5 business days." }],
+    });
+    await client.documents.create(key, {
+      type: "structured",
+      id: "auth-2fa",
+      metadata: { category: "authentication" },
+      title: "Two-factor authentication",
+      sections: [
+        { title: "Turning it on", text: "Open Settings. Choose Security. Enable two-factor." },
+      ],
+    });
+    const doc = await client.documents.get(key, "billing/refunds");
+    expect(doc.parts.map((p) => p.text)).toEqual(["Refunds are issued within 5 business days."]);
+    const billing = await client.documents.list(key, {
+      metadata_filter: "doc.category = 'billing'",
+    });
+    expect(billing.items.map((d) => d.id)).toEqual(["billing/refunds"]);
+    const merged = await client.documents.mergeMetadata(key, "auth-2fa", { reviewed: true });
+    expect(merged.metadata).toMatchObject({ category: "authentication", reviewed: true });
+    expect((await client.corpora.computeSize(key)).usedDocs).toBe(2);
+    await client.documents.delete(key, "billing/refunds");
+    await expect(client.documents.get(key, "billing/refunds")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  test("uploads a Markdown file whose front matter becomes metadata", async ({ baseURL }) => {
+    const client = localClient(baseURL as string);
+    const key = uniqueKey("e2e_upload");
+    await client.corpora.create({ key });
+    const markdown =
+      "---\ntitle: Password reset\ncategory: authentication\n---\n# Password reset\n\nOpen the sign-in page and choose Forgot password.\n";
+    const uploaded = await client.upload.file(key, {
+      name: "password-reset.md",
+      data: new TextEncoder().encode(markdown),
+      type: "text/markdown",
+    });
+    expect(uploaded.id).toBe("password-reset.md");
+    const doc = await client.documents.get(key, "password-reset.md");
+    expect(doc.metadata).toMatchObject({ title: "Password reset", category: "authentication" });
+    expect(doc.parts.some((p) => p.text.includes("Forgot password"))).toBe(true);
+  });
+
+  test("refuses an unsupported file type with 415", async ({ request }) => {
+    const key = uniqueKey("e2e_upload415");
+    await localClient(test.info().project.use.baseURL as string).corpora.create({ key });
+    const response = await request.post(`/v2/corpora/${key}/upload_file`, {
+      headers: { "x-api-key": E2E_API_KEY },
+      multipart: {
+        file: {
+          name: "logo.png",
+          mimeType: "image/png",
+          buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+        },
+      },
+    });
+    expect(response.status()).toBe(415);
+    expect(await response.json()).toMatchObject({
+      messages: [expect.any(String)],
+      request_id: expect.any(String),
+    });
   });
 });

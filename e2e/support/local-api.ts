@@ -3,10 +3,7 @@ import { createVectaraClient, type VectaraClient } from "../../lib/vectara";
 import { E2E_API_KEY } from "./keys";
 
 /** The typed Vectara client, pointed at the running app's /v2 over real HTTP; `null` sends no key. */
-export function localClient(
-  baseURL: string,
-  apiKey: string | null = E2E_API_KEY,
-): VectaraClient {
+export function localClient(baseURL: string, apiKey: string | null = E2E_API_KEY): VectaraClient {
   return createVectaraClient({
     baseUrl: baseURL,
     auth: apiKey ? { type: "api_key", apiKey } : undefined,
