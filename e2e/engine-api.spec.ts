@@ -128,3 +128,70 @@ test.describe("local /v2 API: documents and uploads", () => {
     });
   });
 });
+
+test.describe("local /v2 API: search", () => {
+  async function seed(baseURL: string) {
+    const client = localClient(baseURL);
+    const key = uniqueKey("e2e_search");
+    await client.corpora.create({
+      key,
+      filter_attributes: [{ name: "category", level: "document", type: "text" }],
+    });
+    await client.documents.create(key, {
+      type: "core",
+      id: "password-reset",
+      metadata: { title: "Resetting your password", category: "authentication" },
+      document_parts: [
+        { text: "To reset your password, open the sign-in page and choose Forgot password." },
+      ],
+    });
+    await client.documents.create(key, {
+      type: "core",
+      id: "refunds",
+      metadata: { title: "Refunds", category: "billing" },
+      document_parts: [{ text: "Refunds for annual plans are issued within five business days." }],
+    });
+    return { client, key };
+  }
+
+  test("finds the right part for a natural-language question, with filters", async ({
+    baseURL,
+  }) => {
+    const { client, key } = await seed(baseURL as string);
+    const answer = await client.query.corpus(key, { query: "How can I reset my password?" });
+    expect(answer.searchResults[0]).toMatchObject({ documentId: "password-reset", corpusKey: key });
+    const billing = await client.query.query({
+      query: "password refunds",
+      search: { corpora: [{ corpus_key: key, metadata_filter: "doc.category = 'billing'" }] },
+    });
+    expect(billing.searchResults.map((r) => r.documentId)).toEqual(["refunds"]);
+  });
+
+  test("streams query results as server-sent events", async ({ baseURL }) => {
+    const { client, key } = await seed(baseURL as string);
+    const stream = await client.query.queryStream({
+      query: "refund for an annual plan",
+      search: { corpora: [{ corpus_key: key }] },
+    });
+    const types: string[] = [];
+    let first: string | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === "search_results") first = event.searchResults[0]?.documentId;
+    }
+    expect(types).toEqual(["search_results", "end"]);
+    expect(first).toBe("refunds");
+  });
+
+  test("answers a bad filter with a 400 that gives the position", async ({ request, baseURL }) => {
+    const { key } = await seed(baseURL as string);
+    const response = await request.post(`/v2/corpora/${key}/query`, {
+      headers: { "x-api-key": E2E_API_KEY },
+      data: { query: "password", search: { metadata_filter: "doc.category = " } },
+    });
+    expect(response.status()).toBe(400);
+    const body = await response.json();
+    expect(Object.keys(body.field_errors)).toEqual(["body.search.metadata_filter"]);
+    expect(body.messages[0]).toMatch(/1:\d+/);
+  });
+});

@@ -4,6 +4,7 @@ import type { Embedder, EngineServices, Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
+import { queryRoutes } from "./http/handlers/query";
 import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
@@ -35,6 +36,7 @@ export const ENGINE_ROUTES: Route[] = [
   ...apiKeyRoutes,
   ...documentRoutes,
   ...uploadRoutes,
+  ...queryRoutes,
 ];
 
 export function createEngine(options: EngineOptions): Engine {

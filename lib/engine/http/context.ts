@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { EngineError, errors } from "../core/errors";
 import type { DB } from "../store/db";
 import type { ApiKeyRow, KeyRole } from "../store/keys";
+import type { GenerateFn } from "./handlers/query";
 
 /** What every handler gets: the parsed request, the caller's key, and the engine. */
 export interface Ctx {
@@ -19,6 +20,12 @@ export interface Ctx {
 export interface EngineServices {
   /** Semantic embeddings; absent means lexical-only retrieval. */
   embedder?: Embedder;
+  /**
+   * Summary generation for requests with `generation` (the seam of
+   * `handlers/query.ts`). Undefined until generation lands: queries then answer
+   * with search results only.
+   */
+  generate?: GenerateFn;
   log: (message: string) => void;
 }
 

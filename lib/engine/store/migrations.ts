@@ -81,6 +81,16 @@ export const migrations: Migration[] = [
         content = '', contentless_delete = 1,
         tokenize = 'trigram remove_diacritics 1'
       );
+      -- Whole sections (rowid = sections.id): a section's match lifts every part cut
+      -- from it, so a sentence-sized part is ranked with its paragraph's evidence.
+      CREATE VIRTUAL TABLE sections_fts USING fts5(
+        title, heading, text,
+        content = '', contentless_delete = 1,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      -- Document frequencies, read to keep a query's candidate set bounded.
+      CREATE VIRTUAL TABLE parts_fts_vocab USING fts5vocab(parts_fts, 'row');
+      CREATE VIRTUAL TABLE parts_tri_vocab USING fts5vocab(parts_tri, 'row');
 
       -- Optional semantic vectors (only with an embeddings endpoint).
       CREATE TABLE part_vectors (

@@ -1,9 +1,12 @@
 import type { DB } from "./db";
 
 /**
- * The lexical index over parts (FTS5 word index plus trigram index). Rows are
- * keyed by `parts.id`. Callers run these inside the transaction that writes or
- * deletes the parts, so a part is never in the table without being indexed.
+ * The lexical index: FTS5 word index and trigram index over parts (rowid =
+ * `parts.id`), and a word index over whole sections (rowid = `sections.id`). Callers
+ * run these inside the transaction that writes or deletes the parts, so a part is
+ * never in the table without being indexed. Semantic vectors are written
+ * separately (`store/vectors.ts`), after the transaction, because embedding is a
+ * network call.
  */
 export interface IndexRow {
   partId: number;
@@ -15,6 +18,7 @@ export interface IndexRow {
 }
 
 export function addToIndex(db: DB, rows: IndexRow[]): void {
+  if (rows.length === 0) return;
   const words = db.prepare(
     "INSERT INTO parts_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
   );
@@ -22,6 +26,38 @@ export function addToIndex(db: DB, rows: IndexRow[]): void {
   for (const r of rows) {
     words.run(r.partId, r.title, r.heading, r.text);
     trigrams.run(r.partId, `${r.title}\n${r.heading}\n${r.text}`);
+  }
+  indexSections(db, rows);
+}
+
+/**
+ * Indexes the sections the rows' parts were cut from, each once, replacing any
+ * earlier entry (a re-index after a title change, or a reused section id).
+ */
+function indexSections(db: DB, rows: IndexRow[]): void {
+  const titles = new Map(rows.map((r) => [r.partId, r.title]));
+  const sections = db
+    .prepare(
+      `SELECT s.id AS id, MIN(p.id) AS partId, COALESCE(s.title, '') AS heading, s.text AS text
+       FROM json_each(?) j
+       CROSS JOIN parts p ON p.id = j.value
+       CROSS JOIN sections s ON s.id = p.section_id
+       GROUP BY s.id`,
+    )
+    .all(JSON.stringify([...titles.keys()])) as Array<{
+    id: number;
+    partId: number;
+    heading: string;
+    text: string;
+  }>;
+  if (sections.length === 0) return;
+  const remove = db.prepare("DELETE FROM sections_fts WHERE rowid = ?");
+  const insert = db.prepare(
+    "INSERT INTO sections_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
+  );
+  for (const s of sections) {
+    remove.run(s.id);
+    insert.run(s.id, titles.get(s.partId) ?? "", s.heading, s.text);
   }
 }
 
@@ -33,4 +69,8 @@ export function removeFromIndexWhere(
 ): void {
   db.prepare(`DELETE FROM parts_fts WHERE rowid IN (SELECT id FROM parts WHERE ${where})`).run(id);
   db.prepare(`DELETE FROM parts_tri WHERE rowid IN (SELECT id FROM parts WHERE ${where})`).run(id);
+  db.prepare(
+    `DELETE FROM sections_fts WHERE rowid IN
+       (SELECT DISTINCT section_id FROM parts WHERE ${where} AND section_id IS NOT NULL)`,
+  ).run(id);
 }

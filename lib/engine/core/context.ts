@@ -1,0 +1,111 @@
+import { splitSentences } from "./sentences";
+
+/**
+ * `context_configuration`: a result's `text` is the matched part with whole
+ * sentences of the same document around it, the part itself wrapped in
+ * `start_tag`/`end_tag`. Per side, `sentences_*` wins over `characters_*`; a
+ * character count is extended to whole sentences (the sentence holding the
+ * farthest character is included entire).
+ */
+export interface ContextConfig {
+  sentences_before?: number;
+  sentences_after?: number;
+  characters_before?: number;
+  characters_after?: number;
+  start_tag?: string;
+  end_tag?: string;
+}
+
+/** Character context is capped so one request cannot make every result a whole book. */
+export const MAX_CONTEXT_CHARS = 10_000;
+export const MAX_CONTEXT_SENTENCES = 100;
+
+export type Side =
+  | { kind: "none" }
+  | { kind: "sentences"; count: number }
+  | { kind: "characters"; count: number };
+
+export function sideOf(sentences: number | undefined, characters: number | undefined): Side {
+  if (sentences !== undefined) {
+    const count = Math.min(Math.max(0, Math.floor(sentences)), MAX_CONTEXT_SENTENCES);
+    return count > 0 ? { kind: "sentences", count } : { kind: "none" };
+  }
+  if (characters !== undefined && characters > 0) {
+    return { kind: "characters", count: Math.min(Math.floor(characters), MAX_CONTEXT_CHARS) };
+  }
+  return { kind: "none" };
+}
+
+export interface ContextPlan {
+  before: Side;
+  after: Side;
+  startTag: string;
+  endTag: string;
+}
+
+export function planContext(config: ContextConfig | undefined): ContextPlan {
+  return {
+    before: sideOf(config?.sentences_before, config?.characters_before),
+    after: sideOf(config?.sentences_after, config?.characters_after),
+    startTag: config?.start_tag ?? "",
+    endTag: config?.end_tag ?? "",
+  };
+}
+
+export const needsNeighbours = (p: ContextPlan) =>
+  p.before.kind !== "none" || p.after.kind !== "none";
+
+/**
+ * Which neighbours to read, by ordinal (each part holds at least one sentence) and
+ * by character offset (a part entirely farther away than the character count
+ * cannot contribute).
+ */
+export function neighbourWindow(
+  plan: ContextPlan,
+  part: { ordinal: number; offset: number; len: number },
+): { ordLo: number; ordHi: number; offLo: number; offHi: number } {
+  const reach = (side: Side) =>
+    side.kind === "sentences" ? side.count : side.kind === "characters" ? MAX_CONTEXT_SENTENCES : 0;
+  return {
+    ordLo: part.ordinal - reach(plan.before),
+    ordHi: part.ordinal + reach(plan.after),
+    offLo: plan.before.kind === "characters" ? part.offset - plan.before.count - 1 : -1,
+    offHi:
+      plan.after.kind === "characters"
+        ? part.offset + part.len + plan.after.count + 1
+        : Number.MAX_SAFE_INTEGER,
+  };
+}
+
+/** Sentences taken from the end (before) or the start (after) of `texts`. */
+function take(texts: string[], side: Side, fromEnd: boolean): string[] {
+  if (side.kind === "none") return [];
+  const sentences = texts.flatMap((t) => splitSentences(t).map((s) => s.text));
+  if (fromEnd) sentences.reverse();
+  const out: string[] = [];
+  let chars = 0;
+  for (const s of sentences) {
+    if (side.kind === "sentences" && out.length >= side.count) break;
+    if (side.kind === "characters" && chars >= side.count) break;
+    out.push(s);
+    chars += s.length + (out.length > 1 ? 1 : 0);
+  }
+  if (fromEnd) out.reverse();
+  return out;
+}
+
+/**
+ * The result text: `before + start_tag + part + end_tag + after`, joined by single
+ * spaces. `before`/`after` are the neighbouring parts' texts in document order.
+ */
+export function expandContext(
+  text: string,
+  plan: ContextPlan,
+  before: string[] = [],
+  after: string[] = [],
+): string {
+  const pre = take(before, plan.before, true).join(" ");
+  const post = take(after, plan.after, false).join(" ");
+  const core = `${plan.startTag}${text}${plan.endTag}`;
+  return [pre, core, post].filter((s) => s !== "").join(" ");
+}

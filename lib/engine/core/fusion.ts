@@ -1,0 +1,111 @@
+import type { CustomDimension } from "../store/corpora";
+import { errors } from "./errors";
+
+/**
+ * Score fusion. Every run's scores are divided by the run's best score (so each
+ * lies in (0, 1]); the lexical score is their weighted sum over the weight total,
+ * and with an embedder the semantic score is blended in by `lexical_interpolation`.
+ * Dividing by the maximum ranked as well as min-max normalization on SciFact
+ * (0.703 against 0.702 nDCG@10) and never gives a real match a score of zero.
+ */
+export const WEIGHTS = {
+  /** `bm25()` column weights of the word index: title, heading, text. */
+  columns: [3, 2, 1] as const,
+  /** The character-trigram run, added to the word run (retrieval notes: 0.35). */
+  trigram: 0.35,
+  /** The best-matching section's score, added to each part cut from it. */
+  section: 2,
+};
+
+/** `lexical_interpolation` when the request gives none and an embedder exists. */
+export const DEFAULT_LEXICAL_INTERPOLATION = 0.3;
+
+export function maxNormalize<K>(scores: Map<K, number>): Map<K, number> {
+  let max = 0;
+  for (const s of scores.values()) if (s > max) max = s;
+  const out = new Map<K, number>();
+  if (max <= 0) return out;
+  for (const [k, s] of scores) if (s > 0) out.set(k, s / max);
+  return out;
+}
+
+export interface Runs {
+  /** Word-index BM25 per part (positive: higher is better). */
+  word: Map<number, number>;
+  trigram?: Map<number, number>;
+  /** The part's section score (BM25 of the section), when the section run ran. */
+  section?: Map<number, number>;
+  /** Cosine similarity of the part's vector to the query's, when an embedder ran. */
+  semantic?: Map<number, number>;
+  /**
+   * Parts allowed into the result: with required phrases or exclusions only word-run
+   * matches satisfy the syntax, so the other runs may only rescore them.
+   */
+  restrictTo?: Set<number>;
+}
+
+/**
+ * Fuses the runs into one score per part, in [0, 1]. `lexicalInterpolation` is
+ * Vectara's: 1 = lexical only, 0 = semantic only; it only applies with a semantic run.
+ */
+export function fuseRuns(runs: Runs, lexicalInterpolation: number): Map<number, number> {
+  const word = maxNormalize(runs.word);
+  const trigram = runs.trigram ? maxNormalize(runs.trigram) : undefined;
+  const section = runs.section ? maxNormalize(runs.section) : undefined;
+  const semantic = runs.semantic ? maxNormalize(runs.semantic) : undefined;
+  const total = 1 + (trigram ? WEIGHTS.trigram : 0) + (section ? WEIGHTS.section : 0);
+  const ids = new Set<number>([...word.keys(), ...(trigram?.keys() ?? [])]);
+  for (const id of semantic?.keys() ?? []) ids.add(id);
+  const lambda = semantic ? Math.min(1, Math.max(0, lexicalInterpolation)) : 1;
+  const out = new Map<number, number>();
+  for (const id of ids) {
+    if (runs.restrictTo && !runs.restrictTo.has(id)) continue;
+    const lexical =
+      ((word.get(id) ?? 0) +
+        WEIGHTS.trigram * (trigram?.get(id) ?? 0) +
+        WEIGHTS.section * (section?.get(id) ?? 0)) /
+      total;
+    const score = lambda * lexical + (1 - lambda) * (semantic?.get(id) ?? 0);
+    if (score > 0) out.set(id, score);
+  }
+  return out;
+}
+
+/**
+ * The query's custom-dimension weights: the corpus's `querying_default` for each
+ * dimension, overridden by the request. A name the corpus does not declare is a 400.
+ */
+export function queryDimensions(
+  given: Record<string, number> | undefined,
+  declared: CustomDimension[],
+  field: string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of declared) out[d.name] = d.querying_default;
+  for (const [name, weight] of Object.entries(given ?? {})) {
+    if (!declared.some((d) => d.name === name)) {
+      throw errors.field(`${field}.${name}`, "is not a custom dimension of this corpus");
+    }
+    out[name] = weight;
+  }
+  return out;
+}
+
+/**
+ * A part's boost: Σ query weight × the part's value (its `indexing_default` when the
+ * part has none), added to the relevance score.
+ */
+export function dimensionBoost(
+  weights: Record<string, number>,
+  partValues: Record<string, number> | undefined,
+  declared: CustomDimension[],
+): number {
+  let boost = 0;
+  for (const d of declared) {
+    const w = weights[d.name] ?? 0;
+    if (w === 0) continue;
+    const v = partValues?.[d.name];
+    boost += w * (typeof v === "number" && Number.isFinite(v) ? v : d.indexing_default);
+  }
+  return boost;
+}

@@ -1,0 +1,198 @@
+import { porterStem } from "./stem";
+
+/**
+ * Query analysis for lexical retrieval: tokenizing like the index does, stop words,
+ * the query syntax (`"exact phrase"`, `prefix*`, `-exclude`) and building FTS5 MATCH
+ * strings. User text never reaches FTS5 as syntax: every term is a quoted string
+ * made of token characters only, so no query can raise an FTS5 syntax error.
+ */
+
+/**
+ * Lucene's 33 English stop words plus question words. A small list on purpose: the
+ * retrieval study found that big lists drop words that matter ("out" in "sign out").
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  ...["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into"],
+  ...["is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then"],
+  ...["there", "these", "they", "this", "to", "was", "will", "with"],
+  ...["what", "when", "where", "which", "who", "whom", "whose", "why", "how"],
+]);
+
+/** Bounds on what one query may ask of the index. */
+export const QUERY_LIMITS = { terms: 256, phrases: 16, excluded: 16, phraseTokens: 32 };
+/** Shorter prefixes would expand to a large part of the vocabulary. */
+export const MIN_PREFIX_CHARS = 3;
+
+// Token characters as FTS5's unicode61 sees them: letters, digits, private use, and
+// combining marks (which it folds away).
+const TOKEN_RUN = /[\p{L}\p{N}\p{Co}\p{M}]+/uy;
+const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}\p{M}]/u;
+const MARKS = /\p{M}/gu;
+// unicode61 case-folds these to a different letter than toLowerCase() does.
+const FOLD: Record<string, string> = {
+  µ: "μ",
+  ϵ: "ε",
+  ς: "σ",
+  ſ: "s",
+  ϑ: "θ",
+  ϕ: "φ",
+  ϖ: "π",
+  ϰ: "κ",
+  ϱ: "ρ",
+};
+const FOLDABLE = /[µϵςſϑϕϖϰϱ]/gu;
+
+/** Lower case without diacritics, as the index stores it ("Café" → "cafe"). */
+export function foldToken(raw: string): string {
+  return raw
+    .normalize("NFD")
+    .replace(MARKS, "")
+    .toLowerCase()
+    .replace(FOLDABLE, (c) => FOLD[c] ?? c);
+}
+
+/** The folded word tokens of a text. */
+export function wordTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.normalize("NFD").matchAll(/[\p{L}\p{N}\p{Co}\p{M}]+/gu)) {
+    const t = foldToken(m[0]);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** Folded and stemmed tokens, as the word index holds them. */
+export const stemTokens = (text: string) => wordTokens(text).map(porterStem);
+
+export interface QueryTerm {
+  /** Folded text as typed. */
+  text: string;
+  /** The index term it becomes (for prefixes: the prefix itself). */
+  stem: string;
+  prefix: boolean;
+}
+
+export interface LexicalQuery {
+  /** Optional words, any of which may match: stop words removed, one per stem. */
+  terms: QueryTerm[];
+  /** Quoted phrases (folded tokens): every result contains each of them. */
+  phrases: string[][];
+  /** Words and phrases after `-`: no result contains any of them. */
+  excluded: string[][];
+}
+
+const isBoundary = (c: string | undefined) => c === undefined || /[\s(]/u.test(c);
+
+export function parseLexicalQuery(query: string): LexicalQuery {
+  const text = query.normalize("NFD");
+  const out: LexicalQuery = { terms: [], phrases: [], excluded: [] };
+  const stems = new Set<string>();
+  const addTerm = (raw: string, prefix: boolean) => {
+    const folded = foldToken(raw);
+    if (!folded || out.terms.length >= QUERY_LIMITS.terms) return;
+    const isPrefix = prefix && [...folded].length >= MIN_PREFIX_CHARS;
+    if (!isPrefix && STOP_WORDS.has(folded)) return;
+    const stem = isPrefix ? folded : porterStem(folded);
+    const key = `${isPrefix ? "*" : ""}${stem}`;
+    if (stems.has(key)) return;
+    stems.add(key);
+    out.terms.push({ text: folded, stem, prefix: isPrefix });
+  };
+  const addPhrase = (raw: string, negated: boolean) => {
+    const tokens = wordTokens(raw).slice(0, QUERY_LIMITS.phraseTokens);
+    if (tokens.length === 0) return;
+    const list = negated ? out.excluded : out.phrases;
+    const limit = negated ? QUERY_LIMITS.excluded : QUERY_LIMITS.phrases;
+    if (list.length < limit) list.push(tokens);
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    const negated =
+      c === "-" && isBoundary(text[i - 1]) && /["\p{L}\p{N}]/u.test(text[i + 1] ?? "");
+    const at = negated ? i + 1 : i;
+    if (text[at] === '"') {
+      const close = text.indexOf('"', at + 1);
+      if (close > at) {
+        addPhrase(text.slice(at + 1, close), negated);
+        i = close + 1;
+        continue;
+      }
+      i = at + 1; // an unpaired quote is just a separator
+      continue;
+    }
+    TOKEN_RUN.lastIndex = at;
+    const word = TOKEN_RUN.exec(text);
+    if (word) {
+      const end = at + word[0].length;
+      const prefix = text[end] === "*";
+      if (negated) addPhrase(word[0], true);
+      else addTerm(word[0], prefix);
+      i = end + (prefix ? 1 : 0);
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** True when the query asks for nothing the index could match. */
+export const isEmptyQuery = (q: LexicalQuery) => q.terms.length === 0 && q.phrases.length === 0;
+
+/** True when the syntax constrains results (required phrases or exclusions). */
+export const hasConstraints = (q: LexicalQuery) => q.phrases.length > 0 || q.excluded.length > 0;
+
+/** An FTS5 string literal; the tokenizer splits it again, so it can only match text. */
+export const ftsString = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+const termExpr = (t: QueryTerm) => (t.prefix ? `${ftsString(t.text)}*` : ftsString(t.text));
+
+/**
+ * The word-index MATCH expression: phrases are required, terms optional (OR), and
+ * excluded words and phrases removed with NOT. With both phrases and terms the
+ * phrases appear twice (`P AND (P OR t…)`), so a part with only the phrase still
+ * matches; BM25 then counts the phrase twice, which the user asked for by quoting it.
+ */
+export function buildWordMatch(
+  q: Pick<LexicalQuery, "phrases" | "excluded">,
+  terms: QueryTerm[],
+): string | undefined {
+  const phrases = q.phrases.map((p) => ftsString(p.join(" ")));
+  const optional = terms.map(termExpr);
+  let expr: string;
+  if (phrases.length && optional.length) {
+    expr = `${phrases.join(" AND ")} AND (${[...phrases, ...optional].join(" OR ")})`;
+  } else if (phrases.length) {
+    expr = phrases.join(" AND ");
+  } else if (optional.length) {
+    expr = optional.join(" OR ");
+  } else {
+    return undefined;
+  }
+  if (q.excluded.length) {
+    expr = `(${expr}) NOT (${q.excluded.map((p) => ftsString(p.join(" "))).join(" OR ")})`;
+  }
+  return expr;
+}
+
+/**
+ * Character trigrams of the query's content words (never of stop words, never
+ * across word boundaries), for the trigram run.
+ */
+export function queryTrigrams(q: LexicalQuery): string[] {
+  const out = new Set<string>();
+  const add = (word: string) => {
+    const chars = [...word];
+    for (let i = 0; i + 3 <= chars.length; i++) out.add(chars.slice(i, i + 3).join(""));
+  };
+  for (const t of q.terms) add(t.text);
+  for (const p of q.phrases) for (const w of p) if (!STOP_WORDS.has(w)) add(w);
+  return [...out];
+}
+
+export const buildTrigramMatch = (trigrams: string[]) =>
+  trigrams.length ? trigrams.map(ftsString).join(" OR ") : undefined;
+
+/** Whether a character belongs to a token (for callers that scan text). */
+export const isTokenChar = (c: string) => TOKEN_CHAR.test(c);

@@ -1,0 +1,315 @@
+import { type ContextPlan, expandContext, planContext } from "../../core/context";
+import { compileFilter } from "../../core/filter";
+import { DEFAULT_LEXICAL_INTERPOLATION, queryDimensions } from "../../core/fusion";
+import { compileReranker, type RerankerSpec, type RerankItem } from "../../core/rerank";
+import type { CorpusRow } from "../../store/corpora";
+import { loadHits, loadNeighbours } from "../../store/results";
+import { type CorpusQuery, type Hit, MAX_CANDIDATES, searchCorpus } from "../../store/search";
+import { corpusVectors, hasPartsWithoutVectors, scheduleEmbedding } from "../../store/vectors";
+import { type Ctx, type Route, readJson, readQuery } from "../context";
+import { json } from "../respond";
+import {
+  type ContextConfiguration,
+  queryCorpusRequestSchema,
+  queryRequestSchema,
+  searchQueryParamsSchema,
+} from "../schemas/query";
+import { type Emit, streamEvents } from "../sse";
+import { requireCorpus } from "./corpora";
+
+/**
+ * The query endpoints: `POST /v2/query` (one or more corpora), `POST
+ * /v2/corpora/{key}/query` (flat search parameters) and `GET /v2/corpora/{key}/query`.
+ * A straight line: parse, resolve and check every corpus, compile filters and
+ * rerankers (all 400/403/404s happen here, before any streaming), retrieve per
+ * corpus, merge by score, take the `offset`/`limit` window, expand context, rerank.
+ * `stream_response: true` sends `search_results` then `end` as SSE.
+ */
+
+/** One Vectara search result (`IndividualSearchResult` plus `corpus_key`). */
+export interface SearchResult {
+  text: string;
+  score: number;
+  part_metadata: Record<string, unknown>;
+  document_metadata: Record<string, unknown>;
+  document_id: string;
+  request_corpora_index: number;
+  corpus_key: string;
+}
+
+/**
+ * The generation seam. `EngineServices.generate` is undefined until summary
+ * generation lands with the chat issue; until then a request's `generation` is
+ * accepted and answered with search results only (no `summary`). When defined, the
+ * query endpoints call it with the results and relay what it yields: chunks become
+ * `summary` (or `generation_chunk` events), then `generation_end` and the optional
+ * factual consistency score.
+ */
+export interface GenerationRequest {
+  query: string;
+  results: SearchResult[];
+  /** The request's `generation` object as sent (preset, prompt, citations…). */
+  generation: Record<string, unknown>;
+  signal: AbortSignal;
+}
+export type GenerationEvent =
+  | { type: "chunk"; text: string }
+  | { type: "info"; rendered_prompt?: string; rephrased_query?: string }
+  | { type: "factual_consistency_score"; score: number };
+export type GenerateFn = (request: GenerationRequest) => AsyncIterable<GenerationEvent>;
+
+interface CorpusSpec {
+  corpus: CorpusRow;
+  query: string;
+  metadata_filter?: string | null;
+  lexical_interpolation?: number | null;
+  custom_dimensions?: Record<string, number> | null;
+  /** Where this corpus's fields live in the request, for field errors. */
+  field: string;
+}
+
+interface Plan {
+  query: string;
+  corpora: CorpusQuery[];
+  offset: number;
+  limit: number;
+  context: ContextPlan;
+  reranker?: RerankerSpec;
+  rerank: (items: RerankItem[]) => RerankItem[];
+  generation?: Record<string, unknown>;
+}
+
+function plan(
+  ctx: Ctx,
+  query: string,
+  specs: CorpusSpec[],
+  search: {
+    offset?: number | null;
+    limit?: number | null;
+    context_configuration?: ContextConfiguration | null;
+    reranker?: RerankerSpec | null;
+  },
+  searchField: string,
+  generation: Record<string, unknown> | null | undefined,
+): Plan {
+  const embedder = ctx.services.embedder;
+  const corpora = specs.map(
+    (s, i): CorpusQuery => ({
+      corpus: s.corpus,
+      corpusIndex: i,
+      query: s.query,
+      filter: compileFilter(s.metadata_filter ?? undefined, s.corpus.filterAttributes, {
+        field: `${s.field}.metadata_filter`,
+        scope: "parts",
+      }),
+      lexicalInterpolation: embedder
+        ? (s.lexical_interpolation ?? DEFAULT_LEXICAL_INTERPOLATION)
+        : 1,
+      dimensions: queryDimensions(
+        s.custom_dimensions ?? undefined,
+        s.corpus.customDimensions,
+        `${s.field}.custom_dimensions`,
+      ),
+      embeddingModel: embedder?.model,
+    }),
+  );
+  const context = search.context_configuration ?? undefined;
+  const reranker = search.reranker ?? undefined;
+  const rerank = compileReranker(reranker, { now: Date.now() }, `${searchField}.reranker`);
+  return {
+    query,
+    corpora,
+    offset: search.offset ?? 0,
+    limit: search.limit ?? 10,
+    context: planContext(
+      context && {
+        sentences_before: context.sentences_before ?? undefined,
+        sentences_after: context.sentences_after ?? undefined,
+        characters_before: context.characters_before ?? undefined,
+        characters_after: context.characters_after ?? undefined,
+        start_tag: context.start_tag ?? undefined,
+        end_tag: context.end_tag ?? undefined,
+      },
+    ),
+    reranker,
+    rerank,
+    generation: generation && generation.enabled !== false ? generation : undefined,
+  };
+}
+
+/** Embeds each distinct query text once; failures fall back to lexical-only retrieval. */
+async function embedQueries(ctx: Ctx, p: Plan): Promise<void> {
+  const embedder = ctx.services.embedder;
+  if (!embedder) return;
+  if (hasPartsWithoutVectors(ctx.db, embedder.model)) {
+    void scheduleEmbedding(ctx.db, embedder, ctx.services.log);
+  }
+  const wanted = p.corpora.filter((c) => c.lexicalInterpolation < 1);
+  const texts = [...new Set(wanted.map((c) => c.query))];
+  if (texts.length === 0) return;
+  const remaining = ctx.deadline.remaining();
+  const signal = Number.isFinite(remaining)
+    ? AbortSignal.timeout(Math.max(1, remaining))
+    : undefined;
+  try {
+    const vectors = await embedder.embed(texts, signal);
+    for (const c of wanted) c.queryVector = vectors[texts.indexOf(c.query)];
+  } catch (error) {
+    ctx.deadline.check();
+    ctx.services.log(`engine: embedding the query failed, searching lexically: ${String(error)}`);
+  }
+}
+
+async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
+  ctx.deadline.check();
+  await embedQueries(ctx, p);
+  ctx.deadline.check();
+
+  const want = Math.min(p.offset + p.limit, MAX_CANDIDATES);
+  const merged: Hit[] = [];
+  for (const c of p.corpora) {
+    merged.push(...searchCorpus(ctx.db, c, want, ctx.deadline));
+    ctx.deadline.check();
+  }
+  // Stable: equal scores keep corpus order, then rank order.
+  merged.sort((a, b) => b.score - a.score);
+  const page = loadHits(ctx.db, merged.slice(p.offset, p.offset + p.limit));
+  const neighbours = loadNeighbours(ctx.db, page, p.context);
+  ctx.deadline.check();
+
+  const embedder = ctx.services.embedder;
+  const items = page.map((h, i): RerankItem & { corpusId: number } => {
+    const text = expandContext(h.text, p.context, neighbours[i]?.before, neighbours[i]?.after);
+    const result: SearchResult = {
+      text,
+      score: h.score,
+      part_metadata: h.partMetadata,
+      document_metadata: h.documentMetadata,
+      document_id: h.documentId,
+      request_corpora_index: h.corpusIndex,
+      corpus_key: h.corpusKey,
+    };
+    const corpusId = p.corpora[h.corpusIndex]?.corpus.id ?? 0;
+    let vector: Float32Array | undefined;
+    if (embedder && p.reranker) {
+      const m = corpusVectors(ctx.db, corpusId, embedder.model);
+      const row = m.row.get(h.partId);
+      if (row !== undefined) vector = m.data.subarray(row * m.dim, (row + 1) * m.dim);
+    }
+    return {
+      score: h.score,
+      partText: h.text,
+      view: result as unknown as Record<string, unknown>,
+      vector,
+      corpusId,
+    };
+  });
+  const reranked = p.rerank(items);
+  ctx.deadline.check();
+  return reranked.map((item) => ({ ...(item.view as unknown as SearchResult), score: item.score }));
+}
+
+function deadlineSignal(ctx: Ctx, outer?: AbortSignal): AbortSignal {
+  const remaining = ctx.deadline.remaining();
+  const signals = [
+    outer,
+    Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining)) : undefined,
+  ];
+  const live = signals.filter((s): s is AbortSignal => s !== undefined);
+  return live.length ? AbortSignal.any(live) : new AbortController().signal;
+}
+
+async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
+  const generate = p.generation ? ctx.services.generate : undefined;
+  if (stream) {
+    return streamEvents(async (emit: Emit, signal) => {
+      const results = await retrieve(ctx, p);
+      emit({ type: "search_results", search_results: results });
+      if (!generate || !p.generation) return;
+      for await (const e of generate({
+        query: p.query,
+        results,
+        generation: p.generation,
+        signal: deadlineSignal(ctx, signal),
+      })) {
+        if (e.type === "chunk") emit({ type: "generation_chunk", generation_chunk: e.text });
+        else if (e.type === "info") {
+          const { type: _, ...info } = e;
+          emit({ ...info, type: "generation_info" });
+        } else {
+          emit({ type: "generation_end" });
+          emit({ type: "factual_consistency_score", factual_consistency_score: e.score });
+          return;
+        }
+        ctx.deadline.check();
+      }
+      emit({ type: "generation_end" });
+    }, ctx.services.log);
+  }
+  const results = await retrieve(ctx, p);
+  const body: Record<string, unknown> = { search_results: results };
+  if (generate && p.generation) {
+    let summary = "";
+    for await (const e of generate({
+      query: p.query,
+      results,
+      generation: p.generation,
+      signal: deadlineSignal(ctx),
+    })) {
+      if (e.type === "chunk") summary += e.text;
+      else if (e.type === "info" && e.rendered_prompt !== undefined)
+        body.rendered_prompt = e.rendered_prompt;
+      else if (e.type === "factual_consistency_score") body.factual_consistency_score = e.score;
+      ctx.deadline.check();
+    }
+    body.summary = summary;
+  }
+  return json(200, body);
+}
+
+async function queryCorpora(ctx: Ctx): Promise<Response> {
+  const body = await readJson(ctx, queryRequestSchema);
+  const specs = body.search.corpora.map(
+    (c, i): CorpusSpec => ({
+      ...c,
+      corpus: requireCorpus(ctx, c.corpus_key),
+      query: c.query || body.query,
+      field: `body.search.corpora.${i}`,
+    }),
+  );
+  const p = plan(ctx, body.query, specs, body.search, "body.search", body.generation);
+  return respond(ctx, p, body.stream_response === true);
+}
+
+async function queryOneCorpus(ctx: Ctx): Promise<Response> {
+  const corpus = requireCorpus(ctx);
+  const body = await readJson(ctx, queryCorpusRequestSchema);
+  const search = body.search ?? {};
+  const spec: CorpusSpec = { ...search, corpus, query: body.query, field: "body.search" };
+  const p = plan(ctx, body.query, [spec], search, "body.search", body.generation);
+  return respond(ctx, p, body.stream_response === true);
+}
+
+function searchOneCorpus(ctx: Ctx): Promise<Response> {
+  const corpus = requireCorpus(ctx);
+  const q = readQuery(ctx, searchQueryParamsSchema);
+  const spec: CorpusSpec = { corpus, query: q.query, field: "query" };
+  const p = plan(ctx, q.query, [spec], { offset: q.offset, limit: q.limit }, "query", undefined);
+  return respond(ctx, p, false);
+}
+
+export const queryRoutes: Route[] = [
+  { method: "POST", pattern: "/v2/query", role: "serving", handler: queryCorpora },
+  {
+    method: "POST",
+    pattern: "/v2/corpora/:corpus_key/query",
+    role: "serving",
+    handler: queryOneCorpus,
+  },
+  {
+    method: "GET",
+    pattern: "/v2/corpora/:corpus_key/query",
+    role: "serving",
+    handler: searchOneCorpus,
+  },
+];
