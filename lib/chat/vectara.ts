@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { type Config, getConfig } from "@/lib/config";
 import { createEngine, type Engine } from "@/lib/engine";
+import { createEmbedder } from "@/lib/engine/providers/embeddings";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 
 /**
@@ -26,6 +27,10 @@ export function getEngine(config: Config = getConfig()): Engine | undefined {
   state.engine ??= createEngine({
     dataDir: path.resolve(config.dataDir),
     localApiKey: config.localApiKey,
+    // Semantic retrieval only when an embeddings endpoint is configured.
+    embedder: config.embedding
+      ? createEmbedder({ baseURL: config.embedding.baseUrl, model: config.embedding.model })
+      : undefined,
   });
   return state.engine;
 }

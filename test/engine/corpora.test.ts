@@ -129,3 +129,24 @@ describe("API keys and roles", () => {
     expect(wrong.status).toBe(405);
   });
 });
+
+describe("reset and delete", () => {
+  it("leave no index rows behind", async () => {
+    const { client, engine } = makeEngine();
+    await client.corpora.create({ key: "kb" });
+    await client.documents.create("kb", {
+      type: "structured",
+      id: "guide",
+      title: "Guide",
+      sections: [{ title: "Setup", text: "Install the agent. Start the service." }],
+    });
+    const count = (table: string) =>
+      (engine.db.prepare(`SELECT count(*) n FROM ${table}`).get() as { n: number }).n;
+    expect(count("parts_fts")).toBeGreaterThan(0);
+    expect(count("sections_fts")).toBeGreaterThan(0);
+    await client.corpora.reset("kb");
+    expect([count("parts"), count("parts_fts"), count("parts_tri"), count("sections_fts")]).toEqual(
+      [0, 0, 0, 0],
+    );
+  });
+});

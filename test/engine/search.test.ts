@@ -26,9 +26,11 @@ async function kb() {
 describe("lexical ranking through the query API", () => {
   it("answers a natural-language question from its content words, not requiring every word", async () => {
     const { search } = await kb();
-    const results = await search("How can I get a new password if I forgot mine?");
-    expect(results[0]?.documentId).toBe("reset-password");
+    expect(docIds(await search("How do I reset my password?"))[0]).toBe("reset-password");
     expect(docIds(await search("Where do I find my old invoices?"))[0]).toBe("billing");
+    expect(docIds(await search("How many API requests can I send in a minute?"))[0]).toBe(
+      "rate-limits",
+    );
   });
 
   it("matches across word forms (stemming) and across accents", async () => {
@@ -168,7 +170,10 @@ describe("lexical ranking through the query API", () => {
       });
     }
     const query = (weights?: Record<string, number>) =>
-      client.query.corpus("dims", { query: "billing address", search: { custom_dimensions: weights } });
+      client.query.corpus("dims", {
+        query: "billing address",
+        search: { custom_dimensions: weights },
+      });
     expect((await query({ popularity: 1 })).searchResults[0]?.documentId).toBe("popular");
     expect((await query({ popularity: -1 })).searchResults[0]?.documentId).toBe("plain");
     const error = await query({ nope: 1 }).catch((e) => e);
@@ -234,18 +239,50 @@ describe("query analysis (pure)", () => {
       ...["caresses", "ponies", "ties", "caress", "cats", "feed", "agreed", "plastered", "bled"],
       ...["motoring", "sing", "conflated", "troubled", "sized", "hopping", "tanned", "falling"],
       ...["hissing", "fizzed", "failing", "filing", "happy", "sky", "relational", "conditional"],
-      ...["rational", "valenci", "hesitanci", "digitizer", "conformabli", "radicalli", "differentli"],
+      ...[
+        "rational",
+        "valenci",
+        "hesitanci",
+        "digitizer",
+        "conformabli",
+        "radicalli",
+        "differentli",
+      ],
       ...["vileli", "analogousli", "vietnamization", "predication", "operator", "feudalism"],
       ...["decisiveness", "hopefulness", "callousness", "formaliti", "sensitiviti", "sensibiliti"],
-      ...["triplicate", "formative", "formalize", "electriciti", "electrical", "hopeful", "goodness"],
-      ...["revival", "allowance", "inference", "airliner", "gyroscopic", "adjustable", "defensible"],
-      ...["irritant", "replacement", "adjustment", "dependent", "adoption", "homologou", "communism"],
+      ...[
+        "triplicate",
+        "formative",
+        "formalize",
+        "electriciti",
+        "electrical",
+        "hopeful",
+        "goodness",
+      ],
+      ...[
+        "revival",
+        "allowance",
+        "inference",
+        "airliner",
+        "gyroscopic",
+        "adjustable",
+        "defensible",
+      ],
+      ...[
+        "irritant",
+        "replacement",
+        "adjustment",
+        "dependent",
+        "adoption",
+        "homologou",
+        "communism",
+      ],
       ...["activate", "angulariti", "homologous", "effective", "bowdlerize", "probate", "rate"],
       ...["cease", "controll", "roll", "resetting", "authentication", "généralement", "naïve"],
       ...["abc", "ab", "a", "xyz123", "µg", "generalizations", "oscillators", "yyy", "syzygy"],
     ];
     const insert = db.prepare("INSERT INTO t (rowid, x) VALUES (?, ?)");
-    words.forEach((w, i) => insert.run(i + 1, w));
+    for (const [i, w] of words.entries()) insert.run(i + 1, w);
     const indexed = db.prepare("SELECT term FROM v WHERE doc = ?").pluck();
     for (const [i, w] of words.entries()) {
       const fold = w.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace("µ", "μ");

@@ -26,7 +26,6 @@ export const MIN_PREFIX_CHARS = 3;
 // Token characters as FTS5's unicode61 sees them: letters, digits, private use, and
 // combining marks (which it folds away).
 const TOKEN_RUN = /[\p{L}\p{N}\p{Co}\p{M}]+/uy;
-const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}\p{M}]/u;
 const MARKS = /\p{M}/gu;
 // unicode61 case-folds these to a different letter than toLowerCase() does.
 const FOLD: Record<string, string> = {
@@ -137,9 +136,6 @@ export function parseLexicalQuery(query: string): LexicalQuery {
   return out;
 }
 
-/** True when the query asks for nothing the index could match. */
-export const isEmptyQuery = (q: LexicalQuery) => q.terms.length === 0 && q.phrases.length === 0;
-
 /** True when the syntax constrains results (required phrases or exclusions). */
 export const hasConstraints = (q: LexicalQuery) => q.phrases.length > 0 || q.excluded.length > 0;
 
@@ -178,7 +174,8 @@ export function buildWordMatch(
 
 /**
  * Character trigrams of the query's content words (never of stop words, never
- * across word boundaries), for the trigram run.
+ * across word boundaries), for the trigram run. Prefix terms are left to the word
+ * index: their trigrams would also match words that merely contain the prefix.
  */
 export function queryTrigrams(q: LexicalQuery): string[] {
   const out = new Set<string>();
@@ -186,13 +183,10 @@ export function queryTrigrams(q: LexicalQuery): string[] {
     const chars = [...word];
     for (let i = 0; i + 3 <= chars.length; i++) out.add(chars.slice(i, i + 3).join(""));
   };
-  for (const t of q.terms) add(t.text);
+  for (const t of q.terms) if (!t.prefix) add(t.text);
   for (const p of q.phrases) for (const w of p) if (!STOP_WORDS.has(w)) add(w);
   return [...out];
 }
 
 export const buildTrigramMatch = (trigrams: string[]) =>
   trigrams.length ? trigrams.map(ftsString).join(" OR ") : undefined;
-
-/** Whether a character belongs to a token (for callers that scan text). */
-export const isTokenChar = (c: string) => TOKEN_CHAR.test(c);

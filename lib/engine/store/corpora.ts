@@ -155,12 +155,7 @@ export function replaceFilterAttributes(db: DB, key: string, attributes: FilterA
  */
 export function deleteCorpusDocuments(db: DB, corpusId: number): void {
   db.transaction(() => {
-    db.prepare(
-      "DELETE FROM parts_fts WHERE rowid IN (SELECT id FROM parts WHERE corpus_id = ?)",
-    ).run(corpusId);
-    db.prepare(
-      "DELETE FROM parts_tri WHERE rowid IN (SELECT id FROM parts WHERE corpus_id = ?)",
-    ).run(corpusId);
+    removeFromIndexWhere(db, "corpus_id = ?", corpusId);
     db.prepare("DELETE FROM documents WHERE corpus_id = ?").run(corpusId);
   })();
 }

@@ -19,9 +19,11 @@ import { corpusVectors, cosineAll } from "./vectors";
  * Retrieval over one corpus: a BM25 run over the word index (title, heading and
  * text weighted 3:2:1), a BM25 run over the trigram index, a BM25 run over whole
  * sections, and with an embedder a cosine run over the corpus's vectors; fused by
- * `core/fusion.ts`. Each run is one SQL statement that joins `parts p` (and
- * `documents d` when there is a metadata filter) so the corpus and the filter
- * apply inside it, and returns its top candidates only.
+ * `core/fusion.ts`. Each run is one SQL statement returning its top candidates
+ * only; the corpus and the metadata filter (SQL over `p` = parts and `d` =
+ * documents) are applied to an over-fetched candidate list, or inside the
+ * statement when that list is not enough (see `runParts`). Query terms are chosen
+ * so that each run scores a bounded number of parts (`BUDGET`).
  */
 export interface CorpusQuery {
   corpus: CorpusRow;
@@ -228,10 +230,7 @@ interface RunRow {
  */
 function holdsWholeIndex(db: DB, corpusId: number): boolean {
   return (
-    prepare(
-      db,
-      "SELECT NOT EXISTS (SELECT 1 FROM parts WHERE corpus_id < ? OR corpus_id > ?)",
-    )
+    prepare(db, "SELECT NOT EXISTS (SELECT 1 FROM parts WHERE corpus_id < ? OR corpus_id > ?)")
       .pluck()
       .get(corpusId, corpusId) === 1
   );
@@ -273,7 +272,11 @@ function runParts(
   if (q.whole && !q.filter) return global.all(match, limit) as RunRow[];
   const fetched = Math.min(limit * BUDGET.overfetch, MAX_CANDIDATES);
   const rows = global.all(match, fetched) as RunRow[];
-  checkParts(db, q, rows.map((r) => r.id));
+  checkParts(
+    db,
+    q,
+    rows.map((r) => r.id),
+  );
   const kept = rows.filter((r) => q.allowed.get(r.id) === true);
   if (rows.length < fetched || kept.length >= Math.min(want, limit)) return kept.slice(0, limit);
 

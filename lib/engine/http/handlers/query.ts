@@ -12,6 +12,7 @@ import {
   type ContextConfiguration,
   queryCorpusRequestSchema,
   queryRequestSchema,
+  type SearchCorporaParameters,
   searchQueryParamsSchema,
 } from "../schemas/query";
 import { type Emit, streamEvents } from "../sse";
@@ -68,7 +69,7 @@ interface CorpusSpec {
   field: string;
 }
 
-interface Plan {
+export interface Plan {
   query: string;
   corpora: CorpusQuery[];
   offset: number;
@@ -160,7 +161,8 @@ async function embedQueries(ctx: Ctx, p: Plan): Promise<void> {
   }
 }
 
-async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
+/** Runs a plan: the ranked, context-expanded, reranked results of its window. */
+export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
   ctx.deadline.check();
   await embedQueries(ctx, p);
   ctx.deadline.check();
@@ -267,17 +269,32 @@ async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
   return json(200, body);
 }
 
-async function queryCorpora(ctx: Ctx): Promise<Response> {
-  const body = await readJson(ctx, queryRequestSchema);
-  const specs = body.search.corpora.map(
+/**
+ * Resolves and checks a multi-corpus `search` (404/403 per corpus, 400 for bad
+ * filters, dimensions or rerankers) into a plan that `retrieve` runs. Exported
+ * for the chat endpoints, whose `search` is the same object.
+ */
+export function planCorporaSearch(
+  ctx: Ctx,
+  query: string,
+  search: SearchCorporaParameters,
+  field = "body.search",
+  generation?: Record<string, unknown> | null,
+): Plan {
+  const specs = search.corpora.map(
     (c, i): CorpusSpec => ({
       ...c,
       corpus: requireCorpus(ctx, c.corpus_key),
-      query: c.query || body.query,
-      field: `body.search.corpora.${i}`,
+      query: c.query || query,
+      field: `${field}.corpora.${i}`,
     }),
   );
-  const p = plan(ctx, body.query, specs, body.search, "body.search", body.generation);
+  return plan(ctx, query, specs, search, field, generation);
+}
+
+async function queryCorpora(ctx: Ctx): Promise<Response> {
+  const body = await readJson(ctx, queryRequestSchema);
+  const p = planCorporaSearch(ctx, body.query, body.search, "body.search", body.generation);
   return respond(ctx, p, body.stream_response === true);
 }
 

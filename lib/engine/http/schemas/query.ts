@@ -108,12 +108,15 @@ const commonFields = {
   intelligent_query_rewriting: z.boolean().nullish(),
 };
 
+/** `SearchCorporaParameters`: the `search` of `POST /v2/query` (and of chats). */
+export const searchCorporaParametersSchema = z.object({
+  corpora: z.array(keyedSearchCorpusSchema).min(1, "[] should have at least 1 items.").max(100),
+  ...searchParameterFields,
+});
+
 export const queryRequestSchema = z.object({
   ...commonFields,
-  search: z.object({
-    corpora: z.array(keyedSearchCorpusSchema).min(1, "[] should have at least 1 items.").max(100),
-    ...searchParameterFields,
-  }),
+  search: searchCorporaParametersSchema,
 });
 
 export const queryCorpusRequestSchema = z.object({
@@ -132,5 +135,6 @@ export const searchQueryParamsSchema = z.object({
 });
 
 export type QueryRequest = z.output<typeof queryRequestSchema>;
+export type SearchCorporaParameters = z.output<typeof searchCorporaParametersSchema>;
 export type QueryCorpusRequest = z.output<typeof queryCorpusRequestSchema>;
 export type ContextConfiguration = z.output<typeof contextConfigurationSchema>;
