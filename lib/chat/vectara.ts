@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Config, getConfig } from "@/lib/config";
 import { createEngine, type Engine } from "@/lib/engine";
 import { createEmbedder } from "@/lib/engine/providers/embeddings";
+import { createLlm } from "@/lib/engine/providers/llm";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 
 /**
@@ -30,6 +31,14 @@ export function getEngine(config: Config = getConfig()): Engine | undefined {
     // Semantic retrieval only when an embeddings endpoint is configured.
     embedder: config.embedding
       ? createEmbedder({ baseURL: config.embedding.baseUrl, model: config.embedding.model })
+      : undefined,
+    // Answers come from the LLM when one is configured; extractive otherwise.
+    llm: config.llm
+      ? createLlm({
+          baseURL: config.llm.baseUrl,
+          model: config.llm.model,
+          apiKey: config.llm.apiKey,
+        })
       : undefined,
   });
   return state.engine;

@@ -1,13 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { createGenerator } from "./generation";
 import type { Embedder, EngineServices, Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
+import { chatRoutes } from "./http/handlers/chats";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
+import { presetRoutes } from "./http/handlers/presets";
 import { queryRoutes } from "./http/handlers/query";
 import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
+import type { Llm } from "./providers/llm";
 import { type DB, openDatabase } from "./store/db";
 import { ensurePersonalKey, generateSecret } from "./store/keys";
 
@@ -17,6 +21,8 @@ export interface EngineOptions {
   /** The personal key; generated, stored in `$dataDir/local-api-key` and printed once when unset. */
   localApiKey?: string;
   embedder?: Embedder;
+  /** Answers are written by this model when set; extractive otherwise (`generation.ts`). */
+  llm?: Llm;
   log?: (message: string) => void;
   /** Use an in-memory database (tests). */
   inMemory?: boolean;
@@ -37,6 +43,8 @@ export const ENGINE_ROUTES: Route[] = [
   ...documentRoutes,
   ...uploadRoutes,
   ...queryRoutes,
+  ...presetRoutes,
+  ...chatRoutes,
 ];
 
 export function createEngine(options: EngineOptions): Engine {
@@ -44,7 +52,15 @@ export function createEngine(options: EngineOptions): Engine {
   const db = openDatabase(options.inMemory ? ":memory:" : path.join(options.dataDir, "engine.db"));
   const apiKey = options.localApiKey ?? loadOrCreateKey(options.dataDir, log, options.inMemory);
   ensurePersonalKey(db, "local personal key", apiKey);
-  const services: EngineServices = { embedder: options.embedder, log };
+  const generator = createGenerator({ llm: options.llm });
+  const services: EngineServices = {
+    embedder: options.embedder,
+    generate: generator.generate,
+    rephrase: generator.rephrase,
+    extractFilter: generator.extractFilter,
+    presets: generator.presets,
+    log,
+  };
   const handle = createHandler(new Router().add(ENGINE_ROUTES), db, services);
   return {
     handle,

@@ -270,11 +270,12 @@ describe("Request-Timeout-Millis", () => {
 });
 
 describe("generation", () => {
-  it("accepts `generation` and answers with search results only while no generator is wired", async () => {
+  it("answers `generation: {}` with the default (extractive) generator", async () => {
     const { client } = await twoCorpora();
     const answer = await client.query.corpus("faq", { query: "refund", generation: {} });
     expect(answer.searchResults[0]?.documentId).toBe("faq-refund");
-    expect(answer.summary).toBeUndefined();
+    expect(answer.summary).toBe("Refunds are issued within five days to the original card [1].");
+    expect(answer.factualConsistencyScore).toBe(1);
   });
 
   it("relays a wired generator through the `generate` seam, plain and streamed", async () => {

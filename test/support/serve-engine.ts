@@ -34,6 +34,11 @@ export async function serveEngine(engine: Engine) {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive and abandoned streaming connections would hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { EngineError, errors } from "../core/errors";
+import type { ExtractFilterFn, GenerationPreset, RephraseFn } from "../generation";
 import type { DB } from "../store/db";
 import type { ApiKeyRow, KeyRole } from "../store/keys";
 import type { GenerateFn } from "./handlers/query";
@@ -22,10 +23,16 @@ export interface EngineServices {
   embedder?: Embedder;
   /**
    * Summary generation for requests with `generation` (the seam of
-   * `handlers/query.ts`). Undefined until generation lands: queries then answer
-   * with search results only.
+   * `handlers/query.ts`); `createEngine` always sets it (`generation.ts`:
+   * extractive, or the LLM when configured). Undefined means search results only.
    */
   generate?: GenerateFn;
+  /** Rewrites a chat follow-up into a standalone query; only with an LLM (`generation.ts`). */
+  rephrase?: RephraseFn;
+  /** What `GET /v2/generation_presets` lists; the extractive preset alone when absent. */
+  presets?: GenerationPreset[];
+  /** `intelligent_query_rewriting`'s filter extraction; only with an LLM (`http/rewrite.ts`). */
+  extractFilter?: ExtractFilterFn;
   log: (message: string) => void;
 }
 

@@ -111,4 +111,39 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "chats and turns",
+    sql: `
+      -- seq orders chats newest first and backs the list cursor; id is the wire id (cht_…).
+      -- first_query/first_answer/enabled mirror the first turn so listing never joins.
+      CREATE TABLE chats (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        first_query TEXT NOT NULL,
+        first_answer TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        -- JSON list of every corpus the chat's turns searched: a key scoped to some
+        -- corpora sees only chats within its scope.
+        corpus_keys TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+      );
+
+      -- A turn is written once, complete, when its answer is done; never half-written.
+      CREATE TABLE turns (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        chat_id TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        query TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        rephrased_query TEXT NOT NULL,
+        rendered_prompt TEXT,
+        factual_consistency_score REAL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        UNIQUE (chat_id, ordinal)
+      );
+    `,
+  },
 ];

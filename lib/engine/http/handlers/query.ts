@@ -1,6 +1,7 @@
 import { type ContextPlan, expandContext, planContext } from "../../core/context";
 import { compileFilter } from "../../core/filter";
 import { DEFAULT_LEXICAL_INTERPOLATION, queryDimensions } from "../../core/fusion";
+import { checkGeneration } from "../../core/generation/params";
 import { compileReranker, type RerankerSpec, type RerankItem } from "../../core/rerank";
 import type { CorpusRow } from "../../store/corpora";
 import { loadHits, loadNeighbours } from "../../store/results";
@@ -8,6 +9,7 @@ import { type CorpusQuery, type Hit, MAX_CANDIDATES, searchCorpus } from "../../
 import { corpusVectors, hasPartsWithoutVectors, scheduleEmbedding } from "../../store/vectors";
 import { type Ctx, type Route, readJson, readQuery } from "../context";
 import { json } from "../respond";
+import { rewriteQueries } from "../rewrite";
 import {
   type ContextConfiguration,
   queryCorpusRequestSchema,
@@ -39,9 +41,9 @@ export interface SearchResult {
 }
 
 /**
- * The generation seam. `EngineServices.generate` is undefined until summary
- * generation lands with the chat issue; until then a request's `generation` is
- * accepted and answered with search results only (no `summary`). When defined, the
+ * The generation seam. `EngineServices.generate` is set by `createEngine` to
+ * `generation.ts` (extractive, or the configured LLM); when undefined, a request's
+ * `generation` is answered with search results only. When defined, the
  * query endpoints call it with the results and relay what it yields: chunks become
  * `summary` (or `generation_chunk` events), then `generation_end` and the optional
  * factual consistency score.
@@ -52,6 +54,10 @@ export interface GenerationRequest {
   /** The request's `generation` object as sent (preset, prompt, citations…). */
   generation: Record<string, unknown>;
   signal: AbortSignal;
+  /** Chat only: the chat's earlier enabled turns, oldest first. */
+  history?: Array<{ query: string; answer: string }>;
+  /** Chat only: the standalone query retrieval ran with (`query` stays the user's message). */
+  rephrasedQuery?: string;
 }
 export type GenerationEvent =
   | { type: "chunk"; text: string }
@@ -78,6 +84,8 @@ export interface Plan {
   reranker?: RerankerSpec;
   rerank: (items: RerankItem[]) => RerankItem[];
   generation?: Record<string, unknown>;
+  /** `intelligent_query_rewriting` (see `http/rewrite.ts`). */
+  rewrite?: boolean;
 }
 
 function plan(
@@ -134,7 +142,9 @@ function plan(
     ),
     reranker,
     rerank,
-    generation: generation && generation.enabled !== false ? generation : undefined,
+    // Parameters and template are checked here, so their 400s come before any streaming.
+    generation:
+      generation && generation.enabled !== false ? checkGeneration(generation) : undefined,
   };
 }
 
@@ -225,8 +235,9 @@ async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
   const generate = p.generation ? ctx.services.generate : undefined;
   if (stream) {
     return streamEvents(async (emit: Emit, signal) => {
+      const { rewritten_queries } = await rewriteQueries(ctx, p);
       const results = await retrieve(ctx, p);
-      emit({ type: "search_results", search_results: results });
+      emit({ type: "search_results", search_results: results, rewritten_queries });
       if (!generate || !p.generation) return;
       for await (const e of generate({
         query: p.query,
@@ -248,8 +259,9 @@ async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
       emit({ type: "generation_end" });
     }, ctx.services.log);
   }
+  const rewriting = await rewriteQueries(ctx, p);
   const results = await retrieve(ctx, p);
-  const body: Record<string, unknown> = { search_results: results };
+  const body: Record<string, unknown> = { search_results: results, ...rewriting };
   if (generate && p.generation) {
     let summary = "";
     for await (const e of generate({
@@ -295,6 +307,7 @@ export function planCorporaSearch(
 async function queryCorpora(ctx: Ctx): Promise<Response> {
   const body = await readJson(ctx, queryRequestSchema);
   const p = planCorporaSearch(ctx, body.query, body.search, "body.search", body.generation);
+  p.rewrite = body.intelligent_query_rewriting === true;
   return respond(ctx, p, body.stream_response === true);
 }
 
@@ -304,6 +317,7 @@ async function queryOneCorpus(ctx: Ctx): Promise<Response> {
   const search = body.search ?? {};
   const spec: CorpusSpec = { ...search, corpus, query: body.query, field: "body.search" };
   const p = plan(ctx, body.query, [spec], search, "body.search", body.generation);
+  p.rewrite = body.intelligent_query_rewriting === true;
   return respond(ctx, p, body.stream_response === true);
 }
 

@@ -1,0 +1,306 @@
+import { z } from "zod";
+import { formatCitation, restyleCitations, stripCitations } from "./core/generation/citations";
+import { composeExtractive, NO_ANSWER } from "./core/generation/extractive";
+import { factualConsistencyScore } from "./core/generation/fcs";
+import {
+  DEFAULT_MAX_USED_SEARCH_RESULTS,
+  type GenerationParams,
+  parseGenerationParams,
+  templateOf,
+} from "./core/generation/params";
+import {
+  DEFAULT_PROMPT_TEMPLATE,
+  type PromptMessage,
+  renderPrompt,
+} from "./core/generation/template";
+import { DEFAULT_LANG, detectLanguage } from "./core/lang";
+import type {
+  GenerateFn,
+  GenerationEvent,
+  GenerationRequest,
+  SearchResult,
+} from "./http/handlers/query";
+import type { Llm } from "./providers/llm";
+
+/**
+ * Answer generation behind the query (and chat) endpoints' `generate` seam. Every
+ * request renders its prompt template (so `rendered_prompt` is always returned and
+ * template errors are 400s), then one of two generators answers:
+ * - extractive (default, no model): sentences of the results, chosen by
+ *   `core/generation/extractive.ts`, each cited;
+ * - the configured LLM, streaming the rendered messages, its `[n]` citations restyled.
+ * Either way the factual consistency score (`core/generation/fcs.ts`) comes last.
+ */
+export type RephraseFn = (input: {
+  query: string;
+  history: Array<{ query: string; answer: string }>;
+  signal: AbortSignal;
+}) => Promise<string>;
+
+export interface GenerationPreset {
+  name: string;
+  description: string;
+  llm_name: string;
+  prompt_template: string;
+  max_used_search_results: number;
+  max_tokens?: number;
+  temperature?: number;
+  enabled: boolean;
+  default: boolean;
+}
+
+export interface Generator {
+  generate: GenerateFn;
+  /** Rewrites a follow-up into a standalone query; only with an LLM. */
+  rephrase?: RephraseFn;
+  /** `intelligent_query_rewriting`; only with an LLM. */
+  extractFilter?: ExtractFilterFn;
+  presets: GenerationPreset[];
+}
+
+export const EXTRACTIVE_PRESET = "parley-extractive";
+export const LLM_PRESET = "parley-llm";
+/** Vectara preset names accepted as aliases of whatever generator is configured. */
+export const VECTARA_PRESET_ALIASES = [
+  "mockingbird-2.0",
+  "vectara-summary-ext-24-05-med-omni",
+  "vectara-summary-ext-24-05-large",
+  "vectara-summary-ext-v1.2.0",
+];
+
+export function createGenerator(options: { llm?: Llm } = {}): Generator {
+  const { llm } = options;
+  const generate: GenerateFn = (request) => run(request, llm);
+  return {
+    generate,
+    rephrase: llm ? (input) => rephraseWith(llm, input) : undefined,
+    extractFilter: llm ? createFilterExtractor(llm) : undefined,
+    presets: listPresets(llm?.model),
+  };
+}
+
+function listPresets(llmModel?: string): GenerationPreset[] {
+  const base = {
+    prompt_template: DEFAULT_PROMPT_TEMPLATE,
+    max_used_search_results: DEFAULT_MAX_USED_SEARCH_RESULTS,
+    enabled: true,
+  };
+  const served = llmModel ?? EXTRACTIVE_PRESET;
+  const presets: GenerationPreset[] = [
+    {
+      ...base,
+      name: EXTRACTIVE_PRESET,
+      description:
+        "Extractive answers: the most relevant sentences of the top results, cited. No language model.",
+      llm_name: EXTRACTIVE_PRESET,
+      default: !llmModel,
+    },
+  ];
+  if (llmModel) {
+    presets.push({
+      ...base,
+      name: LLM_PRESET,
+      description: `Answers written by the configured language model (${llmModel}) from the top results, cited.`,
+      llm_name: llmModel,
+      default: true,
+    });
+  }
+  for (const name of VECTARA_PRESET_ALIASES) {
+    presets.push({
+      ...base,
+      name,
+      description: `Vectara preset name, accepted for compatibility and served by ${served}.`,
+      llm_name: served,
+      default: false,
+    });
+  }
+  return presets;
+}
+
+async function* run(
+  request: GenerationRequest,
+  llm: Llm | undefined,
+): AsyncGenerator<GenerationEvent> {
+  const params = parseGenerationParams(request.generation);
+  const used = request.results.slice(
+    0,
+    params.max_used_search_results ?? DEFAULT_MAX_USED_SEARCH_RESULTS,
+  );
+  const langCode =
+    params.response_language && params.response_language !== "auto"
+      ? params.response_language
+      : (detectLanguage(request.query) ?? DEFAULT_LANG);
+  const prompt = renderPrompt(templateOf(params), {
+    query: request.query,
+    results: used,
+    history: request.history ?? [],
+    langCode,
+    maxChars: params.max_response_characters ?? undefined,
+  });
+  const preset = params.generation_preset_name ?? params.prompt_name;
+  const answerWith = llm && preset !== EXTRACTIVE_PRESET ? llm : undefined;
+
+  let plain = "";
+  if (answerWith) {
+    for await (const chunk of streamLlm(answerWith, prompt.messages, request, params, used)) {
+      if (chunk.type === "plain") plain += chunk.text;
+      else yield { type: "chunk", text: chunk.text };
+    }
+  } else {
+    const answer = extractiveAnswer(request, params, used);
+    plain = answer.plain;
+    for (const text of wordGroups(answer.styled)) yield { type: "chunk", text };
+  }
+
+  yield {
+    type: "info",
+    rendered_prompt: prompt.text,
+    ...(request.rephrasedQuery !== undefined ? { rephrased_query: request.rephrasedQuery } : {}),
+  };
+  if (params.enable_factual_consistency_score !== false) {
+    const score = factualConsistencyScore(
+      plain,
+      used.map((r) => r.text),
+    );
+    if (score !== undefined) yield { type: "factual_consistency_score", score };
+  }
+}
+
+/** The extractive answer, styled as requested and plain (for scoring). */
+function extractiveAnswer(
+  request: GenerationRequest,
+  params: GenerationParams,
+  used: SearchResult[],
+): { styled: string; plain: string } {
+  const citations = params.citations ?? undefined;
+  const cite = (n: number) => formatCitation(n, used[n - 1], citations);
+  const sentences = composeExtractive({
+    // History never enters the extractive answer; a rephrased query is already standalone.
+    query: request.rephrasedQuery ?? request.query,
+    texts: used.map((r) => r.text),
+    maxResults: used.length,
+    maxChars: params.max_response_characters ?? undefined,
+    citationWidth: (n) => cite(n).length,
+  });
+  if (sentences.length === 0) return { styled: NO_ANSWER, plain: NO_ANSWER };
+  return {
+    styled: sentences.map((s) => withCitation(s.text, cite(s.result))).join(" "),
+    plain: sentences.map((s) => s.text).join(" "),
+  };
+}
+
+/** "Refunds take five days." + " [1]" → "Refunds take five days [1]." */
+function withCitation(sentence: string, citation: string): string {
+  const m = /[.!?。！？]+["'”’)\]]*$/.exec(sentence);
+  if (!m) return sentence + citation;
+  return sentence.slice(0, m.index) + citation + m[0];
+}
+
+/** Streams as word groups, so clients see the answer arrive as it would from a model. */
+function wordGroups(text: string, words = 3): string[] {
+  const tokens = text.match(/\S+\s*/g) ?? [text];
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += words) out.push(tokens.slice(i, i + words).join(""));
+  return out;
+}
+
+/** A possibly unfinished citation at the end of the text so far: hold it back. */
+const OPEN_TAIL = /\s*(?:\[[\d\s,;]*)?$/;
+
+async function* streamLlm(
+  llm: Llm,
+  messages: PromptMessage[],
+  request: GenerationRequest,
+  params: GenerationParams,
+  used: SearchResult[],
+): AsyncGenerator<{ type: "styled" | "plain"; text: string }> {
+  const m = params.model_parameters ?? undefined;
+  const citations = params.citations ?? undefined;
+  let pending = "";
+  const flush = function* (text: string) {
+    if (!text) return;
+    yield { type: "plain" as const, text: stripCitations(text) };
+    const styled = restyleCitations(text, used, citations);
+    if (styled) yield { type: "styled" as const, text: styled };
+  };
+  for await (const delta of llm.stream(messages, {
+    signal: request.signal,
+    maxTokens: m?.max_tokens ?? undefined,
+    temperature: m?.temperature ?? undefined,
+    frequencyPenalty: m?.frequency_penalty ?? undefined,
+    presencePenalty: m?.presence_penalty ?? undefined,
+  })) {
+    pending += delta;
+    const tail = OPEN_TAIL.exec(pending);
+    const cut = tail && tail[0].length < 40 ? tail.index : pending.length;
+    yield* flush(pending.slice(0, cut));
+    pending = pending.slice(cut);
+  }
+  yield* flush(pending.trimEnd());
+}
+
+async function rephraseWith(llm: Llm, input: Parameters<RephraseFn>[0]): Promise<string> {
+  if (input.history.length === 0) return input.query;
+  const transcript = input.history
+    .map((t) => `User: ${t.query}\nAssistant: ${t.answer}`)
+    .join("\n");
+  const text = await llm.complete(
+    [
+      {
+        role: "system",
+        content:
+          "Rewrite the user's last message as one standalone search query that can be understood without the conversation. Resolve pronouns and references from the conversation. Reply with the query only, no quotes or explanations.",
+      },
+      { role: "user", content: `Conversation:\n${transcript}\n\nLast message: ${input.query}` },
+    ],
+    { signal: input.signal, temperature: 0, maxTokens: 200 },
+  );
+  const query = text
+    .trim()
+    .replace(/^["'“]+|["'”]+$/g, "")
+    .trim();
+  // A model that answers instead of rewriting would derail retrieval: keep the original.
+  return query && query.length <= 5000 ? query : input.query;
+}
+
+/** What `intelligent_query_rewriting` asks of the model for one corpus. */
+export type ExtractFilterFn = (input: {
+  query: string;
+  attributes: Array<{ name: string; level: string; type: string; description?: string }>;
+  signal: AbortSignal;
+}) => Promise<{ query: string; metadata_filter: string }>;
+
+const extractionSchema = z.object({
+  query: z.string().max(5000),
+  metadata_filter: z.string().max(8000).default(""),
+});
+
+/**
+ * Filter extraction: the model splits a question into a search query and a
+ * metadata filter over the corpus's declared attributes. Its output is untrusted:
+ * parsed with zod here and compiled by the filter compiler by the caller.
+ */
+export function createFilterExtractor(llm: Llm): ExtractFilterFn {
+  return async ({ query, attributes, signal }) => {
+    const list = attributes
+      .map(
+        (a) =>
+          `- ${a.level === "document" ? "doc" : "part"}.${a.name} (${a.type})${a.description ? `: ${a.description}` : ""}`,
+      )
+      .join("\n");
+    const text = await llm.complete(
+      [
+        {
+          role: "system",
+          content: `You turn a search request into a search query and a metadata filter. Filterable attributes:\n${list}\nFilter syntax: comparisons like doc.year = 2023, part.lang = 'eng', doc.price < 10, combined with AND, OR, NOT and parentheses; text values in single quotes. Use only the listed attributes, and only for constraints the request states explicitly. Reply with JSON only: {"query": "<the request without the filtered constraints>", "metadata_filter": "<filter, or empty>"}`,
+        },
+        { role: "user", content: query },
+      ],
+      { signal, temperature: 0, maxTokens: 400 },
+    );
+    const json = /\{[\s\S]*\}/.exec(text)?.[0];
+    if (!json) throw new Error("the model did not answer with JSON");
+    const parsed = extractionSchema.parse(JSON.parse(json));
+    return { query: parsed.query.trim() || query, metadata_filter: parsed.metadata_filter.trim() };
+  };
+}
