@@ -645,3 +645,17 @@ describe("concurrency", () => {
     }
   });
 });
+
+describe("intelligent query rewriting in chats", () => {
+  it("falls back to the plain query with a warning when no LLM is configured", async () => {
+    const { client } = await chatEngine();
+    const answer = await client.chats.create({
+      query: "How do I reset my password?",
+      search: { corpora: [{ corpus_key: "kb" }] },
+      intelligent_query_rewriting: true,
+    });
+    expect(answer.warnings).toEqual(["intelligent_query_rewriting_failed"]);
+    expect(answer.searchResults.length).toBeGreaterThan(0);
+    expect(answer.chatId).toMatch(/^cht_/);
+  });
+});

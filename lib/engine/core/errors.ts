@@ -14,6 +14,8 @@ export type EngineErrorCode =
   | "unsupported_media_type"
   | "timeout"
   | "rate_limited"
+  | "bad_gateway"
+  | "gateway_timeout"
   | "internal";
 
 const STATUS: Record<EngineErrorCode, number> = {
@@ -27,6 +29,8 @@ const STATUS: Record<EngineErrorCode, number> = {
   unsupported_media_type: 415,
   timeout: 408,
   rate_limited: 429,
+  bad_gateway: 502,
+  gateway_timeout: 504,
   internal: 500,
 };
 
@@ -65,6 +69,10 @@ export const errors = {
   conflict: (message: string) => new EngineError("conflict", message),
   payloadTooLarge: (message: string) => new EngineError("payload_too_large", message),
   unsupportedMediaType: (message: string) => new EngineError("unsupported_media_type", message),
+  /** A model endpoint (LLM, embeddings) failed or sent something unreadable. */
+  badGateway: (message: string) => new EngineError("bad_gateway", message),
+  /** A model endpoint did not answer in time. */
+  gatewayTimeout: (message: string) => new EngineError("gateway_timeout", message),
   timeout: (ms: number) =>
     new EngineError("timeout", `The request did not finish within its ${ms} ms timeout`),
 };

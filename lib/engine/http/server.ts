@@ -43,6 +43,6 @@ function authenticate(db: DB, headers: Headers): ApiKeyRow {
   const secret = headers.get("x-api-key") ?? bearer;
   if (!secret) throw errors.unauthorized("No API key: send it in the x-api-key header");
   const key = getApiKeyBySecret(db, secret.trim());
-  if (!key || !key.enabled) throw errors.unauthorized("The API key is not valid");
+  if (!key?.enabled) throw errors.unauthorized("The API key is not valid");
   return key;
 }

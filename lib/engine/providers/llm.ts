@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, generateText, RetryError, streamText } from "ai";
-import { EngineError } from "../core/errors";
+import { EngineError, errors } from "../core/errors";
 import type { PromptMessage } from "../core/generation/template";
 
 /**
@@ -41,15 +41,6 @@ export interface Llm {
   /** Text deltas as the model writes them. */
   stream(messages: PromptMessage[], options: LlmCallOptions): AsyncIterable<string>;
   complete(messages: PromptMessage[], options: LlmCallOptions): Promise<string>;
-}
-
-/** An upstream failure: 502 or 504, in the engine's error body. */
-export class UpstreamError extends EngineError {
-  override readonly status: number;
-  constructor(status: 502 | 504, message: string) {
-    super("internal", message);
-    this.status = status;
-  }
 }
 
 export function createLlm(options: LlmOptions): Llm {
@@ -120,18 +111,16 @@ export function toEngineError(
     return new EngineError("timeout", "The request did not finish within its timeout");
   }
   if (own.aborted) {
-    return new UpstreamError(504, `The language model did not answer within ${budget} ms`);
+    return errors.gatewayTimeout(`The language model did not answer within ${budget} ms`);
   }
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (APICallError.isInstance(cause) && cause.statusCode !== undefined) {
-    const status = cause.statusCode === 408 || cause.statusCode === 504 ? 504 : 502;
-    return new UpstreamError(status, `The language model endpoint answered ${cause.statusCode}`);
+    const message = `The language model endpoint answered ${cause.statusCode}`;
+    const timedOut = cause.statusCode === 408 || cause.statusCode === 504;
+    return timedOut ? errors.gatewayTimeout(message) : errors.badGateway(message);
   }
   if (APICallError.isInstance(cause)) {
-    return new UpstreamError(502, "The language model endpoint could not be reached");
+    return errors.badGateway("The language model endpoint could not be reached");
   }
-  return new UpstreamError(
-    502,
-    "The language model endpoint sent an answer that could not be read",
-  );
+  return errors.badGateway("The language model endpoint sent an answer that could not be read");
 }

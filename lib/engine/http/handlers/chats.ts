@@ -19,6 +19,7 @@ import {
 import type { DB } from "../../store/db";
 import { type Ctx, type Route, readJson, readQuery } from "../context";
 import { json, noContent } from "../respond";
+import { type Rewriting, rewriteQueries } from "../rewrite";
 import {
   type ChatRequest,
   chatRequestSchema,
@@ -137,7 +138,7 @@ function chatGeneration(body: ChatRequest): Record<string, unknown> {
   return generation;
 }
 
-interface TurnOutcome {
+interface TurnOutcome extends Rewriting {
   search_results: SearchResult[];
   answer: string;
   rephrased_query: string;
@@ -171,11 +172,22 @@ async function runTurn(
     const rephrased = await rephrase(ctx, body.query, history, signal);
     const generation = chatGeneration(body);
     const plan = planCorporaSearch(ctx, rephrased, body.search, "body.search", generation);
+    plan.rewrite = body.intelligent_query_rewriting === true;
+    const rewriting = await rewriteQueries(ctx, plan);
     const results = await retrieve(ctx, plan);
-    emit?.({ type: "search_results", search_results: results });
+    emit?.({
+      type: "search_results",
+      search_results: results,
+      ...(rewriting.rewritten_queries && { rewritten_queries: rewriting.rewritten_queries }),
+    });
     if (store) emit?.({ type: "chat_info", chat_id: ids.chatId, turn_id: ids.turnId });
 
-    const out: TurnOutcome = { search_results: results, answer: "", rephrased_query: rephrased };
+    const out: TurnOutcome = {
+      search_results: results,
+      answer: "",
+      rephrased_query: rephrased,
+      ...rewriting,
+    };
     for await (const e of generate({
       query: body.query,
       results,
