@@ -108,4 +108,45 @@ describe("Vectara's stream-query-client against the local engine", () => {
     expect(["requestError", "genericError"]).toContain(events[0]?.type);
     expect(events.some((e) => e.type === "searchResults")).toBe(false);
   });
+
+  it("holds a streamed chat and a follow-up turn, as Vectara's chat widget does", async () => {
+    const { url, engine } = await setup();
+    const base = {
+      customerId: "local",
+      apiKey: engine.apiKey,
+      domain: url,
+      corpusKey: "support_kb",
+      search: { metadataFilter: "", offset: 0, limit: 5 },
+      generation: { maxUsedSearchResults: 5, enableFactualConsistencyScore: true },
+    };
+    const first = await run({
+      ...base,
+      query: "How do I reset my password?",
+      chat: { store: true },
+    });
+    const types = first.map((e) => e.type);
+    expect(types[0]).toBe("searchResults");
+    expect(types).toContain("chatInfo");
+    expect(types).toContain("generationChunk");
+    expect(types).toContain("factualConsistencyScore");
+    expect(types.at(-1)).toBe("end");
+    const info = first.find((e) => e.type === "chatInfo") as ApiV2.ChatInfoEvent;
+    const chunks = first.filter(
+      (e) => e.type === "generationChunk",
+    ) as ApiV2.GenerationChunkEvent[];
+    expect(chunks.at(-1)?.updatedText).toContain("Forgot password");
+
+    const followUp = await run({
+      ...base,
+      query: "How long does that link last?",
+      chat: { store: true, conversationId: info.chatId },
+    });
+    const followInfo = followUp.find((e) => e.type === "chatInfo") as ApiV2.ChatInfoEvent;
+    expect(followInfo.chatId).toBe(info.chatId);
+    expect(followInfo.turnId).not.toBe(info.turnId);
+    const answer = (
+      followUp.filter((e) => e.type === "generationChunk") as ApiV2.GenerationChunkEvent[]
+    ).at(-1);
+    expect(answer?.updatedText).toContain("30 minutes");
+  });
 });
