@@ -110,7 +110,31 @@ describe("extractive answers", () => {
       "billing",
     );
     const { answer } = await generate("when are invoices emailed", [tagged]);
-    expect(answer).toBe("Invoices are emailed on the first of the month [1].");
+    expect(answer.startsWith("Invoices are emailed on the first of the month [1].")).toBe(true);
+    expect(answer).not.toMatch(/%(START|END)_SNIPPET%/);
+  });
+
+  it("carries on with the steps that follow the best sentence in its result", () => {
+    const steps = [
+      "Open the sign-in page and choose Forgot password.",
+      "Enter the email address of your account.",
+      "We send a reset link that expires after 30 minutes.",
+      "Our office is open on weekdays.",
+    ];
+    const answer = composeExtractive({
+      query: "I forgot my password, what do I do?",
+      texts: [steps.join(" ")],
+      maxResults: 5,
+    });
+    expect(answer.map((s) => s.text)).toEqual(steps.slice(0, 3));
+    // A character budget drops the continuation first.
+    const short = composeExtractive({
+      query: "I forgot my password, what do I do?",
+      texts: [steps.join(" ")],
+      maxResults: 5,
+      maxChars: 60,
+    });
+    expect(short.map((s) => s.text)).toEqual([steps[0]]);
   });
 
   it("cuts at a sentence boundary to respect max_response_characters", async () => {

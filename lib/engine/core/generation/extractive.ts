@@ -17,7 +17,9 @@ import { analyze, cleanResultText, type SentenceTerms } from "./terms";
  *    near-duplicates (Jaccard ≥ 0.6) are never taken, and a step stops once the best
  *    relevance falls under half the best candidate's, or after 4 sentences. With
  *    `maxChars`, whole sentences are then dropped, least relevant first, until it fits.
- * 4. Order: results by rank, sentences in their original order within a result,
+ * 4. Continuation: up to two sentences that directly follow the best one in its
+ *    result join the answer (see `continuation`).
+ * 5. Order: results by rank, sentences in their original order within a result,
  *    so the answer reads as one passage. Each sentence carries its result number.
  * Deterministic: ties break on rank, then position.
  */
@@ -81,6 +83,8 @@ export function composeExtractive(input: ExtractiveInput): AnswerSentence[] {
     selected.push(pick);
     for (const t of pick.covered) covered.add(t);
   }
+  const first = selected[0];
+  if (first) selected.push(...continuation(input, first, selected));
   if (input.maxChars !== undefined) fitBudget(selected, input.maxChars, input.citationWidth);
 
   const ordered = selected.sort((a, b) => a.result - b.result || a.position - b.position);
@@ -109,6 +113,33 @@ function candidatesOf(input: ExtractiveInput, queryTerms: Set<string>): Candidat
     const coverage = c.covered.reduce((s, t) => s + (weight.get(t) ?? 0), 0) / total;
     const density = c.covered.length / Math.sqrt(Math.max(1, c.info.terms.size));
     c.relevance = (coverage + 0.1 * Math.min(1, density)) / (1 + 0.25 * (c.result - 1));
+  }
+  return out;
+}
+
+/**
+ * The sentences right after the best one, in the same result, even when they share
+ * no query word: in support articles they are usually the rest of the steps ("Enter
+ * your email. We send a link that expires after 30 minutes."). At most two, within
+ * the sentence cap, never near-duplicates; picked last, so a character budget drops
+ * them first. Only a result whose text holds more than the matched part (context
+ * or a multi-sentence part) has any.
+ */
+function continuation(
+  input: ExtractiveInput,
+  first: Candidate,
+  selected: Candidate[],
+): Candidate[] {
+  const spans = splitSentences(cleanResultText(input.texts[first.result - 1] ?? ""));
+  const out: Candidate[] = [];
+  for (let position = first.position + 1; position < spans.length; position++) {
+    if (out.length === 2 || selected.length + out.length >= MAX_SENTENCES) break;
+    if (selected.some((s) => s.result === first.result && s.position === position)) continue;
+    const text = spans[position]?.text ?? "";
+    const info = analyze(text);
+    if (info.terms.size === 0) break;
+    if ([...selected, ...out].some((s) => jaccard(s.info.terms, info.terms) >= 0.6)) continue;
+    out.push({ text, result: first.result, position, info, relevance: 0, covered: [] });
   }
   return out;
 }
