@@ -99,9 +99,6 @@ async function runParleySciFact(
     // A pass stopped by its time budget is scored over the queries it ran.
     const judged = queries.slice(0, plain.stoppedAfter ?? queries.length);
     const q = evaluate({ runs: plain.runs, qrels: subsetQrels(data, judged) });
-    const s = summarize(plain.samples);
-    const f = summarize(filtered.samples);
-    const wall = plain.samples.reduce((a, b) => a + b, 0);
     return {
       system: `Parley (${shape === "core" ? "core, 1 part/doc" : "structured, sentence parts"})`,
       corpus: "SciFact",
@@ -110,23 +107,33 @@ async function runParleySciFact(
       indexMs: idx.ms,
       ndcg10: q.ndcg10,
       recall100: q.recall100,
-      queries: queries.length,
-      p50: s.p50,
-      p95: s.p95,
-      p50f: f.p50,
-      p95f: f.p95,
-      engineShare: wall ? plain.engineMs / wall : undefined,
-      stages: plain.stages,
-      stagesFiltered: filtered.stages,
-      meanParts: plain.meanParts,
-      meanDocs: plain.meanDocs,
-      rssStartMiB,
-      peakRssMiB: peakRssMiB(),
-      error: passNote(plain, filtered, queries.length),
+      ...passFigures(plain, filtered, queries.length, rssStartMiB),
     };
   } finally {
     h.close();
   }
+}
+
+/** The figures both Parley runs report from their unfiltered and filtered passes. */
+function passFigures(plain: QueryPass, filtered: QueryPass, queries: number, rssStartMiB: number) {
+  const s = summarize(plain.samples);
+  const f = summarize(filtered.samples);
+  const wall = plain.samples.reduce((a, b) => a + b, 0);
+  return {
+    queries,
+    p50: s.p50,
+    p95: s.p95,
+    p50f: f.p50,
+    p95f: f.p95,
+    engineShare: wall ? plain.engineMs / wall : undefined,
+    stages: plain.stages,
+    stagesFiltered: filtered.stages,
+    meanParts: plain.meanParts,
+    meanDocs: plain.meanDocs,
+    rssStartMiB,
+    peakRssMiB: peakRssMiB(),
+    error: passNote(plain, filtered, queries),
+  };
 }
 
 async function runScale(data: SciFact, opts: ChildOptions): Promise<Result> {
@@ -147,28 +154,13 @@ async function runScale(data: SciFact, opts: ChildOptions): Promise<Result> {
     await warmUp(h, "scale", queries);
     const plain = await queryPass(h, "scale", queries, { limit: LIMIT, filtered: false });
     const filtered = await queryPass(h, "scale", queries, { limit: LIMIT, filtered: true });
-    const s = summarize(plain.samples);
-    const f = summarize(filtered.samples);
-    const wall = plain.samples.reduce((a, b) => a + b, 0);
     return {
       system: "Parley (core, sentence parts)",
       corpus: `SciFact ×${Math.round(docs.length / Math.min(docs.length, quick ? 1200 : data.docs.length))}, perturbed`,
       docs: idx.docs,
       parts: idx.parts,
       indexMs: idx.ms,
-      queries: queries.length,
-      p50: s.p50,
-      p95: s.p95,
-      p50f: f.p50,
-      p95f: f.p95,
-      engineShare: wall ? plain.engineMs / wall : undefined,
-      stages: plain.stages,
-      stagesFiltered: filtered.stages,
-      meanParts: plain.meanParts,
-      meanDocs: plain.meanDocs,
-      rssStartMiB,
-      peakRssMiB: peakRssMiB(),
-      error: passNote(plain, filtered, queries.length),
+      ...passFigures(plain, filtered, queries.length, rssStartMiB),
     };
   } finally {
     h.close();
