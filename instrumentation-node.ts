@@ -1,3 +1,4 @@
+import { startSeeding } from "@/lib/chat/seed";
 import { getEngine } from "@/lib/chat/vectara";
 import { ConfigError, getConfig } from "@/lib/config";
 
@@ -20,7 +21,8 @@ export function exitOnInvalidConfig(): void {
 /**
  * In local mode, opens the embedded engine as the server starts: its database is
  * migrated, and a personal API key is generated (and printed, once) on first start.
+ * Then the demo knowledge base is seeded in the background (`lib/chat/seed.ts`).
  */
 export function startLocalEngine(): void {
-  getEngine();
+  if (getEngine()) startSeeding();
 }

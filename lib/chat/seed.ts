@@ -1,0 +1,55 @@
+import "server-only";
+import path from "node:path";
+import { type Config, getConfig } from "@/lib/config";
+import { ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
+import type { VectaraClient } from "@/lib/vectara";
+import { getVectaraClient } from "./vectara";
+
+/** The demo knowledge base, relative to the repository root the app is started from. */
+export const DEMO_KB_DIR = "content/demo-kb";
+
+/**
+ * Local mode's first-start seeding: makes the chatbot's corpus exist (with the KB's
+ * filter attributes) and mirrors `content/demo-kb` into it. Idempotent, so it runs on
+ * every start: unchanged articles are skipped by content hash, edited ones re-indexed,
+ * deleted ones pruned. Only Markdown is read (examples.json lives in the same folder).
+ */
+export async function seedDemoKnowledgeBase({
+  client = getVectaraClient(),
+  config = getConfig(),
+  dir = path.resolve(process.cwd(), DEMO_KB_DIR),
+  log = (m: string) => console.log(m),
+}: {
+  client?: VectaraClient;
+  config?: Config;
+  dir?: string;
+  log?: (message: string) => void;
+} = {}): Promise<void> {
+  const corpus = config.vectara.corpusKey;
+  const s = await ingest({
+    client,
+    corpus,
+    paths: [dir],
+    extensions: ["md", "markdown"],
+    create: {
+      name: "Support knowledge base",
+      description: "Parley's demo knowledge base (content/demo-kb)",
+      filterAttributes: SUPPORT_KB_FILTER_ATTRIBUTES,
+    },
+    prune: true,
+  });
+  const failed = s.failed.map((f) => `${f.path} (${f.reason})`).join("; ");
+  log(
+    `Parley: seeded '${corpus}' from ${DEMO_KB_DIR} in ${s.ms} ms: ${s.added} added, ${s.updated} updated, ` +
+      `${s.unchanged} unchanged, ${s.pruned} removed, ${s.failed.length} failed${failed ? `: ${failed}` : ""}`,
+  );
+}
+
+/** Seeds in the background; a failure is logged and never reaches the server. */
+export function startSeeding(options?: Parameters<typeof seedDemoKnowledgeBase>[0]): void {
+  seedDemoKnowledgeBase(options).catch((error: unknown) => {
+    console.error(
+      `Parley: seeding the demo knowledge base failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
+}
