@@ -49,3 +49,14 @@ test.describe("GET /api/health", () => {
     expect(await response.json()).toEqual({ status: "ok", mode: "local", version });
   });
 });
+
+test.describe("example questions", () => {
+  test("come from the knowledge base's examples file", async ({ homePage }) => {
+    const file = new URL("../content/demo-kb/examples.json", import.meta.url);
+    const { examples } = JSON.parse(readFileSync(file, "utf8")) as {
+      examples: Array<{ question: string }>;
+    };
+    await homePage.goto();
+    await expect(homePage.exampleQuestions).toHaveText(examples.map((e) => e.question));
+  });
+});

@@ -8,6 +8,7 @@ export class HomePage {
   readonly sidebar: Locator;
   readonly main: Locator;
   readonly heading: Locator;
+  readonly exampleQuestions: Locator;
 
   constructor(readonly page: Page) {
     this.shell = page.getByTestId("app-shell");
@@ -16,6 +17,7 @@ export class HomePage {
     this.sidebar = page.getByTestId("sidebar");
     this.main = page.getByTestId("main");
     this.heading = this.main.getByRole("heading", { level: 1 });
+    this.exampleQuestions = page.getByTestId("example-question");
   }
 
   async goto(): Promise<Response> {
