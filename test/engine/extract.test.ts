@@ -1,5 +1,3 @@
-import { strToU8, zipSync } from "fflate";
-import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/engine";
 import { EngineError } from "@/lib/engine/core/errors";
@@ -9,6 +7,7 @@ import { extractHtml } from "@/lib/engine/extract/html";
 import { extractMarkdown } from "@/lib/engine/extract/markdown";
 import { type APIError, BadRequestError, ConflictError } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
+import { makeDocx, makePdf } from "../support/files";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -157,46 +156,6 @@ describe("detectFileKind", () => {
   });
 });
 
-async function makePdf(): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  pdf.setTitle("Warranty terms");
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  const one = pdf.addPage();
-  one.drawText("The warranty lasts two years. Keep your receipt.", {
-    x: 50,
-    y: 700,
-    size: 12,
-    font,
-  });
-  const two = pdf.addPage();
-  two.drawText("Batteries are covered for one year.", { x: 50, y: 700, size: 12, font });
-  return pdf.save();
-}
-
-function makeDocx(): Uint8Array {
-  const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
-  const rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-  const para = (text: string, style?: string) =>
-    `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ""}<w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
-  return zipSync({
-    "[Content_Types].xml": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`,
-    ),
-    "_rels/.rels": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/officeDocument" Target="word/document.xml"/></Relationships>`,
-    ),
-    "word/_rels/document.xml.rels": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/styles" Target="styles.xml"/></Relationships>`,
-    ),
-    "word/styles.xml": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style></w:styles>`,
-    ),
-    "word/document.xml": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${para("Returns", "Heading1")}${para("You can return items within 30 days. Keep the receipt.")}${para("Exceptions", "Heading2")}${para("Gift cards cannot be returned.")}</w:body></w:document>`,
-    ),
-  });
-}
-
 async function uploadRaw(engine: Engine, form: FormData | string, contentType?: string) {
   const response = await engine.handle(
     new Request("http://x/v2/corpora/kb/upload_file", {
@@ -289,7 +248,13 @@ describe("upload_file", () => {
       "Second note.",
     ]);
 
-    await client.upload.file("kb", { name: "warranty.pdf", data: await makePdf() });
+    await client.upload.file("kb", {
+      name: "warranty.pdf",
+      data: await makePdf([
+        "The warranty lasts two years. Keep your receipt.",
+        "Batteries are covered for one year.",
+      ]),
+    });
     const pdf = await client.documents.get("kb", "warranty.pdf");
     expect(pdf.metadata).toEqual({ title: "Warranty terms" });
     expect(pdf.parts.map((p) => [p.text, p.metadata.page ?? null])).toEqual([
@@ -299,7 +264,15 @@ describe("upload_file", () => {
       ["Batteries are covered for one year.", 2],
     ]);
 
-    await client.upload.file("kb", { name: "returns.docx", data: makeDocx() });
+    await client.upload.file("kb", {
+      name: "returns.docx",
+      data: makeDocx([
+        { text: "Returns", style: "Heading1" },
+        { text: "You can return items within 30 days. Keep the receipt." },
+        { text: "Exceptions", style: "Heading2" },
+        { text: "Gift cards cannot be returned." },
+      ]),
+    });
     const docx = await client.documents.get("kb", "returns.docx");
     expect(docx.metadata).toEqual({ title: "Returns" });
     expect(partTexts(docx.parts)).toEqual([

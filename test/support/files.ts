@@ -36,11 +36,20 @@ export async function makePdf(lines: string[], title = "Warranty terms"): Promis
   return pdf.save();
 }
 
-export function makeDocx(heading: string, body: string): Uint8Array {
+/** A paragraph of a generated DOCX; `style` names a heading style such as `Heading1`. */
+export interface DocxParagraph {
+  text: string;
+  style?: "Heading1" | "Heading2";
+}
+
+/** A real, minimal DOCX (the OOXML parts mammoth reads), zipped in memory. */
+export function makeDocx(paragraphs: DocxParagraph[]): Uint8Array {
   const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
   const rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-  const para = (text: string, style?: string) =>
+  const para = ({ text, style }: DocxParagraph) =>
     `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ""}<w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
+  const headingStyle = (id: string, name: string) =>
+    `<w:style w:type="paragraph" w:styleId="${id}"><w:name w:val="${name}"/></w:style>`;
   return zipSync({
     "[Content_Types].xml": strToU8(
       `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`,
@@ -52,10 +61,10 @@ export function makeDocx(heading: string, body: string): Uint8Array {
       `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/styles" Target="styles.xml"/></Relationships>`,
     ),
     "word/styles.xml": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>`,
+      `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}>${headingStyle("Heading1", "heading 1")}${headingStyle("Heading2", "heading 2")}</w:styles>`,
     ),
     "word/document.xml": strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${para(heading, "Heading1")}${para(body)}</w:body></w:document>`,
+      `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${paragraphs.map(para).join("")}</w:body></w:document>`,
     ),
   });
 }
@@ -87,7 +96,10 @@ export async function writeMixedFolder(root: string): Promise<void> {
       "The warranty lasts two years. Keep your receipt.",
       "Batteries are covered for one year.",
     ]),
-    "legal/returns.docx": makeDocx("Returns", "Gift cards cannot be returned."),
+    "legal/returns.docx": makeDocx([
+      { text: "Returns", style: "Heading1" },
+      { text: "Gift cards cannot be returned." },
+    ]),
     "legal/broken.pdf": "%PDF-1.7\nthis is not really a PDF\n%%EOF\n",
     "images/logo.png": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
     ".hidden.md": "# Hidden\nQuuxzanzibar is secret.",
