@@ -65,6 +65,15 @@ const envSchema = z
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.string().min(32, { message: "must be at least 32 characters" }).optional(),
     ),
+    CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.coerce
+        .number({ message: "must be a whole number" })
+        .int({ message: "must be a whole number" })
+        .min(1, { message: "must be at least 1" })
+        .max(100_000, { message: "must be at most 100000" })
+        .default(20),
+    ),
     DEMO_PASSWORD: z.preprocess(
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
@@ -133,6 +142,8 @@ export interface Config {
   databaseUrl?: string;
   authSecret?: string;
   demoPassword?: string;
+  /** Questions one visitor may ask per minute. */
+  chatRateLimitPerMinute: number;
 }
 
 export const DEFAULT_VECTARA_BASE_URL = "https://api.vectara.io";
@@ -216,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     authSecret: e.AUTH_SECRET,
     demoPassword: e.DEMO_PASSWORD,
+    chatRateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
   };
 }
 

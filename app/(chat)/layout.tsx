@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
-import { ConversationsSidebar } from "@/components/history/conversations-sidebar";
+import { ChatSessionProvider } from "@/components/chat/chat-session";
+import { HistorySidebar } from "@/components/history/history-sidebar";
+import { Providers } from "@/components/providers";
 import { AppHeader } from "@/components/shell/app-header";
 import { getConfig } from "@/lib/config";
 
@@ -11,14 +13,18 @@ export default function ChatLayout({ children }: { children: ReactNode }) {
   const { mode } = getConfig();
 
   return (
-    <div data-testid="app-shell" className="flex h-dvh flex-col">
-      <AppHeader mode={mode} />
-      <div className="flex min-h-0 flex-1">
-        <ConversationsSidebar />
-        <main data-testid="main" className="flex min-w-0 flex-1 flex-col overflow-y-auto">
-          {children}
-        </main>
-      </div>
-    </div>
+    <Providers>
+      <ChatSessionProvider>
+        <div data-testid="app-shell" className="flex h-dvh flex-col">
+          <AppHeader mode={mode} />
+          <div className="flex min-h-0 flex-1">
+            <HistorySidebar />
+            <main data-testid="main" className="flex min-w-0 flex-1 flex-col">
+              {children}
+            </main>
+          </div>
+        </div>
+      </ChatSessionProvider>
+    </Providers>
   );
 }

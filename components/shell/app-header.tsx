@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Mode } from "@/lib/config";
+import { HistoryButton } from "./history-button";
 import { ModeBadge } from "./mode-badge";
 
 export function AppHeader({ mode }: { mode: Mode }) {
@@ -8,10 +9,13 @@ export function AppHeader({ mode }: { mode: Mode }) {
       data-testid="app-header"
       className="flex h-14 shrink-0 items-center justify-between gap-4 border-border border-b bg-surface px-4 sm:px-6"
     >
-      <Link href="/" className="flex items-center gap-2.5 rounded-md outline-offset-4">
-        <ParleyMark />
-        <span className="font-semibold text-lg tracking-tight">Parley</span>
-      </Link>
+      <div className="flex items-center gap-2">
+        <HistoryButton />
+        <Link href="/" className="flex items-center gap-2.5 rounded-md outline-offset-4">
+          <ParleyMark />
+          <span className="font-semibold text-lg tracking-tight">Parley</span>
+        </Link>
+      </div>
       <ModeBadge mode={mode} />
     </header>
   );

@@ -36,12 +36,18 @@ export async function parseFile(name: string, bytes: Uint8Array): Promise<Parsed
   return { kind: "structured", title: doc.title, metadata: doc.metadata, sections };
 }
 
+/**
+ * Each section's heading is also put in its metadata (`heading`), which reaches every
+ * part cut from it: a citation can then name the section an answer came from.
+ */
 function toSection(s: SectionInput): StructuredDocumentSection {
   const children = (s.sections ?? []).map(toSection).filter(hasText);
+  const heading = s.title?.trim();
+  const metadata = { ...s.metadata, ...(heading ? { heading } : {}) };
   return {
     ...(s.title ? { title: s.title } : {}),
     text: s.text,
-    ...(s.metadata ? { metadata: s.metadata } : {}),
+    ...(Object.keys(metadata).length ? { metadata } : {}),
     ...(children.length ? { sections: children } : {}),
   };
 }

@@ -1,0 +1,65 @@
+import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
+import { getVisitorId } from "@/lib/auth/visitor";
+import { type AnswerRecord, openAnswerStream, writeAnswer } from "@/lib/chat/answer";
+import { checkChatRateLimit, getOwnedChat, recordAnswer } from "@/lib/chat/conversations";
+import { ChatError } from "@/lib/chat/errors";
+import { readJsonBody } from "@/lib/chat/http";
+import type { ChatMessage } from "@/lib/chat/messages";
+import { toChatError } from "@/lib/chat/upstream-errors";
+import { getVectaraClient } from "@/lib/chat/vectara";
+import { getConfig } from "@/lib/config";
+import { postChatBodySchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** Asks a question in a new chat (`chatId: null`) or the visitor's existing one, and streams the answer. */
+export async function POST(request: Request): Promise<Response> {
+  const body = await readJsonBody(request, postChatBodySchema);
+  if (!body.ok) return body.error.toResponse();
+  const { chatId, message } = body.data;
+  const query = message.parts.map((p) => p.text).join("\n");
+
+  const visitorId = await getVisitorId();
+  if (!visitorId) return missingSession().toResponse();
+
+  if (chatId && !(await getOwnedChat({ visitorId, chatId }))) {
+    return new ChatError("not_found:chat", "This conversation does not exist.").toResponse();
+  }
+
+  const limited = await checkChatRateLimit({ visitorId });
+  if (limited) return limited.toResponse();
+
+  let events: Awaited<ReturnType<typeof openAnswerStream>>;
+  try {
+    events = await openAnswerStream({
+      client: getVectaraClient(),
+      chatId: chatId ?? undefined,
+      query,
+      corpusKey: getConfig().vectara.corpusKey,
+      signal: request.signal,
+    });
+  } catch (error) {
+    return toChatError(error).toResponse();
+  }
+
+  let record: AnswerRecord | undefined;
+  const stream = createUIMessageStream<ChatMessage>({
+    execute: async ({ writer }) => {
+      record = await writeAnswer({ events, writer, signal: request.signal });
+    },
+    onFinish: async () => {
+      if (!record) return;
+      // The visitor already has the answer; failing to file it must not turn it into an error.
+      await recordAnswer({ visitorId, query, record }).catch((error: unknown) => {
+        console.error("Parley: could not store the answer in the app database:", error);
+      });
+    },
+  });
+  return createUIMessageStreamResponse({ stream });
+}
+
+const missingSession = () =>
+  new ChatError(
+    "forbidden:chat",
+    "Your browser did not send Parley's session cookie. Allow cookies for this site and reload the page.",
+  );

@@ -1,0 +1,29 @@
+import { getVisitorId } from "@/lib/auth/visitor";
+import { deleteConversation } from "@/lib/chat/conversations";
+import { ChatError } from "@/lib/chat/errors";
+import { chatIdSchema } from "@/lib/chat/ids";
+import { toChatError } from "@/lib/chat/upstream-errors";
+
+export const dynamic = "force-dynamic";
+
+const notFound = () => new ChatError("not_found:chat", "This conversation does not exist.");
+
+/** Deletes one of the visitor's conversations, at Vectara and in Parley. */
+export async function DELETE(
+  _request: Request,
+  { params }: { params: Promise<{ chatId: string }> },
+): Promise<Response> {
+  const chatId = chatIdSchema.safeParse((await params).chatId);
+  if (!chatId.success) return notFound().toResponse();
+
+  const visitorId = await getVisitorId();
+  if (!visitorId) return notFound().toResponse();
+
+  try {
+    const deleted = await deleteConversation({ visitorId, chatId: chatId.data });
+    if (!deleted) return notFound().toResponse();
+  } catch (error) {
+    return toChatError(error).toResponse();
+  }
+  return new Response(null, { status: 204 });
+}

@@ -1,0 +1,29 @@
+import { getVisitorId } from "@/lib/auth/visitor";
+import { setTurnFeedback } from "@/lib/chat/conversations";
+import { ChatError } from "@/lib/chat/errors";
+import { readJsonBody } from "@/lib/chat/http";
+import { feedbackBodySchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** Thumbs up or down, with an optional reason, on one answer of the visitor's own chat. */
+export async function POST(request: Request): Promise<Response> {
+  const body = await readJsonBody(request, feedbackBodySchema, 8 * 1024);
+  if (!body.ok) return body.error.toResponse();
+
+  const visitorId = await getVisitorId();
+  if (!visitorId) return notFound().toResponse();
+
+  const { chatId, turnId, rating, reason } = body.data;
+  const saved = await setTurnFeedback({
+    visitorId,
+    chatId,
+    turnId,
+    rating,
+    reason: reason || undefined,
+  });
+  if (!saved) return notFound().toResponse();
+  return new Response(null, { status: 204 });
+}
+
+const notFound = () => new ChatError("not_found:chat", "This answer does not exist.");

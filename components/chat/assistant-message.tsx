@@ -1,0 +1,178 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useCallback, useId, useMemo, useState } from "react";
+import { CitationList } from "@/components/citations/citation-list";
+import { LazyPassageDrawer } from "@/components/citations/lazy-passage-drawer";
+import { citedIndexes, withoutCitationMarkers } from "@/lib/chat/cited";
+import type { ChatMessage, Citation } from "@/lib/chat/messages";
+import { FcsBadge } from "./fcs-badge";
+import { CopyButton, FeedbackControls, type FeedbackValue } from "./feedback-controls";
+import { LazyAnswerMarkdown } from "./lazy-markdown";
+import { RemovedTurn } from "./removed-turn";
+
+export function AssistantMessage({
+  message,
+  streaming,
+  stopped,
+  failed,
+}: {
+  message: ChatMessage;
+  streaming: boolean;
+  stopped: boolean;
+  failed: boolean;
+}) {
+  const [active, setActive] = useState<number | null>(null);
+  const [passage, setPassage] = useState<Citation | null>(null);
+  const idPrefix = `${useId().replace(/:/g, "")}-citation-`;
+
+  const text = message.parts
+    .filter((p) => p.type === "text")
+    .map((p) => p.text)
+    .join("");
+  const citations = message.parts.findLast((p) => p.type === "data-citations")?.data ?? [];
+  const score = message.parts.findLast((p) => p.type === "data-fcs")?.data.score;
+  const info = message.parts.findLast((p) => p.type === "data-chat-info")?.data;
+  const hasError = failed || message.parts.some((p) => p.type === "data-error");
+
+  const cited = useMemo(() => {
+    const byIndex = new Map(citations.map((c) => [c.index, c]));
+    return citedIndexes(text)
+      .map((n) => byIndex.get(n))
+      .filter((c): c is Citation => c !== undefined);
+  }, [citations, text]);
+
+  const onCitationClick = useCallback((index: number) => {
+    setActive(index);
+  }, []);
+
+  if (message.metadata?.enabled === false) {
+    return (
+      <div data-testid="message-assistant" data-status="removed">
+        <RemovedTurn />
+      </div>
+    );
+  }
+
+  const status = streaming
+    ? "streaming"
+    : stopped || message.metadata?.status === "stopped"
+      ? "stopped"
+      : hasError
+        ? "error"
+        : "complete";
+  const turnId = info?.turnId ?? message.metadata?.turnId;
+  const chatId = info?.chatId ?? message.metadata?.chatId;
+
+  return (
+    <div
+      data-testid="message-assistant"
+      data-status={status}
+      className="flex gap-3"
+      aria-busy={streaming || undefined}
+    >
+      <Avatar />
+      <div className="min-w-0 flex-1">
+        {text ? (
+          <LazyAnswerMarkdown
+            text={text}
+            citations={citations}
+            onCitationClick={onCitationClick}
+            activeCitation={active ?? undefined}
+          />
+        ) : status === "complete" ? (
+          <p className="text-muted italic">No answer was generated.</p>
+        ) : null}
+        {streaming && text && <span aria-hidden="true" className="stream-caret" />}
+
+        {status === "stopped" && (
+          <p
+            data-testid="answer-stopped"
+            className="mt-2 inline-flex items-center gap-1.5 rounded-md bg-surface-muted px-2 py-1 text-muted text-xs"
+          >
+            Stopped — this answer is incomplete.
+          </p>
+        )}
+
+        {status === "complete" && score !== undefined && (
+          <div className="mt-3">
+            <FcsBadge score={score} />
+          </div>
+        )}
+
+        {!streaming && cited.length > 0 && (
+          <CitationList
+            citations={cited}
+            activeIndex={active}
+            onOpenPassage={setPassage}
+            idPrefix={idPrefix}
+          />
+        )}
+
+        {status === "complete" && text && (
+          <div className="mt-3 flex items-center gap-1">
+            <CopyButton text={withoutCitationMarkers(text)} />
+            {chatId && turnId && (
+              <TurnFeedback
+                chatId={chatId}
+                turnId={turnId}
+                initial={message.metadata?.feedback ?? null}
+              />
+            )}
+          </div>
+        )}
+      </div>
+      {passage && <LazyPassageDrawer citation={passage} onClose={() => setPassage(null)} />}
+    </div>
+  );
+}
+
+function TurnFeedback({
+  chatId,
+  turnId,
+  initial,
+}: {
+  chatId: string;
+  turnId: string;
+  initial: FeedbackValue | null;
+}) {
+  const mutation = useMutation({
+    mutationFn: async (value: FeedbackValue | null) => {
+      const response = await fetch("/api/feedback", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          chatId,
+          turnId,
+          rating: value?.rating ?? null,
+          ...(value?.reason && { reason: value.reason }),
+        }),
+      });
+      if (!response.ok) throw new Error(`Feedback was not saved (${response.status}).`);
+    },
+  });
+  return <FeedbackControls value={initial} onSubmit={(v) => mutation.mutateAsync(v)} />;
+}
+
+function Avatar() {
+  return (
+    <span
+      aria-hidden="true"
+      className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-lg bg-brand-soft text-brand"
+    >
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        className="size-4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+      >
+        <path
+          d="M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v7a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4h0A1.5 1.5 0 0 1 4 14.5z"
+          strokeLinejoin="round"
+        />
+      </svg>
+    </span>
+  );
+}

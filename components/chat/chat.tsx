@@ -1,0 +1,187 @@
+"use client";
+
+import { useChat } from "@ai-sdk/react";
+import { useQueryClient } from "@tanstack/react-query";
+import { DefaultChatTransport } from "ai";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ChatError } from "@/lib/chat/errors";
+import type { ChatMessage } from "@/lib/chat/messages";
+import { chatKeys } from "@/lib/chat/query-keys";
+import { AssistantMessage } from "./assistant-message";
+import { ChatErrorNotice } from "./chat-error";
+import { Composer } from "./composer";
+import { EmptyState } from "./empty-state";
+import { UserMessage } from "./user-message";
+
+export interface ChatProps {
+  /** The Vectara chat to continue; unset on `/`, where the first answer creates one. */
+  chatId?: string;
+  initialMessages?: ChatMessage[];
+  examples?: string[];
+}
+
+/**
+ * The end user's conversation: `useChat` over Parley's `/api/chat`, which streams
+ * Vectara's answer as typed UI message parts. Only the new question goes to the
+ * server; Vectara keeps the chat's history.
+ */
+export function Chat({ chatId: initialChatId, initialMessages = [], examples = [] }: ChatProps) {
+  const queryClient = useQueryClient();
+  const chatIdRef = useRef<string | null>(initialChatId ?? null);
+  // The chat a first answer is creating; it becomes the chat only once the answer is
+  // complete, because a stopped or failed first answer leaves no chat at Vectara.
+  const pendingChatIdRef = useRef<string | null>(null);
+  const [stopped, setStopped] = useState<ReadonlySet<string>>(new Set());
+  const [announcement, setAnnouncement] = useState("");
+
+  const transport = useMemo(
+    () =>
+      new DefaultChatTransport<ChatMessage>({
+        api: "/api/chat",
+        prepareSendMessagesRequest: ({ messages }) => {
+          const last = messages.findLast((m) => m.role === "user");
+          return {
+            body: {
+              chatId: chatIdRef.current,
+              message: last && {
+                id: last.id,
+                role: "user",
+                parts: last.parts.filter((p) => p.type === "text"),
+              },
+            },
+          };
+        },
+      }),
+    [],
+  );
+
+  const { messages, sendMessage, regenerate, stop, status, error, clearError } =
+    useChat<ChatMessage>({
+      id: initialChatId,
+      messages: initialMessages,
+      transport,
+      experimental_throttle: 40,
+      onData: (part) => {
+        if (part.type === "data-chat-info") pendingChatIdRef.current = part.data.chatId;
+      },
+      onFinish: ({ message, isAbort, isError }) => {
+        if (isAbort) {
+          setStopped((s) => new Set(s).add(message.id));
+          setAnnouncement("Answer stopped.");
+          return;
+        }
+        if (isError) {
+          setAnnouncement("The answer failed. You can retry.");
+          return;
+        }
+        const sources = message.parts.find((p) => p.type === "data-citations")?.data.length ?? 0;
+        setAnnouncement(
+          `Parley answered${sources ? `, with ${sources} source${sources === 1 ? "" : "s"}` : ""}.`,
+        );
+        chatIdRef.current ??= pendingChatIdRef.current;
+        const chatId = chatIdRef.current;
+        if (chatId && window.location.pathname !== `/chat/${chatId}`) {
+          // The first answer created the chat: give it its own URL without reloading.
+          window.history.replaceState(null, "", `/chat/${chatId}`);
+        }
+        void queryClient.invalidateQueries({ queryKey: chatKeys.history() });
+      },
+    });
+
+  const busy = status === "submitted" || status === "streaming";
+
+  const send = useCallback(
+    (text: string) => {
+      clearError();
+      void sendMessage({ text });
+    },
+    [sendMessage, clearError],
+  );
+
+  const retry = useCallback(() => {
+    clearError();
+    void regenerate();
+  }, [regenerate, clearError]);
+
+  const chatError = useMemo(() => (error ? readError(error, messages) : null), [error, messages]);
+
+  const bottomRef = useFollowStream(messages, status);
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="flex-1 overflow-y-auto" data-testid="thread-scroller">
+        <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6 sm:px-6">
+          {messages.length === 0 && <EmptyState examples={examples} onAsk={send} />}
+          {messages.map((message, i) =>
+            message.role === "user" ? (
+              <UserMessage key={message.id} message={message} />
+            ) : (
+              <AssistantMessage
+                key={message.id}
+                message={message}
+                streaming={busy && i === messages.length - 1}
+                stopped={stopped.has(message.id)}
+                failed={!busy && error !== undefined && i === messages.length - 1}
+              />
+            ),
+          )}
+          {busy && messages.at(-1)?.role === "user" && <Thinking />}
+          {chatError && !busy && (
+            <ChatErrorNotice error={chatError} onRetry={retry} onDismiss={clearError} />
+          )}
+          <div ref={bottomRef} />
+        </div>
+      </div>
+      <Composer busy={busy} onSend={send} onStop={() => void stop()} autoFocus />
+      <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="chat-announcer">
+        {announcement}
+      </div>
+    </div>
+  );
+}
+
+/** The typed error of the failed answer: a `data-error` part, or the HTTP error body. */
+function readError(error: Error, messages: ChatMessage[]): ChatError {
+  const last = messages.at(-1);
+  const part =
+    last?.role === "assistant" ? last.parts.findLast((p) => p.type === "data-error") : undefined;
+  if (part) {
+    return new ChatError(part.data.code, part.data.message, { retryAfter: part.data.retryAfter });
+  }
+  return ChatError.fromResponseText(error.message);
+}
+
+function Thinking() {
+  return (
+    <div data-testid="thinking" className="flex items-center gap-2 pl-11 text-muted text-sm">
+      <span className="flex gap-1" aria-hidden="true">
+        <span className="size-1.5 animate-bounce rounded-full bg-brand [animation-delay:-0.3s]" />
+        <span className="size-1.5 animate-bounce rounded-full bg-brand [animation-delay:-0.15s]" />
+        <span className="size-1.5 animate-bounce rounded-full bg-brand" />
+      </span>
+      Searching the knowledge base…
+    </div>
+  );
+}
+
+/** Keeps the newest text in view while it streams, unless the reader scrolled up. */
+function useFollowStream(messages: ChatMessage[], status: string) {
+  const bottomRef = useRef<HTMLDivElement>(null);
+  const count = messages.length;
+  const lastLength = messages.at(-1)?.parts.length ?? 0;
+  const following = useRef(true);
+  useEffect(() => {
+    const scroller = bottomRef.current?.closest<HTMLElement>("[data-testid=thread-scroller]");
+    if (!scroller) return;
+    const onScroll = () => {
+      following.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+    };
+    scroller.addEventListener("scroll", onScroll, { passive: true });
+    return () => scroller.removeEventListener("scroll", onScroll);
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run as the thread grows.
+  useEffect(() => {
+    if (following.current) bottomRef.current?.scrollIntoView({ block: "end" });
+  }, [count, lastLength, status]);
+  return bottomRef;
+}

@@ -1,0 +1,104 @@
+"use client";
+
+import { useId, useState } from "react";
+import { focusRing } from "@/components/ui/button";
+import { InfoIcon, WarningIcon } from "@/components/ui/icons";
+import { FCS_HIGH, FCS_MEDIUM, type FcsLevel, fcsLevel } from "@/lib/chat/messages";
+
+const levels = {
+  high: {
+    label: "High",
+    pill: "border-positive/30 bg-positive-soft text-positive-foreground",
+    dot: "bg-positive",
+  },
+  medium: {
+    label: "Medium",
+    pill: "border-warning/40 bg-warning-soft text-warning-foreground",
+    dot: "bg-warning",
+  },
+  low: {
+    label: "Low",
+    pill: "border-danger/30 bg-danger-soft text-danger-foreground",
+    dot: "bg-danger",
+  },
+} as const satisfies Record<FcsLevel, { label: string; pill: string; dot: string }>;
+
+export const FCS_CAUTION_TEXT =
+  "This answer may not be fully supported by its sources. Check the cited articles before relying on it.";
+
+export interface FcsBadgeProps {
+  /** Vectara's factual-consistency score, 0..1. */
+  score: number;
+  /** Show the caution line under the badge when the level is low (default true). */
+  caution?: boolean;
+}
+
+/**
+ * The factual-consistency score as a pill. Its explanation opens on hover, on
+ * keyboard focus and on tap; Escape, blur or moving the pointer away hide it.
+ */
+export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
+  const [open, setOpen] = useState(false);
+  const tipId = useId();
+  if (!Number.isFinite(score)) return null;
+
+  const level = fcsLevel(score);
+  const l = levels[level];
+  const percent = Math.round(Math.min(1, Math.max(0, score)) * 100);
+
+  return (
+    <div data-testid="fcs-badge" data-level={level} className="text-xs">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: hover and Escape only mirror what the button does. */}
+      <span
+        className="relative inline-flex"
+        onMouseEnter={() => setOpen(true)}
+        onMouseLeave={() => setOpen(false)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") setOpen(false);
+        }}
+      >
+        <button
+          type="button"
+          aria-describedby={tipId}
+          // Opens rather than toggles: a click or tap also fires mouseenter and focus,
+          // which have opened it already. Blur, Escape or moving away close it.
+          onClick={() => setOpen(true)}
+          onFocus={() => setOpen(true)}
+          onBlur={() => setOpen(false)}
+          className={`inline-flex items-center gap-1.5 rounded-full border px-2.5 py-1 font-medium ${l.pill} ${focusRing}`}
+        >
+          <span aria-hidden="true" className={`size-1.5 rounded-full ${l.dot}`} />
+          {l.label} factual consistency
+          <span className="tabular-nums opacity-80">{percent}%</span>
+          <InfoIcon className="size-3.5 opacity-70" />
+        </button>
+        <span
+          id={tipId}
+          role="tooltip"
+          className={`absolute bottom-full left-0 z-20 mb-2 w-72 rounded-lg border border-border bg-surface p-3 text-foreground leading-relaxed shadow-lg ${
+            open ? "block" : "hidden"
+          }`}
+        >
+          Factual consistency is how well this answer is supported by the sources it cites, scored
+          by Vectara&rsquo;s hallucination evaluation model (HHEM). High is{" "}
+          {Math.round(FCS_HIGH * 100)}% or more, Medium {Math.round(FCS_MEDIUM * 100)}–
+          {Math.round(FCS_HIGH * 100) - 1}%, Low below {Math.round(FCS_MEDIUM * 100)}%.
+        </span>
+      </span>
+      {caution && level === "low" ? <FcsCaution /> : null}
+    </div>
+  );
+}
+
+/** The caution shown below a low-scoring answer; exported to place it elsewhere. */
+export function FcsCaution() {
+  return (
+    <p
+      data-testid="fcs-caution"
+      className="mt-2 flex items-start gap-2 rounded-lg border border-danger/25 bg-danger-soft px-3 py-2 text-danger-foreground text-sm leading-snug"
+    >
+      <WarningIcon className="mt-0.5 size-4 shrink-0" />
+      {FCS_CAUTION_TEXT}
+    </p>
+  );
+}

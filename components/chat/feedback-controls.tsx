@@ -1,0 +1,237 @@
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+import { Button, focusRing } from "@/components/ui/button";
+import { CheckIcon, CopyIcon, ThumbDownIcon, ThumbUpIcon } from "@/components/ui/icons";
+
+export type FeedbackRating = "up" | "down";
+export interface FeedbackValue {
+  rating: FeedbackRating;
+  reason?: string;
+}
+
+export const FEEDBACK_REASONS = [
+  "Not accurate",
+  "Didn't answer my question",
+  "Sources don't support it",
+  "Other",
+] as const;
+export const FEEDBACK_REASON_MAX = 500;
+
+/** "Chip: details", either part alone, or undefined; capped at the server's limit. */
+export function composeReason(chip: string | null, details: string): string | undefined {
+  const text = details.trim();
+  const reason = chip && text ? `${chip}: ${text}` : chip || text;
+  return reason ? reason.slice(0, FEEDBACK_REASON_MAX) : undefined;
+}
+
+export interface FeedbackControlsProps {
+  value: FeedbackValue | null;
+  /** Saves the rating; null clears it. A rejection reverts the buttons. */
+  onSubmit: (value: FeedbackValue | null) => Promise<void>;
+  disabled?: boolean;
+}
+
+type Phase = "idle" | "reason" | "thanks";
+
+export function FeedbackControls({ value, onSubmit, disabled = false }: FeedbackControlsProps) {
+  const [rating, setRating] = useState<FeedbackRating | null>(value?.rating ?? null);
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(false);
+
+  // The parent's value wins whenever it changes (e.g. loaded from history).
+  useEffect(() => setRating(value?.rating ?? null), [value?.rating]);
+
+  async function submit(next: FeedbackValue | null, nextPhase: Phase) {
+    const previous = rating;
+    setRating(next?.rating ?? null);
+    setBusy(true);
+    setError(false);
+    try {
+      await onSubmit(next);
+      setPhase(nextPhase);
+    } catch {
+      setRating(previous);
+      setError(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function rate(r: FeedbackRating) {
+    if (rating === r) return submit(null, "idle");
+    return submit({ rating: r }, r === "down" ? "reason" : "thanks");
+  }
+
+  const off = disabled || busy;
+
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex items-center gap-0.5">
+        <Button
+          variant="icon"
+          data-testid="feedback-up"
+          aria-label="Helpful"
+          aria-pressed={rating === "up"}
+          disabled={off}
+          onClick={() => rate("up")}
+        >
+          <ThumbUpIcon className={`size-4 ${rating === "up" ? "fill-brand/15" : ""}`} />
+        </Button>
+        <Button
+          variant="icon"
+          data-testid="feedback-down"
+          aria-label="Not helpful"
+          aria-pressed={rating === "down"}
+          disabled={off}
+          onClick={() => rate("down")}
+        >
+          <ThumbDownIcon className={`size-4 ${rating === "down" ? "fill-brand/15" : ""}`} />
+        </Button>
+        <p role="status" className="ml-1 text-muted text-xs">
+          {error
+            ? "Couldn't save your feedback. Please try again."
+            : phase === "thanks"
+              ? "Thanks for the feedback"
+              : ""}
+        </p>
+      </div>
+      {phase === "reason" && rating === "down" ? (
+        <ReasonForm
+          disabled={off}
+          onSend={(reason) => submit({ rating: "down", reason }, "thanks")}
+          onSkip={() => setPhase("thanks")}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function ReasonForm({
+  disabled,
+  onSend,
+  onSkip,
+}: {
+  disabled: boolean;
+  onSend: (reason: string | undefined) => void;
+  onSkip: () => void;
+}) {
+  const [chip, setChip] = useState<string | null>(null);
+  const [details, setDetails] = useState("");
+  const legendId = useId();
+  const detailsId = useId();
+  const firstChip = useRef<HTMLButtonElement>(null);
+
+  // Move focus into the form so keyboard users land on the question just asked.
+  useEffect(() => firstChip.current?.focus(), []);
+
+  return (
+    <form
+      data-testid="feedback-reason"
+      aria-labelledby={legendId}
+      className="max-w-md rounded-xl border border-border bg-surface p-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSend(composeReason(chip, details));
+      }}
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onSkip();
+      }}
+    >
+      <p id={legendId} className="font-medium text-sm">
+        What went wrong? <span className="font-normal text-muted">(optional)</span>
+      </p>
+      <div className="mt-2 flex flex-wrap gap-1.5">
+        {FEEDBACK_REASONS.map((reason, i) => (
+          <button
+            key={reason}
+            ref={i === 0 ? firstChip : undefined}
+            type="button"
+            aria-pressed={chip === reason}
+            onClick={() => setChip(chip === reason ? null : reason)}
+            className={`rounded-full border px-2.5 py-1 text-xs transition-colors ${
+              chip === reason
+                ? "border-brand bg-brand-soft text-brand"
+                : "border-border text-muted hover:bg-surface-muted hover:text-foreground"
+            } ${focusRing}`}
+          >
+            {reason}
+          </button>
+        ))}
+      </div>
+      <label htmlFor={detailsId} className="sr-only">
+        Tell us more
+      </label>
+      <textarea
+        id={detailsId}
+        value={details}
+        maxLength={FEEDBACK_REASON_MAX}
+        onChange={(event) => setDetails(event.target.value)}
+        rows={2}
+        placeholder="Tell us more (optional)"
+        className="mt-2 w-full resize-y rounded-lg border border-border bg-surface px-3 py-2 text-sm placeholder:text-muted focus-visible:border-brand focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand/30"
+      />
+      <div className="mt-2 flex items-center gap-2">
+        <span className="text-muted text-xs tabular-nums">
+          {details.length}/{FEEDBACK_REASON_MAX}
+        </span>
+        <Button variant="ghost" className="ml-auto" onClick={onSkip} disabled={disabled}>
+          Skip
+        </Button>
+        <Button variant="primary" type="submit" disabled={disabled}>
+          Send
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Copies text to the clipboard, with a fallback for browsers without the async API. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Denied (e.g. an insecure origin): fall through to the legacy path.
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  try {
+    return document.execCommand("copy");
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+  }
+}
+
+export function CopyButton({ text, disabled = false }: { text: string; disabled?: boolean }) {
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 2000);
+    return () => clearTimeout(timer);
+  }, [copied]);
+
+  return (
+    <Button
+      variant="icon"
+      data-testid="copy-answer"
+      data-copied={copied || undefined}
+      aria-label={copied ? "Copied" : "Copy answer"}
+      disabled={disabled}
+      onClick={async () => setCopied(await copyText(text))}
+    >
+      {copied ? <CheckIcon className="size-4 text-positive" /> : <CopyIcon />}
+    </Button>
+  );
+}

@@ -1,0 +1,98 @@
+import { safeUrl } from "@/components/chat/safe-url";
+import { Button, focusRing } from "@/components/ui/button";
+import { ExternalLinkIcon, FileTextIcon } from "@/components/ui/icons";
+import type { Citation } from "@/lib/chat/messages";
+import { formatUpdated, stripSnippetMarkers, truncateEnd, truncateStart } from "./format";
+
+export interface CitationCardProps {
+  citation: Citation;
+  active?: boolean;
+  /** Called by "Read passage" (shown when the source has no URL). */
+  onOpenPassage?: (citation: Citation) => void;
+  /** Prefix of the card's `id`; change it when several answers share a page. */
+  idPrefix?: string;
+}
+
+export function CitationCard({
+  citation,
+  active = false,
+  onOpenPassage,
+  idPrefix = "citation-",
+}: CitationCardProps) {
+  const { index, title, section, snippet, category, updated } = citation;
+  const url = citation.url ? safeUrl(citation.url) : null;
+  const updatedLabel = formatUpdated(updated);
+  const titleId = `${idPrefix}${index}-title`;
+
+  return (
+    <article
+      data-testid="citation-card"
+      data-citation-index={index}
+      data-active={active || undefined}
+      id={`${idPrefix}${index}`}
+      aria-labelledby={titleId}
+      className={`scroll-mt-4 rounded-xl border bg-surface p-4 text-sm transition-shadow ${
+        active ? "border-brand/60 ring-2 ring-brand/40" : "border-border"
+      }`}
+    >
+      <header className="flex items-start gap-3">
+        <span
+          aria-hidden="true"
+          className={`mt-0.5 grid size-5 shrink-0 place-items-center rounded-full font-semibold text-[0.6875rem] tabular-nums ${
+            active ? "bg-brand text-brand-foreground" : "bg-brand-soft text-brand"
+          }`}
+        >
+          {index}
+        </span>
+        <div className="min-w-0">
+          <h3 id={titleId} className="font-semibold leading-snug">
+            <span className="sr-only">Source {index}: </span>
+            {title}
+          </h3>
+          {section ? <p className="mt-0.5 truncate text-muted text-xs">{section}</p> : null}
+        </div>
+      </header>
+
+      <blockquote className="mt-3 border-border border-l-2 pl-3 text-muted leading-relaxed">
+        {truncateStart(snippet.before)}
+        <mark className="rounded-sm bg-highlight px-0.5 text-foreground">
+          {stripSnippetMarkers(snippet.match)}
+        </mark>
+        {truncateEnd(snippet.after)}
+      </blockquote>
+
+      <footer className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-2 text-muted text-xs">
+        {category ? (
+          <span className="rounded-full border border-border bg-surface-muted px-2 py-0.5 font-medium">
+            {category}
+          </span>
+        ) : null}
+        {updatedLabel && updated ? <time dateTime={updated}>{updatedLabel}</time> : null}
+        <span className="ml-auto">
+          {url ? (
+            <a
+              href={url}
+              target="_blank"
+              rel="noopener noreferrer"
+              className={`inline-flex items-center gap-1 rounded-md px-1.5 py-1 font-medium text-brand hover:underline ${focusRing}`}
+            >
+              Open article
+              <ExternalLinkIcon className="size-3.5" />
+              <span className="sr-only"> (opens in a new tab)</span>
+            </a>
+          ) : (
+            <Button
+              variant="ghost"
+              className="-my-1 text-brand text-xs hover:text-brand"
+              onClick={() => onOpenPassage?.(citation)}
+              aria-label={`Read passage: ${title}`}
+            >
+              <FileTextIcon className="size-3.5" />
+              Read passage
+            </Button>
+          )}
+        </span>
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,14 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { getAuthSecret } from "./secret";
+import { VISITOR_COOKIE, verifyVisitorToken } from "./visitor-token";
+
+/**
+ * The current request's visitor, from the signed cookie that proxy.ts sets.
+ * Null when the cookie is missing or forged; callers decide what that means.
+ */
+export async function getVisitorId(): Promise<string | null> {
+  const token = (await cookies()).get(VISITOR_COOKIE)?.value;
+  if (!token) return null;
+  return verifyVisitorToken({ secret: await getAuthSecret(), token });
+}

@@ -1,0 +1,127 @@
+import "server-only";
+import type { UIMessageStreamWriter } from "ai";
+import type { ChatStreamEvent, VectaraClient } from "@/lib/vectara";
+import { toCitations } from "./citations";
+import type { ChatError } from "./errors";
+import type { ChatMessage, Citation, TurnStatus } from "./messages";
+import { buildChatRequest } from "./request";
+import { toChatError } from "./upstream-errors";
+
+/** What one answer turned out to be, gathered while it streams; persisted when it ends. */
+export interface AnswerRecord {
+  chatId?: string;
+  turnId?: string;
+  answer: string;
+  citations: Citation[];
+  fcs?: number;
+  rephrasedQuery?: string;
+  status: TurnStatus;
+  error?: ChatError;
+}
+
+/**
+ * Opens Vectara's event stream for a new chat (`chatId` unset) or a new turn. Errors
+ * before the first event (a missing chat, a refused request, an unreachable
+ * upstream) are thrown here, so the route can answer them with a proper status.
+ */
+export function openAnswerStream({
+  client,
+  chatId,
+  query,
+  corpusKey,
+  signal,
+}: {
+  client: VectaraClient;
+  chatId?: string;
+  query: string;
+  corpusKey: string;
+  signal: AbortSignal;
+}): Promise<AsyncIterable<ChatStreamEvent>> {
+  const body = buildChatRequest({ query, corpusKey });
+  return chatId
+    ? client.turns.createStream(chatId, body, { signal })
+    : client.chats.createStream(body, { signal });
+}
+
+/**
+ * Vectara's events → typed UI message parts. `generation_chunk` becomes text deltas,
+ * `search_results` the `data-citations` part, `chat_info` `data-chat-info` (plus
+ * message metadata), the score `data-fcs`. A failure mid-stream becomes a
+ * `data-error` part and an `error` chunk; the partial answer stays.
+ */
+export async function writeAnswer({
+  events,
+  writer,
+  signal,
+}: {
+  events: AsyncIterable<ChatStreamEvent>;
+  writer: UIMessageStreamWriter<ChatMessage>;
+  signal?: AbortSignal;
+}): Promise<AnswerRecord> {
+  const record: AnswerRecord = { answer: "", citations: [], status: "complete" };
+  const textId = "answer";
+  let textOpen = false;
+  writer.write({ type: "start" });
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case "search_results":
+          record.citations = toCitations(event.searchResults);
+          writer.write({ type: "data-citations", data: record.citations });
+          break;
+        case "chat_info":
+          if (event.chatId && event.turnId) {
+            record.chatId = event.chatId;
+            record.turnId = event.turnId;
+            writer.write({
+              type: "data-chat-info",
+              data: { chatId: event.chatId, turnId: event.turnId },
+            });
+            writer.write({
+              type: "message-metadata",
+              messageMetadata: { chatId: event.chatId, turnId: event.turnId },
+            });
+          }
+          break;
+        case "generation_chunk":
+          if (!event.text) break;
+          if (!textOpen) {
+            writer.write({ type: "text-start", id: textId });
+            textOpen = true;
+          }
+          record.answer += event.text;
+          writer.write({ type: "text-delta", id: textId, delta: event.text });
+          break;
+        case "generation_info":
+          record.rephrasedQuery = event.rephrasedQuery;
+          if (event.rephrasedQuery !== undefined) {
+            writer.write({
+              type: "data-turn-info",
+              data: { rephrasedQuery: event.rephrasedQuery },
+            });
+          }
+          break;
+        case "factual_consistency_score":
+          record.fcs = event.score;
+          writer.write({ type: "data-fcs", data: { score: event.score } });
+          break;
+        case "generation_end":
+        case "end":
+          break;
+      }
+    }
+    if (textOpen) writer.write({ type: "text-end", id: textId });
+    writer.write({ type: "message-metadata", messageMetadata: { status: "complete" } });
+    writer.write({ type: "finish" });
+    return record;
+  } catch (error) {
+    if (signal?.aborted) return { ...record, status: "stopped" };
+    const chatError = toChatError(error);
+    console.warn(`Parley: answer failed (${chatError.code}):`, error);
+    if (textOpen) writer.write({ type: "text-end", id: textId });
+    writer.write({ type: "data-error", data: chatError.toPayload() });
+    writer.write({ type: "message-metadata", messageMetadata: { status: "error" } });
+    writer.write({ type: "error", errorText: chatError.message });
+    return { ...record, status: "error", error: chatError };
+  }
+}

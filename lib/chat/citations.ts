@@ -1,0 +1,85 @@
+import { z } from "zod";
+import type { SearchResult } from "@/lib/vectara";
+import { type Citation, SNIPPET_END, SNIPPET_START } from "./messages";
+
+/**
+ * Search results → the citation cards' data. Document metadata is outside input (it
+ * comes from whoever wrote the documents), so every field is parsed: a title that is
+ * not a string falls back to the document id, a `url` must be http(s) — a
+ * `javascript:` URL in an article's front matter never becomes a link.
+ */
+
+const text = z.string().trim().min(1).max(500);
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" || url.protocol === "http:";
+    } catch {
+      return false;
+    }
+  });
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((value) => (value instanceof Date ? value.toISOString() : value).slice(0, 10))
+  .pipe(z.iso.date());
+
+function pick<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Splits `before %START_SNIPPET%match%END_SNIPPET% after`; text without tags is all match. */
+export function splitSnippet(raw: string): Citation["snippet"] {
+  const start = raw.indexOf(SNIPPET_START);
+  const end = start === -1 ? -1 : raw.indexOf(SNIPPET_END, start + SNIPPET_START.length);
+  if (start === -1 || end === -1) return { before: "", match: stripTags(raw).trim(), after: "" };
+  return {
+    before: stripTags(raw.slice(0, start)).trimStart(),
+    match: stripTags(raw.slice(start + SNIPPET_START.length, end)),
+    after: stripTags(raw.slice(end + SNIPPET_END.length)).trimEnd(),
+  };
+}
+
+const stripTags = (s: string) => s.split(SNIPPET_START).join("").split(SNIPPET_END).join("");
+
+export function toCitation(result: SearchResult, index: number): Citation {
+  const doc = result.documentMetadata;
+  const part = result.partMetadata;
+  const title = pick(text, doc.title) ?? result.documentId;
+  const section = pick(text, part.heading);
+  const category = pick(text, doc.category);
+  const updated = pick(isoDate, doc.updated);
+  const url = pick(httpUrl, doc.url);
+  return {
+    index,
+    documentId: result.documentId,
+    title,
+    ...(section && section !== title && { section }),
+    snippet: splitSnippet(result.text),
+    ...(category && { category }),
+    ...(updated && { updated }),
+    ...(url && { url }),
+    score: result.score,
+  };
+}
+
+/** Numbered as the answer cites them: `[1]` is the first search result. */
+export function toCitations(results: SearchResult[]): Citation[] {
+  return results.map((r, i) => toCitation(r, i + 1));
+}
+
+export const citationSchema: z.ZodType<Citation> = z.object({
+  index: z.number().int().min(1),
+  documentId: z.string(),
+  title: z.string(),
+  section: z.string().optional(),
+  snippet: z.object({ before: z.string(), match: z.string(), after: z.string() }),
+  category: z.string().optional(),
+  updated: z.string().optional(),
+  url: z.string().optional(),
+  score: z.number(),
+});

@@ -1,0 +1,331 @@
+import "server-only";
+import { z } from "zod";
+import type { SqlDriver } from "./driver";
+
+export { hitRateLimitByKey, type RateLimitResult } from "./rate-limits";
+
+/**
+ * The app database's queries. Each takes one object argument with the driver in
+ * it, speaks portable SQL and returns camelCase domain objects. Rows are parsed
+ * with zod: the same code must accept Postgres, whose BIGINT comes back as a string.
+ */
+
+const epochMs = z.coerce.number().int();
+
+export interface Chat {
+  chatId: string;
+  ownerId: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const chatRow = z
+  .object({
+    chat_id: z.string(),
+    owner_id: z.string(),
+    title: z.string(),
+    created_at: epochMs,
+    updated_at: epochMs,
+  })
+  .transform(
+    (r): Chat => ({
+      chatId: r.chat_id,
+      ownerId: r.owner_id,
+      title: r.title,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }),
+  );
+
+const CHAT_COLUMNS = "chat_id, owner_id, title, created_at, updated_at";
+
+/**
+ * Creates the chat, or marks it as just used. The owner and title of an existing
+ * chat never change, and another visitor's call does not even touch it: callers
+ * compare the returned owner with theirs.
+ */
+export async function upsertChatByChatId({
+  db,
+  chatId,
+  ownerId,
+  title,
+  now,
+}: {
+  db: SqlDriver;
+  chatId: string;
+  ownerId: string;
+  title: string;
+  now: number;
+}): Promise<Chat> {
+  return db.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO chats (${CHAT_COLUMNS}) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (chat_id) DO UPDATE SET updated_at = excluded.updated_at
+       WHERE chats.owner_id = excluded.owner_id`,
+      [chatId, ownerId, title, now, now],
+    );
+    const chat = await getChatByChatId({ db: tx, chatId });
+    if (!chat) throw new Error(`Chat ${chatId} vanished during its upsert`);
+    return chat;
+  });
+}
+
+export async function getChatByChatId({
+  db,
+  chatId,
+}: {
+  db: SqlDriver;
+  chatId: string;
+}): Promise<Chat | undefined> {
+  const row = await db.get(`SELECT ${CHAT_COLUMNS} FROM chats WHERE chat_id = ?`, [chatId]);
+  return row === undefined ? undefined : chatRow.parse(row);
+}
+
+/** A paging cursor that does not decode to a position in the list. */
+export class InvalidCursorError extends Error {
+  readonly code = "bad_request:cursor";
+  constructor() {
+    super("The cursor is not valid for this list.");
+    this.name = "InvalidCursorError";
+  }
+}
+
+const cursorSchema = z.tuple([z.number().int(), z.string().min(1)]);
+
+function encodeCursor(chat: Chat): string {
+  return Buffer.from(JSON.stringify([chat.updatedAt, chat.chatId])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { updatedAt: number; chatId: string } {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw new InvalidCursorError();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const parsed = cursorSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidCursorError();
+  return { updatedAt: parsed.data[0], chatId: parsed.data[1] };
+}
+
+/**
+ * The owner's chats, most recently used first. Keyset paging on
+ * (updated_at, chat_id) stays stable when chats are added between pages.
+ */
+export async function listChatsByOwnerId({
+  db,
+  ownerId,
+  limit,
+  cursor,
+}: {
+  db: SqlDriver;
+  ownerId: string;
+  limit: number;
+  cursor?: string | null;
+}): Promise<{ chats: Chat[]; nextCursor: string | null }> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new RangeError(`limit must be an integer from 1 to 1000 (got ${limit})`);
+  }
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const rows = after
+    ? await db.all(
+        `SELECT ${CHAT_COLUMNS} FROM chats
+         WHERE owner_id = ? AND (updated_at < ? OR (updated_at = ? AND chat_id < ?))
+         ORDER BY updated_at DESC, chat_id DESC LIMIT ?`,
+        [ownerId, after.updatedAt, after.updatedAt, after.chatId, limit + 1],
+      )
+    : await db.all(
+        `SELECT ${CHAT_COLUMNS} FROM chats WHERE owner_id = ?
+         ORDER BY updated_at DESC, chat_id DESC LIMIT ?`,
+        [ownerId, limit + 1],
+      );
+  const chats = rows.slice(0, limit).map((r) => chatRow.parse(r));
+  const last = chats.at(-1);
+  return { chats, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** Deletes the chat with its turns and feedback, all or nothing. */
+export async function deleteChatByChatId({
+  db,
+  chatId,
+}: {
+  db: SqlDriver;
+  chatId: string;
+}): Promise<{ deleted: boolean }> {
+  return db.transaction(async (tx) => {
+    // Explicit rather than trusting ON DELETE CASCADE, which needs
+    // foreign_keys=ON in SQLite and is easy to lose in a future migration.
+    await tx.run("DELETE FROM feedback WHERE chat_id = ?", [chatId]);
+    await tx.run("DELETE FROM turns WHERE chat_id = ?", [chatId]);
+    const { changes } = await tx.run("DELETE FROM chats WHERE chat_id = ?", [chatId]);
+    return { deleted: changes > 0 };
+  });
+}
+
+export type TurnStatus = "complete" | "stopped" | "error";
+
+export interface Turn {
+  turnId: string;
+  chatId: string;
+  query: string;
+  answer: string;
+  rephrasedQuery?: string;
+  citations: unknown[];
+  fcs?: number;
+  status: TurnStatus;
+  createdAt: number;
+}
+
+const citationsJson = z.string().transform((text, ctx): unknown[] => {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value)) return value;
+  } catch {}
+  ctx.addIssue({ code: "custom", message: "citations must be a JSON array" });
+  return z.NEVER;
+});
+
+const turnRow = z
+  .object({
+    turn_id: z.string(),
+    chat_id: z.string(),
+    query: z.string(),
+    answer: z.string(),
+    rephrased_query: z.string().nullable(),
+    citations: citationsJson,
+    fcs: z.coerce.number().nullable(),
+    status: z.enum(["complete", "stopped", "error"]),
+    created_at: epochMs,
+  })
+  .transform(
+    (r): Turn => ({
+      turnId: r.turn_id,
+      chatId: r.chat_id,
+      query: r.query,
+      answer: r.answer,
+      ...(r.rephrased_query !== null && { rephrasedQuery: r.rephrased_query }),
+      citations: r.citations,
+      ...(r.fcs !== null && { fcs: r.fcs }),
+      status: r.status,
+      createdAt: r.created_at,
+    }),
+  );
+
+/**
+ * Records a turn as streamed, or replaces what was recorded (a regenerated
+ * answer). A turn never moves to another chat, and keeps its creation time.
+ */
+export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn }): Promise<void> {
+  await db.run(
+    `INSERT INTO turns (turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (turn_id) DO UPDATE SET
+       query = excluded.query, answer = excluded.answer,
+       rephrased_query = excluded.rephrased_query, citations = excluded.citations,
+       fcs = excluded.fcs, status = excluded.status
+     WHERE turns.chat_id = excluded.chat_id`,
+    [
+      turn.turnId,
+      turn.chatId,
+      turn.query,
+      turn.answer,
+      turn.rephrasedQuery ?? null,
+      JSON.stringify(turn.citations),
+      turn.fcs ?? null,
+      turn.status,
+      turn.createdAt,
+    ],
+  );
+}
+
+/** The chat's turns, oldest first. Citations come back unvalidated. */
+export async function listTurnsByChatId({
+  db,
+  chatId,
+}: {
+  db: SqlDriver;
+  chatId: string;
+}): Promise<Turn[]> {
+  const rows = await db.all(
+    `SELECT turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at
+     FROM turns WHERE chat_id = ? ORDER BY created_at ASC, turn_id ASC`,
+    [chatId],
+  );
+  return rows.map((r) => turnRow.parse(r));
+}
+
+export type Rating = "up" | "down";
+
+export interface Feedback {
+  turnId: string;
+  rating: Rating;
+  reason: string | null;
+  updatedAt: number;
+}
+
+const feedbackRow = z
+  .object({
+    turn_id: z.string(),
+    rating: z.enum(["up", "down"]),
+    reason: z.string().nullable(),
+    updated_at: epochMs,
+  })
+  .transform(
+    (r): Feedback => ({
+      turnId: r.turn_id,
+      rating: r.rating,
+      reason: r.reason,
+      updatedAt: r.updated_at,
+    }),
+  );
+
+/**
+ * Sets the owner's rating of a turn; `null` takes it back. Feedback left by
+ * someone else on the same turn is never overwritten or removed.
+ */
+export async function setFeedbackByTurnId({
+  db,
+  turnId,
+  chatId,
+  ownerId,
+  rating,
+  reason,
+  now,
+}: {
+  db: SqlDriver;
+  turnId: string;
+  chatId: string;
+  ownerId: string;
+  rating: Rating | null;
+  reason?: string | null;
+  now: number;
+}): Promise<void> {
+  if (rating === null) {
+    await db.run("DELETE FROM feedback WHERE turn_id = ? AND owner_id = ?", [turnId, ownerId]);
+    return;
+  }
+  await db.run(
+    `INSERT INTO feedback (turn_id, chat_id, owner_id, rating, reason, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (turn_id) DO UPDATE SET
+       rating = excluded.rating, reason = excluded.reason, updated_at = excluded.updated_at
+     WHERE feedback.owner_id = excluded.owner_id AND feedback.chat_id = excluded.chat_id`,
+    [turnId, chatId, ownerId, rating, reason ?? null, now],
+  );
+}
+
+export async function listFeedbackByChatId({
+  db,
+  chatId,
+}: {
+  db: SqlDriver;
+  chatId: string;
+}): Promise<Feedback[]> {
+  const rows = await db.all(
+    "SELECT turn_id, rating, reason, updated_at FROM feedback WHERE chat_id = ? ORDER BY turn_id",
+    [chatId],
+  );
+  return rows.map((r) => feedbackRow.parse(r));
+}

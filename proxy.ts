@@ -1,0 +1,53 @@
+import { type NextRequest, NextResponse } from "next/server";
+import { resolveAuthSecret } from "@/lib/auth/secret-file";
+import {
+  createVisitorToken,
+  VISITOR_COOKIE,
+  verifyVisitorToken,
+  visitorCookieOptions,
+  withVisitorCookie,
+} from "@/lib/auth/visitor-token";
+import { getConfig } from "@/lib/config";
+
+/**
+ * Gives every visitor a signed, anonymous id before any page or route handler
+ * runs. Next 16's proxy always runs in the Node.js runtime, so it can read the
+ * secret file itself (through the marker-free secret-file module).
+ */
+
+let secret: Promise<string> | undefined;
+
+function getSecret(): Promise<string> {
+  if (!secret) {
+    const loading = (async () => resolveAuthSecret(getConfig()))();
+    loading.catch(() => {
+      if (secret === loading) secret = undefined;
+    });
+    secret = loading;
+  }
+  return secret;
+}
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const key = await getSecret();
+  const current = request.cookies.get(VISITOR_COOKIE)?.value;
+  if (current && (await verifyVisitorToken({ secret: key, token: current }))) {
+    return NextResponse.next();
+  }
+  const token = await createVisitorToken({ secret: key });
+  // The new cookie goes into this request's own headers too, so the server
+  // components and route handlers it reaches already see the visitor.
+  const headers = new Headers(request.headers);
+  headers.set("cookie", withVisitorCookie(request.headers.get("cookie"), token));
+  const response = NextResponse.next({ request: { headers } });
+  response.cookies.set(VISITOR_COOKIE, token, visitorCookieOptions(request));
+  return response;
+}
+
+export const config = {
+  matcher: [
+    // Everything but build assets, the local Vectara API (it has its own keys),
+    // the health check, the app icon and files with an extension.
+    "/((?!_next/|v2(?:/|$)|api/health(?:/|$)|icon(?:\\.svg)?$|favicon\\.ico$|.*\\.[A-Za-z0-9]+$).*)",
+  ],
+};

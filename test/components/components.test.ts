@@ -1,0 +1,137 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { FCS_CAUTION_TEXT, FcsBadge } from "@/components/chat/fcs-badge";
+import { CopyButton, composeReason, FeedbackControls } from "@/components/chat/feedback-controls";
+import { RemovedTurn } from "@/components/chat/removed-turn";
+import { CitationCard } from "@/components/citations/citation-card";
+import { CitationList } from "@/components/citations/citation-list";
+import { citation } from "./fixtures";
+
+const html = (el: Parameters<typeof renderToStaticMarkup>[0]) => renderToStaticMarkup(el);
+
+describe("CitationCard", () => {
+  it("shows the source with its match highlighted and escaped", () => {
+    const out = html(
+      createElement(CitationCard, {
+        citation: citation(3, {
+          title: "Reset <b>password</b>",
+          section: "Account > Security",
+          snippet: {
+            before: "To reset, ",
+            match: "open <script>Settings</script>",
+            after: " then.",
+          },
+          category: "Account",
+          updated: "2026-05-04",
+        }),
+        active: true,
+      }),
+    );
+    expect(out).toContain('data-testid="citation-card"');
+    expect(out).toContain('id="citation-3"');
+    expect(out).toContain('data-active="true"');
+    expect(out).toContain("Reset &lt;b&gt;password&lt;/b&gt;");
+    expect(out).toContain("Account &gt; Security");
+    expect(out).toMatch(
+      /To reset, <mark[^>]*>open &lt;script&gt;Settings&lt;\/script&gt;<\/mark> then\./,
+    );
+    expect(out).toContain('<time dateTime="2026-05-04">Updated 4 May 2026</time>');
+    expect(out).toContain("Read passage");
+    expect(out).not.toContain("Open article");
+  });
+
+  it("links to the article when it has a safe URL, and drops an unsafe one", () => {
+    const withUrl = html(
+      createElement(CitationCard, { citation: citation(1, { url: "https://help.test/a" }) }),
+    );
+    expect(withUrl).toContain('href="https://help.test/a"');
+    expect(withUrl).toContain('rel="noopener noreferrer"');
+    expect(withUrl).toContain('target="_blank"');
+    expect(withUrl).toContain("Open article");
+    expect(withUrl).not.toContain("data-active");
+
+    const unsafe = html(
+      createElement(CitationCard, { citation: citation(1, { url: "javascript:alert(1)" }) }),
+    );
+    expect(unsafe).not.toContain("javascript");
+    expect(unsafe).toContain("Read passage");
+  });
+});
+
+describe("CitationList", () => {
+  it("renders a Sources heading and one card per citation", () => {
+    const out = html(
+      createElement(CitationList, { citations: [citation(1), citation(4)], activeIndex: 4 }),
+    );
+    expect(out).toContain("Sources");
+    expect(out.match(/data-testid="citation-card"/g)).toHaveLength(2);
+    expect(out).toMatch(/data-active="true" id="citation-4"/);
+  });
+
+  it("renders nothing without citations", () => {
+    expect(html(createElement(CitationList, { citations: [] }))).toBe("");
+  });
+});
+
+describe("FcsBadge", () => {
+  it.each([
+    [0.92, "high", "High factual consistency", "92%"],
+    [0.55, "medium", "Medium factual consistency", "55%"],
+    [0.12, "low", "Low factual consistency", "12%"],
+  ])("score %s is %s", (score, level, label, percent) => {
+    const out = html(createElement(FcsBadge, { score }));
+    expect(out).toContain(`data-level="${level}"`);
+    expect(out).toContain(label);
+    expect(out).toContain(percent);
+    expect(out).toContain("HHEM");
+    expect(out.includes('data-testid="fcs-caution"')).toBe(level === "low");
+  });
+
+  it("says what a low score means, unless the caution is placed elsewhere", () => {
+    expect(html(createElement(FcsBadge, { score: 0.1 }))).toContain(
+      FCS_CAUTION_TEXT.replace("'", "&#x27;"),
+    );
+    expect(html(createElement(FcsBadge, { score: 0.1, caution: false }))).not.toContain(
+      "fcs-caution",
+    );
+  });
+});
+
+describe("FeedbackControls", () => {
+  it("reflects the saved rating in aria-pressed", () => {
+    const out = html(
+      createElement(FeedbackControls, { value: { rating: "down" }, onSubmit: async () => {} }),
+    );
+    expect(out).toMatch(
+      /aria-pressed="false"[^>]*data-testid="feedback-up"|data-testid="feedback-up"[^>]*aria-pressed="false"/,
+    );
+    expect(out).toMatch(
+      /data-testid="feedback-down"[^>]*aria-pressed="true"|aria-pressed="true"[^>]*data-testid="feedback-down"/,
+    );
+    expect(out).toContain('aria-label="Helpful"');
+    expect(out).toContain('aria-label="Not helpful"');
+  });
+
+  it("composes the optional reason", () => {
+    expect(composeReason(null, "  ")).toBeUndefined();
+    expect(composeReason("Not accurate", "")).toBe("Not accurate");
+    expect(composeReason(null, " wrong price ")).toBe("wrong price");
+    expect(composeReason("Other", "wrong price")).toBe("Other: wrong price");
+    expect(composeReason("Other", "x".repeat(600))).toHaveLength(500);
+  });
+
+  it("has a named copy button", () => {
+    const out = html(createElement(CopyButton, { text: "hi" }));
+    expect(out).toContain('data-testid="copy-answer"');
+    expect(out).toContain('aria-label="Copy answer"');
+  });
+});
+
+describe("RemovedTurn", () => {
+  it("says the turn was removed", () => {
+    const out = html(createElement(RemovedTurn));
+    expect(out).toContain('data-testid="removed-turn"');
+    expect(out).toContain("This part of the conversation was removed by a moderator.");
+  });
+});
