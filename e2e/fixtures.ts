@@ -1,8 +1,10 @@
 import { test as base, expect } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
 import { HomePage } from "./pages/home-page";
 
 type Fixtures = {
   homePage: HomePage;
+  chatPage: ChatPage;
   /** Console errors and uncaught exceptions from the page, collected from before the first navigation. */
   consoleErrors: string[];
 };
@@ -20,6 +22,9 @@ export const test = base.extend<Fixtures>({
   },
   homePage: async ({ page }, use) => {
     await use(new HomePage(page));
+  },
+  chatPage: async ({ page }, use) => {
+    await use(new ChatPage(page));
   },
 });
 

@@ -158,7 +158,7 @@ function Avatar() {
   return (
     <span
       aria-hidden="true"
-      className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-lg bg-brand-soft text-brand"
+      className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-lg bg-brand-soft text-brand max-sm:hidden"
     >
       <svg
         aria-hidden="true"

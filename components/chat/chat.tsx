@@ -179,9 +179,12 @@ function useFollowStream(messages: ChatMessage[], status: string) {
     scroller.addEventListener("scroll", onScroll, { passive: true });
     return () => scroller.removeEventListener("scroll", onScroll);
   }, []);
+  const lastIsUser = messages.at(-1)?.role === "user";
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run as the thread grows.
   useEffect(() => {
+    // A question just sent always comes into view, wherever the reader had scrolled.
+    if (lastIsUser) following.current = true;
     if (following.current) bottomRef.current?.scrollIntoView({ block: "end" });
-  }, [count, lastLength, status]);
+  }, [count, lastLength, status, lastIsUser]);
   return bottomRef;
 }

@@ -28,6 +28,7 @@ export function CitationCard({
     <article
       data-testid="citation-card"
       data-citation-index={index}
+      data-document-id={citation.documentId}
       data-active={active || undefined}
       id={`${idPrefix}${index}`}
       aria-labelledby={titleId}

@@ -14,7 +14,7 @@ export class HomePage {
     this.shell = page.getByTestId("app-shell");
     this.header = page.getByTestId("app-header");
     this.modeBadge = page.getByTestId("mode-badge");
-    this.sidebar = page.getByTestId("sidebar");
+    this.sidebar = page.getByTestId("history-sidebar");
     this.main = page.getByTestId("main");
     this.heading = this.main.getByRole("heading", { level: 1 });
     this.exampleQuestions = page.getByTestId("example-question");

@@ -29,3 +29,22 @@ export async function createKey(
     throw new Error(`creating a ${role} key answered ${response.status}`);
   return ((await response.json()) as { secret_key: string }).secret_key;
 }
+
+/** The demo KB's article count; the app seeds it in the background on first start. */
+const DEMO_KB_ARTICLES = 41;
+
+/** Waits until first-start seeding has indexed the whole demo knowledge base. */
+export async function waitForDemoKb(baseURL: string, timeoutMs = 60_000): Promise<void> {
+  const client = localClient(baseURL);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const size = await client.corpora.computeSize("support_kb");
+      if (size.usedDocs >= DEMO_KB_ARTICLES) return;
+    } catch {
+      // Not created yet: seeding is still starting.
+    }
+    if (Date.now() > deadline) throw new Error("the demo knowledge base was not seeded in time");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,72 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The chat: `/` (a new conversation) and `/chat/[id]`, with the history sidebar. */
+export class ChatPage {
+  readonly input: Locator;
+  readonly sendButton: Locator;
+  readonly stopButton: Locator;
+  readonly newChatButton: Locator;
+  readonly userMessages: Locator;
+  readonly assistantMessages: Locator;
+  readonly error: Locator;
+  readonly retryButton: Locator;
+  readonly sidebar: Locator;
+  readonly historyItems: Locator;
+  readonly removedTurns: Locator;
+
+  constructor(
+    readonly page: Page,
+    readonly baseURL = "",
+  ) {
+    this.input = page.getByTestId("chat-input");
+    this.sendButton = page.getByTestId("send-button");
+    this.stopButton = page.getByTestId("stop-button");
+    this.newChatButton = page.getByTestId("new-chat");
+    this.userMessages = page.getByTestId("message-user");
+    this.assistantMessages = page.getByTestId("message-assistant");
+    this.error = page.getByTestId("chat-error");
+    this.retryButton = page.getByTestId("retry-button");
+    this.sidebar = page.getByTestId("history-sidebar");
+    this.historyItems = page.getByTestId("history-item");
+    this.removedTurns = page.getByTestId("removed-turn");
+  }
+
+  async goto(path = "/") {
+    const response = await this.page.goto(`${this.baseURL}${path}`);
+    if (!response) throw new Error(`Navigating to ${path} produced no response`);
+    return response;
+  }
+
+  /** Types a question and sends it with the button. */
+  async ask(question: string) {
+    await this.input.fill(question);
+    await this.sendButton.click();
+  }
+
+  /** The n-th answer (0-based). */
+  answer(n: number): Locator {
+    return this.assistantMessages.nth(n);
+  }
+
+  /** Waits until the n-th answer has finished streaming. */
+  async waitForAnswer(n: number, status: "complete" | "stopped" | "error" = "complete") {
+    await expect(this.answer(n)).toHaveAttribute("data-status", status, { timeout: 20_000 });
+    return this.answer(n);
+  }
+
+  citationCards(answer: Locator): Locator {
+    return answer.getByTestId("citation-card");
+  }
+
+  markers(answer: Locator): Locator {
+    return answer.getByTestId("citation-marker");
+  }
+
+  /** The Vectara chat id in the address bar, once the first answer has given the chat a URL. */
+  async chatIdFromUrl(): Promise<string> {
+    await expect(this.page).toHaveURL(/\/chat\/cht_[\w-]+$/);
+    const id = new URL(this.page.url()).pathname.split("/").at(-1);
+    if (!id) throw new Error("no chat id in the URL");
+    return id;
+  }
+}
