@@ -3,6 +3,12 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { E2E_API_KEY } from "./e2e/support/keys";
+import {
+  FAULT_PROXY_PORT,
+  FAULT_PROXY_URL,
+  REMOTE_BASE_URL,
+  REMOTE_PORT,
+} from "./e2e/support/remote";
 
 const PORT = 3217;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -31,7 +37,22 @@ function findChromium(): string | undefined {
 // earlier run. Playwright loads this file again in every worker; the directory is
 // created once and handed to them through the environment they inherit.
 process.env.PARLEY_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "parley-e2e-"));
+process.env.PARLEY_E2E_REMOTE_DATA_DIR ??= mkdtempSync(join(tmpdir(), "parley-e2e-remote-"));
 const dataDir = process.env.PARLEY_E2E_DATA_DIR;
+const remoteDataDir = process.env.PARLEY_E2E_REMOTE_DATA_DIR;
+
+/** Credentials from the developer's shell must never reach a test server. */
+const NO_VECTARA_CREDENTIALS = {
+  VECTARA_API_KEY: "",
+  VECTARA_CUSTOMER_ID: "",
+  VECTARA_CLIENT_ID: "",
+  VECTARA_CLIENT_SECRET: "",
+  VECTARA_AUTH_URL: "",
+  VECTARA_BASE_URL: "",
+  VECTARA_CORPUS_KEY: "",
+};
+
+const REMOTE_CHAT_RATE_LIMIT = 3;
 
 export default defineConfig({
   testDir: "e2e",
@@ -63,24 +84,65 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "node scripts/start.mjs",
-    url: `${BASE_URL}/api/health`,
-    timeout: 180_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
-    env: {
-      PORT: String(PORT),
-      HOSTNAME: "127.0.0.1",
-      DATA_DIR: dataDir,
-      // The suite exercises local mode whatever credentials the developer's shell holds;
-      // the config treats empty values as unset.
-      VECTARA_API_KEY: "",
-      VECTARA_CLIENT_ID: "",
-      VECTARA_CLIENT_SECRET: "",
-      // A known personal key, so tests can call the local /v2 API over HTTP.
-      LOCAL_API_KEY: E2E_API_KEY,
+  // Three servers, started in this order (each once the previous one is healthy):
+  //  1. Parley in local mode on 3217, the app most specs drive (baseURL);
+  //  2. the fault proxy on 3219, which forwards to 3217's Vectara-compatible /v2 API and
+  //     fails upstream calls on request (e2e/support/fault-proxy.ts, armFault in remote.ts);
+  //  3. Parley in remote mode on 3218, whose "Vectara" is the proxy (REMOTE_BASE_URL).
+  webServer: [
+    {
+      command: "node scripts/start.mjs",
+      url: `${BASE_URL}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+      env: {
+        PORT: String(PORT),
+        HOSTNAME: "127.0.0.1",
+        DATA_DIR: dataDir,
+        // The suite exercises local mode whatever credentials the developer's shell holds;
+        // the config treats empty values as unset.
+        ...NO_VECTARA_CREDENTIALS,
+        // A known personal key, so tests can call the local /v2 API over HTTP.
+        LOCAL_API_KEY: E2E_API_KEY,
+      },
     },
-  },
+    {
+      command: "npx tsx e2e/support/fault-proxy.ts",
+      url: `${FAULT_PROXY_URL}/__health`,
+      timeout: 30_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+      env: {
+        FAULT_PROXY_PORT: String(FAULT_PROXY_PORT),
+        FAULT_PROXY_HOST: "127.0.0.1",
+        FAULT_PROXY_TARGET: BASE_URL,
+      },
+    },
+    {
+      // Shares the build with server 1, and only starts once server 1 is healthy, so the two
+      // never race to build `.next`.
+      command: `node e2e/support/start-after.mjs ${BASE_URL}/api/health -- node scripts/start.mjs`,
+      url: `${REMOTE_BASE_URL}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+      env: {
+        PORT: String(REMOTE_PORT),
+        HOSTNAME: "127.0.0.1",
+        DATA_DIR: remoteDataDir,
+        ...NO_VECTARA_CREDENTIALS,
+        // Remote mode by API key, against the fault proxy in front of server 1's /v2.
+        VECTARA_API_KEY: E2E_API_KEY,
+        VECTARA_BASE_URL: FAULT_PROXY_URL,
+        VECTARA_CORPUS_KEY: "support_kb",
+        LOCAL_API_KEY: "",
+        // Low enough for e2e/upstream-faults.spec.ts to reach it with a few questions.
+        CHAT_RATE_LIMIT_PER_MINUTE: String(REMOTE_CHAT_RATE_LIMIT),
+      },
+    },
+  ],
 });

@@ -23,6 +23,7 @@ const BUILD_INPUT_FILES = [
   "postcss.config.mjs",
   "instrumentation.ts",
   "instrumentation-node.ts",
+  "proxy.ts",
   "tsconfig.json",
 ];
 /** Unit tests live beside the code in lib/ but are never part of the build. */

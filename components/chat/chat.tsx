@@ -184,7 +184,8 @@ function useFollowStream(messages: ChatMessage[], status: string) {
   useEffect(() => {
     // A question just sent always comes into view, wherever the reader had scrolled.
     if (lastIsUser) following.current = true;
-    if (following.current) bottomRef.current?.scrollIntoView({ block: "end" });
+    // An empty thread shows the welcome from its top.
+    if (following.current && count > 0) bottomRef.current?.scrollIntoView({ block: "end" });
   }, [count, lastLength, status, lastIsUser]);
   return bottomRef;
 }

@@ -116,7 +116,7 @@ export async function writeAnswer({
     return record;
   } catch (error) {
     if (signal?.aborted) return { ...record, status: "stopped" };
-    const chatError = toChatError(error);
+    const chatError = toChatError(error, { midStream: true });
     console.warn(`Parley: answer failed (${chatError.code}):`, error);
     if (textOpen) writer.write({ type: "text-end", id: textId });
     writer.write({ type: "data-error", data: chatError.toPayload() });

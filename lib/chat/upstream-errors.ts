@@ -19,10 +19,19 @@ import { ChatError } from "./errors";
  * Everything that can go wrong between Parley and Vectara, said in the chat's own
  * vocabulary: what happened in words a visitor understands, and whether retrying can
  * help. Vectara's own messages are logged, not shown: they can name corpora and keys.
+ * `midStream` says the answer had already started streaming when the error came.
  */
-export function toChatError(error: unknown): ChatError {
+export function toChatError(error: unknown, { midStream = false } = {}): ChatError {
   if (error instanceof ChatError) return error;
   const options = { cause: error };
+  // A connection lost once the answer has started is an interrupted answer.
+  if (midStream && error instanceof ConnectionError) {
+    return new ChatError(
+      "stream:chat",
+      "The answer was interrupted before it finished. Please try again.",
+      options,
+    );
+  }
   if (error instanceof RateLimitError) {
     const ms = error.retryAfterMs;
     return new ChatError(

@@ -115,7 +115,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
     deadline.check();
   }
 
-  const sectionOf = sectionsOf(db, [...word.keys(), ...(trigram?.keys() ?? [])]);
+  const { sectionOf, sectioned } = sectionsOf(db, [...word.keys(), ...(trigram?.keys() ?? [])]);
   let section: Map<number, number> | undefined;
   if (wordMatch && sectionOf.size > 0) {
     const bySection = new Map<number, number>();
@@ -135,6 +135,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       word,
       trigram,
       section,
+      sectioned,
       semantic,
       restrictTo: hasConstraints(parsed) ? new Set(word.keys()) : undefined,
     },
@@ -304,17 +305,34 @@ function checkParts(db: DB, q: Scope, ids: number[]): void {
   for (const id of pass) q.allowed.set(id, true);
 }
 
-/** Part → section for the candidates that have one (one query). */
-function sectionsOf(db: DB, ids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  if (ids.length === 0) return out;
+/**
+ * Part → section for the candidates that have one, and the candidates whose
+ * document has sections at all (the parts the section run applies to; see
+ * `Runs.sectioned`). One query; the EXISTS probes `sections(document_id)`.
+ */
+function sectionsOf(
+  db: DB,
+  ids: number[],
+): { sectionOf: Map<number, number>; sectioned: Set<number> } {
+  const sectionOf = new Map<number, number>();
+  const sectioned = new Set<number>();
+  if (ids.length === 0) return { sectionOf, sectioned };
   const rows = prepare(
     db,
-    `SELECT p.id AS id, p.section_id AS sec FROM json_each(?) j
-     CROSS JOIN parts p ON p.id = j.value WHERE p.section_id IS NOT NULL`,
-  ).all(JSON.stringify([...new Set(ids)])) as Array<{ id: number; sec: number }>;
-  for (const r of rows) out.set(r.id, r.sec);
-  return out;
+    `SELECT p.id AS id, p.section_id AS sec,
+       p.section_id IS NOT NULL
+         OR EXISTS (SELECT 1 FROM sections s WHERE s.document_id = p.document_id) AS structured
+     FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value`,
+  ).all(JSON.stringify([...new Set(ids)])) as Array<{
+    id: number;
+    sec: number | null;
+    structured: number;
+  }>;
+  for (const r of rows) {
+    if (r.sec !== null) sectionOf.set(r.id, r.sec);
+    if (r.structured) sectioned.add(r.id);
+  }
+  return { sectionOf, sectioned };
 }
 
 function runSections(db: DB, match: string, corpusId: number, limit: number): RunRow[] {
