@@ -144,6 +144,44 @@ test.describe("history", () => {
   });
 });
 
+test.describe("moderation", () => {
+  test("turns a moderator disabled show a placeholder, and the chat goes on", async ({
+    chatPage,
+    page,
+    baseURL,
+  }) => {
+    await chatPage.goto("/");
+    const questions = [
+      "How do I invite a colleague to our workspace?",
+      "How do I send Beacon alerts to Slack?",
+      "I'm not getting alert emails",
+    ];
+    for (const [n, question] of questions.entries()) {
+      await chatPage.ask(question);
+      await chatPage.waitForAnswer(n);
+    }
+    const chatId = await chatPage.chatIdFromUrl();
+
+    // A moderator disables turn 2, which disables turn 3 too (Vectara's rule).
+    const client = localClient(baseURL as string);
+    const turns = (await client.turns.list(chatId)).items;
+    expect(turns).toHaveLength(3);
+    await client.turns.update(chatId, turns[1]?.id ?? "", { enabled: false });
+
+    await page.reload();
+    await expect(chatPage.removedTurns).toHaveCount(2);
+    await expect(chatPage.userMessages).toHaveText([questions[0] as string]);
+    await expect(page.getByText("Slack")).toHaveCount(0);
+
+    await chatPage.ask("I forgot my password");
+    const next = await chatPage.waitForAnswer(3);
+    await expect(chatPage.citationCards(next).first()).toHaveAttribute(
+      "data-document-id",
+      "authentication/resetting-your-password.md",
+    );
+  });
+});
+
 test.describe("privacy", () => {
   test("another visitor cannot open, continue or delete someone's chat", async ({
     chatPage,
