@@ -42,6 +42,11 @@ test.describe("asking a question", () => {
     await expect(item).toHaveAttribute("data-chat-id", chatId);
     await expect(item).toHaveAttribute("data-active", "true");
 
+    // Screen readers hear once that the answer is complete, not every token.
+    await expect(page.getByTestId("chat-announcer")).toHaveText(
+      /^Parley answered, with \d+ sources?\.$/,
+    );
+
     await testInfo.attach("answer-desktop", {
       body: await page.screenshot({ fullPage: true }),
       contentType: "image/png",
@@ -57,7 +62,9 @@ test.describe("asking a question", () => {
     await chatPage.waitForAnswer(0);
     const chatId = await chatPage.chatIdFromUrl();
 
-    await chatPage.ask("When will I get that money back?");
+    // From the keyboard: Enter sends.
+    await chatPage.input.fill("When will I get that money back?");
+    await chatPage.input.press("Enter");
     const followUp = await chatPage.waitForAnswer(1);
     await expect(chatPage.citationCards(followUp).first()).toHaveAttribute(
       "data-document-id",
@@ -210,6 +217,11 @@ test.describe("privacy", () => {
       expect(turn.status()).toBe(404);
       expect(await turn.json()).toMatchObject({ code: "not_found:chat" });
       expect((await page.request.delete(`${baseURL}/api/chats/${chatId}`)).status()).toBe(404);
+      // A cross-site request is refused whoever's cookie it carries.
+      const crossSite = await chatPage.page.request.delete(`${baseURL}/api/chats/${chatId}`, {
+        headers: { origin: "https://evil.example" },
+      });
+      expect(crossSite.status()).toBe(403);
     } finally {
       await stranger.close();
     }
@@ -251,6 +263,12 @@ test.describe("privacy", () => {
       await expect(card).toContainText("<script>");
       await expect(card).toContainText("<img src=x");
       await expect(card.getByRole("link", { name: /open article/i })).toHaveCount(0);
+      // Without a usable URL the card offers the full passage instead, as text.
+      await card.getByRole("button", { name: /read passage/i }).click();
+      const drawer = page.getByRole("dialog");
+      await expect(drawer).toContainText("window.__pwned='script'");
+      await page.keyboard.press("Escape");
+      await expect(drawer).toBeHidden();
       expect(await page.locator("main script, main img").count()).toBe(0);
       expect(await page.evaluate(() => (window as { __pwned?: string }).__pwned)).toBeUndefined();
       expect(dialogs).toEqual([]);

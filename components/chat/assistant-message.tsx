@@ -110,7 +110,7 @@ export function AssistantMessage({
         )}
 
         {status === "complete" && text && (
-          <div className="mt-3 flex items-center gap-1">
+          <div className="mt-3 flex items-start gap-1">
             <CopyButton text={withoutCitationMarkers(text)} />
             {chatId && turnId && (
               <TurnFeedback

@@ -46,3 +46,23 @@ export async function readJsonBody<T>(
     fieldErrors,
   );
 }
+
+/**
+ * Refuses a cross-site request that changes something. The visitor cookie is
+ * SameSite=Lax, which already keeps it off cross-site POSTs; this also stops a
+ * cross-site request that carries no cookie from spending someone's rate limit or
+ * probing ids. Browsers always send `Origin` on POST and DELETE; tools need not.
+ */
+export function checkSameOrigin(request: Request): ChatError | undefined {
+  const origin = request.headers.get("origin");
+  if (!origin) return undefined;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = "";
+  }
+  if (host && originHost === host) return undefined;
+  return new ChatError("forbidden:chat", "Cross-site requests are not allowed.");
+}

@@ -308,7 +308,7 @@ function checkParts(db: DB, q: Scope, ids: number[]): void {
 /**
  * Part → section for the candidates that have one, and the candidates whose
  * document has sections at all (the parts the section run applies to; see
- * `Runs.sectioned`). One query; the EXISTS probes `sections(document_id)`.
+ * `Runs.sectioned`). One query; only sectionless parts probe `sections(document_id)`.
  */
 function sectionsOf(
   db: DB,
@@ -320,8 +320,8 @@ function sectionsOf(
   const rows = prepare(
     db,
     `SELECT p.id AS id, p.section_id AS sec,
-       p.section_id IS NOT NULL
-         OR EXISTS (SELECT 1 FROM sections s WHERE s.document_id = p.document_id) AS structured
+       CASE WHEN p.section_id IS NOT NULL THEN 1
+         ELSE EXISTS (SELECT 1 FROM sections s WHERE s.document_id = p.document_id) END AS structured
      FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value`,
   ).all(JSON.stringify([...new Set(ids)])) as Array<{
     id: number;

@@ -3,7 +3,7 @@ import { getVisitorId } from "@/lib/auth/visitor";
 import { type AnswerRecord, openAnswerStream, writeAnswer } from "@/lib/chat/answer";
 import { checkChatRateLimit, getOwnedChat, recordAnswer } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
-import { readJsonBody } from "@/lib/chat/http";
+import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { toChatError } from "@/lib/chat/upstream-errors";
 import { getVectaraClient } from "@/lib/chat/vectara";
@@ -14,6 +14,9 @@ export const dynamic = "force-dynamic";
 
 /** Asks a question in a new chat (`chatId: null`) or the visitor's existing one, and streams the answer. */
 export async function POST(request: Request): Promise<Response> {
+  const crossSite = checkSameOrigin(request);
+  if (crossSite) return crossSite.toResponse();
+
   const body = await readJsonBody(request, postChatBodySchema);
   if (!body.ok) return body.error.toResponse();
   const { chatId, message } = body.data;

@@ -1,13 +1,16 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { setTurnFeedback } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
-import { readJsonBody } from "@/lib/chat/http";
+import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import { feedbackBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** Thumbs up or down, with an optional reason, on one answer of the visitor's own chat. */
 export async function POST(request: Request): Promise<Response> {
+  const crossSite = checkSameOrigin(request);
+  if (crossSite) return crossSite.toResponse();
+
   const body = await readJsonBody(request, feedbackBodySchema, 8 * 1024);
   if (!body.ok) return body.error.toResponse();
 

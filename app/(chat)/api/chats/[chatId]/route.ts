@@ -1,6 +1,7 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { deleteConversation } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
+import { checkSameOrigin } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { toChatError } from "@/lib/chat/upstream-errors";
 
@@ -10,9 +11,12 @@ const notFound = () => new ChatError("not_found:chat", "This conversation does n
 
 /** Deletes one of the visitor's conversations, at Vectara and in Parley. */
 export async function DELETE(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ chatId: string }> },
 ): Promise<Response> {
+  const crossSite = checkSameOrigin(request);
+  if (crossSite) return crossSite.toResponse();
+
   const chatId = chatIdSchema.safeParse((await params).chatId);
   if (!chatId.success) return notFound().toResponse();
 
