@@ -5,14 +5,15 @@ export interface DateGroup {
   chats: ChatSummary[];
 }
 
-const DAY = 86_400_000;
-
 /**
  * Today, Yesterday, Previous 7 days, Previous 30 days, then by month ("October 2026").
  * Days are local calendar days; `chats` arrive newest first and keep that order.
  */
 export function groupChatsByDate(chats: ChatSummary[], now: Date = new Date()): DateGroup[] {
-  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  // Calendar days, not 24-hour spans: a day with a daylight-saving change is 23 or 25 hours.
+  const daysAgo = (n: number) =>
+    new Date(now.getFullYear(), now.getMonth(), now.getDate() - n).getTime();
+  const startOfToday = daysAgo(0);
   const month = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric" });
   const groups: DateGroup[] = [];
   for (const chat of chats) {
@@ -20,11 +21,11 @@ export function groupChatsByDate(chats: ChatSummary[], now: Date = new Date()): 
     const label =
       t >= startOfToday
         ? "Today"
-        : t >= startOfToday - DAY
+        : t >= daysAgo(1)
           ? "Yesterday"
-          : t >= startOfToday - 7 * DAY
+          : t >= daysAgo(7)
             ? "Previous 7 days"
-            : t >= startOfToday - 30 * DAY
+            : t >= daysAgo(30)
               ? "Previous 30 days"
               : month.format(t);
     const last = groups.at(-1);

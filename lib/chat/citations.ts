@@ -44,7 +44,15 @@ export function splitSnippet(raw: string): Citation["snippet"] {
   };
 }
 
-const stripTags = (s: string) => s.split(SNIPPET_START).join("").split(SNIPPET_END).join("");
+/** Removes the tags until none is left: removing one can join its neighbours into another. */
+function stripTags(text: string): string {
+  let out = text;
+  for (;;) {
+    const next = out.split(SNIPPET_START).join("").split(SNIPPET_END).join("");
+    if (next === out) return out;
+    out = next;
+  }
+}
 
 export function toCitation(result: SearchResult, index: number): Citation {
   const doc = result.documentMetadata;

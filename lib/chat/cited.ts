@@ -1,5 +1,10 @@
-/** Citation markers in an answer: `[1]`, `[1, 2]`. Browser-safe (no dependencies). */
-const CITATION_PATTERN = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
+/**
+ * Citation markers in an answer: `[1]`, `[1, 2]`, `[1][2]`. Browser-safe (no
+ * dependencies). A bracketed number glued to a word (`items[0]`) is code, not a marker.
+ */
+const NUMBER = "[1-9]\\d{0,2}";
+const CITATION_PATTERN = new RegExp(`(?<!\\w)\\[(${NUMBER}(?:\\s*,\\s*${NUMBER})*)\\]`, "g");
+const MARKER_WITH_SPACE = new RegExp(`\\s*${CITATION_PATTERN.source}`, "g");
 
 /** The numbers an answer cites, in order of first use. */
 export function citedIndexes(answer: string): number[] {
@@ -12,8 +17,5 @@ export function citedIndexes(answer: string): number[] {
 
 /** The answer without its citation markers, for the clipboard. */
 export function withoutCitationMarkers(text: string): string {
-  return text
-    .replace(CITATION_PATTERN, "")
-    .replace(/ +([.,;:!?])/g, "$1")
-    .trim();
+  return text.replace(MARKER_WITH_SPACE, "").trim();
 }

@@ -115,12 +115,17 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
     deadline.check();
   }
 
-  const { sectionOf, sectioned } = sectionsOf(db, [...word.keys(), ...(trigram?.keys() ?? [])]);
+  const candidates = [...word.keys(), ...(trigram?.keys() ?? [])];
+  const sectionOf = sectionsOf(db, candidates);
   let section: Map<number, number> | undefined;
+  let sectioned: Set<number> | undefined;
   if (wordMatch && sectionOf.size > 0) {
     const bySection = new Map<number, number>();
     for (const r of runSections(db, wordMatch, q.corpus.id, n)) bySection.set(r.id, -r.s);
-    if (bySection.size > 0) section = bestPartPerSection(sectionOf, bySection, word, trigram);
+    if (bySection.size > 0) {
+      section = bestPartPerSection(sectionOf, bySection, word, trigram);
+      sectioned = sectionedParts(db, candidates, sectionOf);
+    }
     deadline.check();
   }
 
@@ -305,34 +310,38 @@ function checkParts(db: DB, q: Scope, ids: number[]): void {
   for (const id of pass) q.allowed.set(id, true);
 }
 
-/**
- * Part → section for the candidates that have one, and the candidates whose
- * document has sections at all (the parts the section run applies to; see
- * `Runs.sectioned`). One query; only sectionless parts probe `sections(document_id)`.
- */
-function sectionsOf(
-  db: DB,
-  ids: number[],
-): { sectionOf: Map<number, number>; sectioned: Set<number> } {
-  const sectionOf = new Map<number, number>();
-  const sectioned = new Set<number>();
-  if (ids.length === 0) return { sectionOf, sectioned };
+/** Part → section for the candidates that have one (one query). */
+function sectionsOf(db: DB, ids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  if (ids.length === 0) return out;
   const rows = prepare(
     db,
-    `SELECT p.id AS id, p.section_id AS sec,
-       CASE WHEN p.section_id IS NOT NULL THEN 1
-         ELSE EXISTS (SELECT 1 FROM sections s WHERE s.document_id = p.document_id) END AS structured
-     FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value`,
-  ).all(JSON.stringify([...new Set(ids)])) as Array<{
-    id: number;
-    sec: number | null;
-    structured: number;
-  }>;
-  for (const r of rows) {
-    if (r.sec !== null) sectionOf.set(r.id, r.sec);
-    if (r.structured) sectioned.add(r.id);
-  }
-  return { sectionOf, sectioned };
+    `SELECT p.id AS id, p.section_id AS sec FROM json_each(?) j
+     CROSS JOIN parts p ON p.id = j.value WHERE p.section_id IS NOT NULL`,
+  ).all(JSON.stringify([...new Set(ids)])) as Array<{ id: number; sec: number }>;
+  for (const r of rows) out.set(r.id, r.sec);
+  return out;
+}
+
+/**
+ * The candidates the section run applies to (`Runs.sectioned`): those cut from a
+ * section, plus the sectionless ones (title and description parts) of documents that
+ * have sections. Only the sectionless candidates are looked up, in one query probing
+ * `sections(document_id)`; a core-only corpus never gets here (no section run).
+ */
+function sectionedParts(db: DB, ids: number[], sectionOf: Map<number, number>): Set<number> {
+  const out = new Set(sectionOf.keys());
+  const sectionless = [...new Set(ids)].filter((id) => !sectionOf.has(id));
+  if (sectionless.length === 0) return out;
+  const rows = prepare(
+    db,
+    `SELECT p.id FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value
+     WHERE EXISTS (SELECT 1 FROM sections s WHERE s.document_id = p.document_id)`,
+  )
+    .pluck()
+    .all(JSON.stringify(sectionless)) as number[];
+  for (const id of rows) out.add(id);
+  return out;
 }
 
 function runSections(db: DB, match: string, corpusId: number, limit: number): RunRow[] {

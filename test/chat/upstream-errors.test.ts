@@ -1,0 +1,125 @@
+import { describe, expect, it, vi } from "vitest";
+import { ChatError } from "@/lib/chat/errors";
+import type { ChatErrorCode } from "@/lib/chat/messages";
+import {
+  AbortError,
+  ConnectionError,
+  InvalidRequestError,
+  makeAPIError,
+  ProtocolError,
+  StreamError,
+  TimeoutError,
+} from "@/lib/vectara";
+
+vi.mock("server-only", () => ({}));
+const { toChatError } = await import("@/lib/chat/upstream-errors");
+
+/** A Vectara error body that names things a visitor must never see. */
+const SECRET = "corpus secret_corpus not found for key zqt_SECRETKEY";
+const apiError = (status: number, headers: Record<string, string> = {}) =>
+  makeAPIError(
+    status,
+    { messages: [SECRET], request_id: "req_123", field_errors: { "body.x": "secret_field" } },
+    new Headers(headers),
+  );
+
+const expectNoLeak = (error: ChatError) => {
+  expect(error.message).not.toMatch(/secret|SECRET|zqt_|req_123|Vectara/);
+};
+
+describe("toChatError", () => {
+  it.each<[string, () => unknown, ChatErrorCode]>([
+    ["400", () => apiError(400), "bad_request:chat"],
+    ["422", () => apiError(422), "bad_request:chat"],
+    ["401", () => apiError(401), "upstream:chat"],
+    ["403", () => apiError(403), "upstream:chat"],
+    ["404", () => apiError(404), "not_found:chat"],
+    ["409", () => apiError(409), "upstream:chat"],
+    ["500", () => apiError(500), "upstream:chat"],
+    ["503", () => apiError(503), "upstream:chat"],
+    ["ConnectionError", () => new ConnectionError(`ECONNREFUSED ${SECRET}`), "upstream:chat"],
+    ["TimeoutError", () => new TimeoutError(30_000), "timeout:chat"],
+    ["StreamError", () => new StreamError([SECRET]), "stream:chat"],
+    ["ProtocolError", () => new ProtocolError("truncated_stream", SECRET), "stream:chat"],
+    [
+      "InvalidRequestError",
+      () => new InvalidRequestError({ "body.q": SECRET }),
+      "bad_request:chat",
+    ],
+    ["AbortError", () => new AbortError(), "stream:chat"],
+    ["a plain Error", () => new Error(SECRET), "internal:chat"],
+    ["a thrown string", () => SECRET, "internal:chat"],
+  ])("maps %s to %s, in Parley's own words", (_, make, code) => {
+    const cause = make();
+    const error = toChatError(cause);
+    expect(error).toBeInstanceOf(ChatError);
+    expect(error.code).toBe(code);
+    expect(error.cause).toBe(cause);
+    expect(error.message.length).toBeGreaterThan(0);
+    expectNoLeak(error);
+    if (code !== "rate_limit:chat") expect(error.retryAfter).toBeUndefined();
+  });
+
+  it("says what each failure means to the visitor", () => {
+    expect(toChatError(apiError(404)).message).toBe("This conversation no longer exists.");
+    expect(toChatError(apiError(401)).message).toMatch(/credentials/);
+    expect(toChatError(new TimeoutError(1)).message).toMatch(/too long/);
+    expect(toChatError(new AbortError()).message).toBe("The answer was stopped.");
+    expect(toChatError(new StreamError([])).message).toMatch(/interrupted/);
+  });
+
+  it("does not leak the upstream's 400 message (it can name corpora and keys)", () => {
+    const cause = apiError(400);
+    expect(cause.message).toContain("secret_corpus");
+    const error = toChatError(cause);
+    expect(error.message).not.toContain("secret_corpus");
+    expect(JSON.stringify(error.toPayload())).not.toContain("secret_corpus");
+  });
+
+  describe("rate limits", () => {
+    it.each([
+      ["no Retry-After", {}, 5],
+      ["Retry-After: 12", { "retry-after": "12" }, 12],
+      ["Retry-After: 2.5", { "retry-after": "2.5" }, 3],
+      ["Retry-After: 0", { "retry-after": "0" }, 1],
+      ["retry-after-ms: 1500", { "retry-after-ms": "1500" }, 2],
+      ["retry-after-ms: 10", { "retry-after-ms": "10" }, 1],
+      ["an unreadable Retry-After", { "retry-after": "soon" }, 5],
+    ])("429 with %s waits %i s", (_, headers, seconds) => {
+      const error = toChatError(apiError(429, headers));
+      expect(error.code).toBe("rate_limit:chat");
+      expect(error.retryAfter).toBe(seconds);
+      expect(error.retryable).toBe(true);
+      expectNoLeak(error);
+    });
+
+    it("429 with an HTTP-date Retry-After waits until then, at least 1 s", () => {
+      const future = new Date(Date.now() + 60_000).toUTCString();
+      const later = toChatError(apiError(429, { "retry-after": future })).retryAfter ?? 0;
+      expect(later).toBeGreaterThanOrEqual(55);
+      expect(later).toBeLessThanOrEqual(60);
+      const past = new Date(Date.now() - 60_000).toUTCString();
+      expect(toChatError(apiError(429, { "retry-after": past })).retryAfter).toBe(1);
+    });
+  });
+
+  describe("midStream", () => {
+    it("turns a lost connection into an interrupted answer", () => {
+      const error = toChatError(new ConnectionError("socket hang up"), { midStream: true });
+      expect(error.code).toBe("stream:chat");
+      expect(error.message).toMatch(/interrupted/);
+    });
+
+    it("leaves other errors as they are", () => {
+      expect(toChatError(new TimeoutError(1), { midStream: true }).code).toBe("timeout:chat");
+      expect(toChatError(apiError(500), { midStream: true }).code).toBe("upstream:chat");
+      expect(toChatError(new Error("x"), { midStream: true }).code).toBe("internal:chat");
+    });
+  });
+
+  it("passes a ChatError through unchanged", () => {
+    const original = new ChatError("forbidden:chat", "Not yours.");
+    expect(toChatError(original)).toBe(original);
+    expect(toChatError(original, { midStream: true })).toBe(original);
+  });
+});
