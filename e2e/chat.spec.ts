@@ -100,6 +100,7 @@ test.describe("history", () => {
     await expect(chatPage.historyItems.first()).toHaveAttribute("data-chat-id", second);
 
     await page.reload();
+    await expect(page).toHaveTitle("How do I send Beacon alerts to Slack? · Parley");
     await expect(chatPage.userMessages).toHaveText(["How do I send Beacon alerts to Slack?"]);
     const reloaded = await chatPage.waitForAnswer(0);
     await expect(chatPage.citationCards(reloaded).first()).toHaveAttribute(

@@ -1,13 +1,25 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Chat } from "@/components/chat/chat";
 import { getVisitorId } from "@/lib/auth/visitor";
-import { loadConversation } from "@/lib/chat/conversations";
+import { getOwnedChat, loadConversation } from "@/lib/chat/conversations";
 import { chatIdSchema } from "@/lib/chat/ids";
 
 export const dynamic = "force-dynamic";
 
+type Params = { params: Promise<{ chatId: string }> };
+
+/** The tab names the conversation, for the visitor who owns it; anyone else sees only "Parley". */
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const chatId = chatIdSchema.safeParse((await params).chatId);
+  const visitorId = await getVisitorId();
+  if (!chatId.success || !visitorId) return {};
+  const chat = await getOwnedChat({ visitorId, chatId: chatId.data });
+  return chat ? { title: `${chat.title} · Parley` } : {};
+}
+
 /** `/chat/[chatId]`: one of the visitor's conversations. Anyone else's is a 404. */
-export default async function ChatPage({ params }: { params: Promise<{ chatId: string }> }) {
+export default async function ChatPage({ params }: Params) {
   const chatId = chatIdSchema.safeParse((await params).chatId);
   if (!chatId.success) notFound();
   const visitorId = await getVisitorId();
