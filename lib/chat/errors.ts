@@ -17,6 +17,13 @@ const STATUS: Record<ChatErrorCode, number> = {
   "offline:chat": 503,
   "stream:chat": 502,
   "internal:chat": 500,
+  "bad_request:staff": 400,
+  "unauthorized:staff": 401,
+  "forbidden:staff": 403,
+  "not_found:staff": 404,
+  "conflict:staff": 409,
+  "rate_limit:login": 429,
+  "upstream:staff": 502,
 };
 
 const RETRYABLE: Record<ChatErrorCode, boolean> = {
@@ -29,6 +36,13 @@ const RETRYABLE: Record<ChatErrorCode, boolean> = {
   "offline:chat": true,
   "stream:chat": true,
   "internal:chat": true,
+  "bad_request:staff": false,
+  "unauthorized:staff": false,
+  "forbidden:staff": false,
+  "not_found:staff": false,
+  "conflict:staff": false,
+  "rate_limit:login": true,
+  "upstream:staff": true,
 };
 
 export class ChatError extends Error {

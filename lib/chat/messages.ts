@@ -34,7 +34,14 @@ export type ChatErrorCode =
   | "timeout:chat"
   | "offline:chat"
   | "stream:chat"
-  | "internal:chat";
+  | "internal:chat"
+  | "bad_request:staff"
+  | "unauthorized:staff"
+  | "forbidden:staff"
+  | "not_found:staff"
+  | "conflict:staff"
+  | "rate_limit:login"
+  | "upstream:staff";
 
 export interface ChatErrorPayload {
   code: ChatErrorCode;

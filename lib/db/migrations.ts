@@ -56,6 +56,67 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "staff: users, sessions, reviews, notes, audit log; reports and timings",
+    statements: [
+      // Emails are stored lowercased; booleans are 0/1 integers, which both databases read.
+      `CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('agent', 'moderator', 'admin')),
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      // Only a hash of each session token is kept: a leaked database holds no live session.
+      `CREATE TABLE staff_sessions (
+        session_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      "CREATE INDEX staff_sessions_user ON staff_sessions (user_id)",
+      // Reviews, notes and audit entries may concern chats Parley did not start (any
+      // Vectara client can create chats), so they do not reference the chats table.
+      `CREATE TABLE chat_reviews (
+        chat_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('open', 'reviewed', 'escalated')),
+        assignee_id TEXT REFERENCES users (user_id) ON DELETE SET NULL,
+        updated_by TEXT,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE notes (
+        note_id TEXT PRIMARY KEY,
+        chat_id TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        author_email TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      "CREATE INDEX notes_chat ON notes (chat_id, created_at)",
+      `CREATE TABLE audit_log (
+        audit_id TEXT PRIMARY KEY,
+        actor_id TEXT NOT NULL,
+        actor_email TEXT NOT NULL,
+        action TEXT NOT NULL,
+        chat_id TEXT,
+        turn_ids TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        prior_state TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      "CREATE INDEX audit_log_created ON audit_log (created_at DESC, audit_id DESC)",
+      "CREATE INDEX audit_log_chat ON audit_log (chat_id)",
+      // A visitor can report an answer to the support team along with a thumbs-down.
+      "ALTER TABLE feedback ADD COLUMN reported INTEGER NOT NULL DEFAULT 0",
+      // How long the answer took: to its first token and to its end, as Parley saw it.
+      "ALTER TABLE turns ADD COLUMN first_token_ms INTEGER",
+      "ALTER TABLE turns ADD COLUMN total_ms INTEGER",
+    ],
+  },
 ];
 
 /**
