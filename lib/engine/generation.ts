@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { segmentsOf } from "./core/context";
 import { formatCitation, restyleCitations, stripCitations } from "./core/generation/citations";
 import { composeExtractive, NO_ANSWER } from "./core/generation/extractive";
 import { factualConsistencyScore } from "./core/generation/fcs";
@@ -178,6 +179,13 @@ function extractiveAnswer(
     // History never enters the extractive answer; a rephrased query is already standalone.
     query: request.rephrasedQuery ?? request.query,
     texts: used.map((r) => r.text),
+    // The parts behind each text, so sentences are split within a part, never across.
+    parts: used.map((r) =>
+      segmentsOf(r)?.map((s) => ({
+        text: s.text,
+        isTitle: s.match && r.part_metadata.is_title === true,
+      })),
+    ),
     maxResults: used.length,
     maxChars: params.max_response_characters ?? undefined,
     citationWidth: (n) => cite(n).length,
@@ -189,9 +197,12 @@ function extractiveAnswer(
   };
 }
 
-/** "Refunds take five days." + " [1]" → "Refunds take five days [1]." */
+/**
+ * "Refunds take five days." + " [1]" → "Refunds take five days [1]." A final `?` keeps
+ * its citation after it: it may close a button's name ("click Forgot password? [1]").
+ */
 function withCitation(sentence: string, citation: string): string {
-  const m = /[.!?。！？]+["'”’)\]]*$/.exec(sentence);
+  const m = /[.!。！]+["'”’)\]]*$/.exec(sentence);
   if (!m) return sentence + citation;
   return sentence.slice(0, m.index) + citation + m[0];
 }

@@ -77,21 +77,61 @@ export function neighbourWindow(
   };
 }
 
-/** Sentences taken from the end (before) or the start (after) of `texts`. */
-function take(texts: string[], side: Side, fromEnd: boolean): string[] {
+/**
+ * Sentences taken from the end (before) or the start (after) of `texts`, grouped
+ * by the part they came from (document order; parts with none taken are left out).
+ */
+function take(texts: string[], side: Side, fromEnd: boolean): string[][] {
   if (side.kind === "none") return [];
-  const sentences = texts.flatMap((t) => splitSentences(t).map((s) => s.text));
+  const sentences = texts.flatMap((t, part) =>
+    splitSentences(t).map((s) => ({ text: s.text, part })),
+  );
   if (fromEnd) sentences.reverse();
-  const out: string[] = [];
+  const out: Array<{ text: string; part: number }> = [];
   let chars = 0;
   for (const s of sentences) {
     if (side.kind === "sentences" && out.length >= side.count) break;
     if (side.kind === "characters" && chars >= side.count) break;
     out.push(s);
-    chars += s.length + (out.length > 1 ? 1 : 0);
+    chars += s.text.length + (out.length > 1 ? 1 : 0);
   }
   if (fromEnd) out.reverse();
-  return out;
+  const groups: string[][] = [];
+  let last = -1;
+  for (const s of out) {
+    if (s.part !== last) groups.push([]);
+    groups.at(-1)?.push(s.text);
+    last = s.part;
+  }
+  return groups;
+}
+
+/**
+ * One part's share of a result text: what the extractive generator reads so that a
+ * sentence never spans two parts (a heading without a full stop would otherwise run
+ * into the sentence after it). `match` marks the matched part itself.
+ */
+export interface ContextSegment {
+  text: string;
+  match: boolean;
+}
+
+/**
+ * Where a result object carries its segments. A symbol: object spreads keep it, and
+ * JSON never serializes it, so the API's `text` stays Vectara's plain string.
+ */
+export const SEGMENTS: unique symbol = Symbol("parley.context.segments");
+export interface Segmented {
+  [SEGMENTS]?: ContextSegment[];
+}
+
+export function withSegments<T extends object>(result: T, segments: ContextSegment[]): T {
+  (result as T & Segmented)[SEGMENTS] = segments;
+  return result;
+}
+
+export function segmentsOf(result: object): ContextSegment[] | undefined {
+  return (result as Segmented)[SEGMENTS];
 }
 
 /**
@@ -104,8 +144,26 @@ export function expandContext(
   before: string[] = [],
   after: string[] = [],
 ): string {
-  const pre = take(before, plan.before, true).join(" ");
-  const post = take(after, plan.after, false).join(" ");
+  return expandContextSegments(text, plan, before, after).text;
+}
+
+/** `expandContext`, plus the parts it joined (each part's sentences, untagged). */
+export function expandContextSegments(
+  text: string,
+  plan: ContextPlan,
+  before: string[] = [],
+  after: string[] = [],
+): { text: string; segments: ContextSegment[] } {
+  const pre = take(before, plan.before, true).map((g) => g.join(" "));
+  const post = take(after, plan.after, false).map((g) => g.join(" "));
   const core = `${plan.startTag}${text}${plan.endTag}`;
-  return [pre, core, post].filter((s) => s !== "").join(" ");
+  const segments: ContextSegment[] = [
+    ...pre.map((t) => ({ text: t, match: false })),
+    ...(text !== "" ? [{ text, match: true }] : []),
+    ...post.map((t) => ({ text: t, match: false })),
+  ];
+  return {
+    text: [pre.join(" "), core, post.join(" ")].filter((s) => s !== "").join(" "),
+    segments,
+  };
 }

@@ -5,9 +5,17 @@ import { analyze, cleanResultText, type SentenceTerms } from "./terms";
  * The extractive generator's core: an answer made only of sentences from the
  * results, so it cannot state anything the knowledge base does not say.
  *
- * 1. Candidates: every sentence of the first `maxResults` results (snippet tags
- *    stripped). A candidate must share at least one stemmed content term with the
- *    query; with none, the answer is NO_ANSWER.
+ * 1. Candidates: the sentences of the first `maxResults` results (snippet tags
+ *    stripped), split within each of the result's parts (`parts`), never across
+ *    two, so a heading cannot run into the sentence after it. Only whole
+ *    statements (ending in `.`, `!` or `…`) are candidates; a title part, a heading
+ *    or lead-in without a full stop, and a question are not, but their words count
+ *    for the statement right after them ("Yearly plans" + "You can get a full
+ *    refund…"). A table row (`Header: cell; Header: cell`) is quoted whole and
+ *    alone, and only when it beats every statement (see `TABLE_WINS`); with no
+ *    statement or row at all, the other sentences are the last resort. A candidate
+ *    must share at least one stemmed content term with the query (its own or its
+ *    heading's); with none, the answer is NO_ANSWER.
  * 2. Relevance: weighted query-term coverage (a term's weight is its inverse
  *    frequency among the candidates, so the distinctive words count most), times
  *    a rank prior `1 / (1 + 0.25·rank)`, plus a small density bonus for short,
@@ -17,8 +25,9 @@ import { analyze, cleanResultText, type SentenceTerms } from "./terms";
  *    near-duplicates (Jaccard ≥ 0.6) are never taken, and a step stops once the best
  *    relevance falls under half the best candidate's, or after 4 sentences. With
  *    `maxChars`, whole sentences are then dropped, least relevant first, until it fits.
- * 4. Continuation: up to two sentences that directly follow the best one in its
- *    result join the answer (see `continuation`).
+ * 4. Continuation: up to two statements that directly follow the best one in its
+ *    result join the answer, stopping at the next heading, question or table row
+ *    (see `continuation`).
  * 5. Order: results by rank, sentences in their original order within a result,
  *    so the answer reads as one passage. Each sentence carries its result number.
  * Deterministic: ties break on rank, then position.
@@ -29,6 +38,11 @@ export interface ExtractiveInput {
   query: string;
   /** Result texts, in rank order (index i is result number i + 1). */
   texts: string[];
+  /**
+   * Each result's parts in order (what its text joins with spaces), when known.
+   * Sentences are split within a part; without them the whole text is one part.
+   */
+  parts?: Array<ResultPart[] | undefined>;
   maxResults: number;
   /** The caller's `max_response_characters`, measured on the sentence text plus `citationWidth`. */
   maxChars?: number;
@@ -42,20 +56,117 @@ export interface AnswerSentence {
   result: number;
 }
 
+export interface ResultPart {
+  text: string;
+  /** A title or heading part (`is_title`): never quoted, its words count for what follows. */
+  isTitle?: boolean;
+}
+
+/**
+ * statement: ends in `.`, `!` or `…`; question: ends in `?`; table: a table row;
+ * lead: a title, heading or lead-in ("…our confirmation email:").
+ */
+type Kind = "statement" | "question" | "table" | "lead";
+
+/** One sentence of a result, in reading order. */
+interface Unit {
+  text: string;
+  kind: Kind;
+  position: number;
+  info: SentenceTerms;
+  /** From a title part (`is_title`). */
+  title: boolean;
+  /** Terms of the headings, questions and lead-ins right before a statement. */
+  lead?: Set<string>;
+}
+
 interface Candidate extends AnswerSentence {
+  kind: Kind;
   position: number;
   info: SentenceTerms;
   relevance: number;
   covered: string[];
+  /** How many terms it was matched on (its own and its lead's). */
+  matched?: number;
 }
 
 const MAX_SENTENCES = 4;
 const MIN_ANSWER_CHARS = 21;
+/** A table row is the answer only when it is this much more relevant than every statement. */
+const TABLE_WINS = 1.25;
+
+/** A table row as ingestion writes it: `Header: cell; Header: cell` (two cells at least). */
+const TABLE_ROW = /^[^:;\n]{1,60}: \S[^\n]*?; [^:;\n]{1,60}: \S/;
+const CLOSE = "[\"'”’)\\]»」』）]*$";
+const STATEMENT_END = new RegExp(`[.!…。！｡]${CLOSE}`);
+const QUESTION_END = new RegExp(`[?？]${CLOSE}`);
+
+/**
+ * How a real question opens: an interrogative, an auxiliary, or a support article's
+ * rhetorical opener ("Seeing two charges…?", "Still stuck?"). A sentence ending in
+ * `?` that opens otherwise is a statement ending in a button's name ("Go to the
+ * sign-in page and click Forgot password?").
+ */
+const QUESTION_START =
+  /^["'“‘(¿]*(?:how|what|what's|why|when|where|who|whom|whose|which|whether|can|can't|could|do|does|did|don't|doesn't|is|isn't|are|aren't|was|were|will|won't|would|should|shall|may|might|must|have|has|had|am|want|need|seeing|wondering|looking|trying|having|still|not|changed|forgot|lost|got)\b/i;
+
+function kindOf(text: string): Kind {
+  if (TABLE_ROW.test(text)) return "table";
+  if (STATEMENT_END.test(text)) return "statement";
+  if (QUESTION_END.test(text)) {
+    const words = text.split(/\s+/).length;
+    return QUESTION_START.test(text) || words <= 3 ? "question" : "statement";
+  }
+  return "lead";
+}
+
+/** A result's sentences, split within its parts, classified, with their lead terms. */
+function unitsOf(input: ExtractiveInput, index: number): Unit[] {
+  const parts = input.parts?.[index] ?? [{ text: input.texts[index] ?? "" }];
+  const units: Unit[] = [];
+  let lead = new Set<string>();
+  const push = (sentence: string, kind: Kind, title = false) => {
+    const info = analyze(sentence);
+    // A list's lead-in ("If it's been more than 10 days since our email:") stays with
+    // its first item, which reads as half a sentence without it.
+    const before = units.at(-1);
+    const leadIn = kind === "statement" && before?.kind === "lead" && !before.title;
+    const text = leadIn && before.text.endsWith(":") ? `${before.text} ${sentence}` : sentence;
+    const unit: Unit = { text, kind, position: units.length, info, title };
+    if (kind === "statement") {
+      if (lead.size > 0) unit.lead = lead;
+      lead = new Set();
+    } else if (kind === "table") {
+      lead = new Set();
+    } else {
+      for (const t of info.terms) lead.add(t);
+    }
+    units.push(unit);
+  };
+  for (const part of parts) {
+    const text = cleanResultText(part.text);
+    if (text === "") continue;
+    if (part.isTitle) push(text, "lead", true);
+    else if (TABLE_ROW.test(text)) push(text, "table");
+    else for (const span of splitSentences(text)) push(span.text, kindOf(span.text));
+  }
+  return units;
+}
 
 export function composeExtractive(input: ExtractiveInput): AnswerSentence[] {
   const queryTerms = analyze(input.query).terms;
   if (queryTerms.size === 0) return [];
-  const candidates = candidatesOf(input, queryTerms);
+  const units = input.texts.slice(0, input.maxResults).map((_, i) => unitsOf(input, i));
+  const all = candidatesOf(units, queryTerms);
+  const statements = all.filter((c) => c.kind === "statement");
+  const rows = all.filter((c) => c.kind === "table");
+  const top = (cs: Candidate[]) => Math.max(0, ...cs.map((c) => c.relevance));
+  const bestRow = rows.find((r) => r.relevance === top(rows));
+  if (bestRow && top(rows) > TABLE_WINS * top(statements)) {
+    // Quoted as it stands and alone: a row glued to prose reads as neither.
+    return [{ text: bestRow.text, result: bestRow.result }];
+  }
+  const candidates = statements.length > 0 ? statements : all;
   if (candidates.length === 0) return [];
 
   const selected: Candidate[] = [];
@@ -84,7 +195,7 @@ export function composeExtractive(input: ExtractiveInput): AnswerSentence[] {
     for (const t of pick.covered) covered.add(t);
   }
   const first = selected[0];
-  if (first) selected.push(...continuation(input, first, selected));
+  if (first?.kind === "statement") selected.push(...continuation(units, first, selected));
   if (input.maxChars !== undefined) fitBudget(selected, input.maxChars, input.citationWidth);
 
   const ordered = selected.sort((a, b) => a.result - b.result || a.position - b.position);
@@ -96,50 +207,63 @@ export function composeExtractive(input: ExtractiveInput): AnswerSentence[] {
   return answer;
 }
 
-function candidatesOf(input: ExtractiveInput, queryTerms: Set<string>): Candidate[] {
+function candidatesOf(units: Unit[][], queryTerms: Set<string>): Candidate[] {
   const out: Candidate[] = [];
-  input.texts.slice(0, input.maxResults).forEach((raw, rank) => {
-    const text = cleanResultText(raw);
-    splitSentences(text).forEach((span, position) => {
-      const info = analyze(span.text);
-      const covered = [...queryTerms].filter((t) => info.terms.has(t));
-      if (covered.length === 0) return;
-      out.push({ text: span.text, result: rank + 1, position, info, relevance: 0, covered });
-    });
+  units.forEach((list, rank) => {
+    for (const u of list) {
+      const terms = u.lead ? new Set([...u.info.terms, ...u.lead]) : u.info.terms;
+      const covered = [...queryTerms].filter((t) => terms.has(t));
+      if (covered.length === 0) continue;
+      out.push({
+        text: u.text,
+        kind: u.kind,
+        result: rank + 1,
+        position: u.position,
+        info: u.info,
+        relevance: 0,
+        covered,
+        matched: terms.size,
+      });
+    }
   });
   const weight = termWeights(out, queryTerms);
   const total = [...queryTerms].reduce((s, t) => s + (weight.get(t) ?? 0), 0) || 1;
   for (const c of out) {
     const coverage = c.covered.reduce((s, t) => s + (weight.get(t) ?? 0), 0) / total;
-    const density = c.covered.length / Math.sqrt(Math.max(1, c.info.terms.size));
+    const density = c.covered.length / Math.sqrt(Math.max(1, c.matched ?? 0));
     c.relevance = (coverage + 0.1 * Math.min(1, density)) / (1 + 0.25 * (c.result - 1));
   }
   return out;
 }
 
 /**
- * The sentences right after the best one, in the same result, even when they share
+ * The statements right after the best one, in the same result, even when they share
  * no query word: in support articles they are usually the rest of the steps ("Enter
  * your email. We send a link that expires after 30 minutes."). At most two, within
- * the sentence cap, never near-duplicates; picked last, so a character budget drops
+ * the sentence cap, never near-duplicates; a heading, question or table row ends
+ * them (the next section starts there). Picked last, so a character budget drops
  * them first. Only a result whose text holds more than the matched part (context
  * or a multi-sentence part) has any.
  */
-function continuation(
-  input: ExtractiveInput,
-  first: Candidate,
-  selected: Candidate[],
-): Candidate[] {
-  const spans = splitSentences(cleanResultText(input.texts[first.result - 1] ?? ""));
+function continuation(units: Unit[][], first: Candidate, selected: Candidate[]): Candidate[] {
+  const list = units[first.result - 1] ?? [];
   const out: Candidate[] = [];
-  for (let position = first.position + 1; position < spans.length; position++) {
+  for (let position = first.position + 1; position < list.length; position++) {
     if (out.length === 2 || selected.length + out.length >= MAX_SENTENCES) break;
     if (selected.some((s) => s.result === first.result && s.position === position)) continue;
-    const text = spans[position]?.text ?? "";
-    const info = analyze(text);
-    if (info.terms.size === 0) break;
+    const unit = list[position];
+    if (unit?.kind !== "statement" || unit.info.terms.size === 0) break;
+    const { text, info } = unit;
     if ([...selected, ...out].some((s) => jaccard(s.info.terms, info.terms) >= 0.6)) continue;
-    out.push({ text, result: first.result, position, info, relevance: 0, covered: [] });
+    out.push({
+      text,
+      kind: unit.kind,
+      result: first.result,
+      position,
+      info,
+      relevance: 0,
+      covered: [],
+    });
   }
   return out;
 }

@@ -1,4 +1,9 @@
-import { type ContextPlan, expandContext, planContext } from "../../core/context";
+import {
+  type ContextPlan,
+  expandContextSegments,
+  planContext,
+  withSegments,
+} from "../../core/context";
 import { compileFilter } from "../../core/filter";
 import { DEFAULT_LEXICAL_INTERPOLATION, queryDimensions } from "../../core/fusion";
 import { checkGeneration } from "../../core/generation/params";
@@ -191,16 +196,25 @@ export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
 
   const embedder = ctx.services.embedder;
   const items = page.map((h, i): RerankItem & { corpusId: number } => {
-    const text = expandContext(h.text, p.context, neighbours[i]?.before, neighbours[i]?.after);
-    const result: SearchResult = {
-      text,
-      score: h.score,
-      part_metadata: h.partMetadata,
-      document_metadata: h.documentMetadata,
-      document_id: h.documentId,
-      request_corpora_index: h.corpusIndex,
-      corpus_key: h.corpusKey,
-    };
+    const { text, segments } = expandContextSegments(
+      h.text,
+      p.context,
+      neighbours[i]?.before,
+      neighbours[i]?.after,
+    );
+    // The parts behind `text` travel with the result (never serialized) for the generator.
+    const result: SearchResult = withSegments(
+      {
+        text,
+        score: h.score,
+        part_metadata: h.partMetadata,
+        document_metadata: h.documentMetadata,
+        document_id: h.documentId,
+        request_corpora_index: h.corpusIndex,
+        corpus_key: h.corpusKey,
+      },
+      segments,
+    );
     const corpusId = p.corpora[h.corpusIndex]?.corpus.id ?? 0;
     let vector: Float32Array | undefined;
     if (embedder && p.reranker) {
