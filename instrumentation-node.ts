@@ -21,8 +21,33 @@ export function exitOnInvalidConfig(): void {
 /**
  * In local mode, opens the embedded engine as the server starts: its database is
  * migrated, and a personal API key is generated (and printed, once) on first start.
- * Then the demo knowledge base is seeded in the background (`lib/chat/seed.ts`).
+ * Then the demo knowledge base is seeded in the background (`lib/chat/seed.ts`),
+ * and so are the demo staff accounts when DEMO_PASSWORD is set.
  */
 export function startLocalEngine(): void {
   if (getEngine()) startSeeding();
+  seedDemoStaffAccounts();
+}
+
+/**
+ * In local mode with DEMO_PASSWORD set, creates (or updates) the three demo staff
+ * accounts. In the background: a failure is logged and the server keeps running.
+ */
+export function seedDemoStaffAccounts(): void {
+  const config = getConfig();
+  if (config.mode !== "local" || !config.demoPassword) return;
+  const password = config.demoPassword;
+  void (async () => {
+    try {
+      const { seedDemoStaff, DEMO_STAFF } = await import("@/lib/auth/staff");
+      await seedDemoStaff({ password });
+      console.log(
+        `Demo staff accounts ready (${DEMO_STAFF.map((u) => u.email).join(", ")}), with the password in DEMO_PASSWORD.`,
+      );
+    } catch (error) {
+      console.error(
+        `Could not create the demo staff accounts: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  })();
 }

@@ -2,11 +2,15 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // The local engine's SQLite driver is a native addon; it must be required at
-  // runtime from node_modules rather than bundled.
-  serverExternalPackages: ["better-sqlite3"],
+  // Native addons (the SQLite driver, the argon2 password hasher) must be
+  // required at runtime from node_modules rather than bundled.
+  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2"],
   // `next dev` would otherwise write agent instructions into the working tree.
   agentRules: false,
+  experimental: {
+    // forbidden() in staff pages answers a too-low role with a real 403 (app/forbidden.tsx).
+    authInterrupts: true,
+  },
 };
 
 export default nextConfig;

@@ -9,6 +9,7 @@ import {
   REMOTE_BASE_URL,
   REMOTE_PORT,
 } from "./e2e/support/remote";
+import { DEMO_PASSWORD } from "./e2e/support/staff";
 
 const PORT = 3217;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -106,6 +107,8 @@ export default defineConfig({
         ...NO_VECTARA_CREDENTIALS,
         // A known personal key, so tests can call the local /v2 API over HTTP.
         LOCAL_API_KEY: E2E_API_KEY,
+        // Seeds agent@, moderator@ and admin@demo.local for the staff specs.
+        DEMO_PASSWORD,
       },
     },
     {

@@ -28,16 +28,23 @@ function getSecret(): Promise<string> {
   return secret;
 }
 
+/** Request header carrying the requested path and query (read by `requireStaffPage`). */
+const PATH_HEADER = "x-parley-path";
+
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const key = await getSecret();
+  // The path the page was asked for, so a staff page that needs a sign-in can
+  // send the user back to it afterwards. Always overwritten: a client's own
+  // value is never trusted.
+  const headers = new Headers(request.headers);
+  headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const current = request.cookies.get(VISITOR_COOKIE)?.value;
   if (current && (await verifyVisitorToken({ secret: key, token: current }))) {
-    return NextResponse.next();
+    return NextResponse.next({ request: { headers } });
   }
   const token = await createVisitorToken({ secret: key });
   // The new cookie goes into this request's own headers too, so the server
   // components and route handlers it reaches already see the visitor.
-  const headers = new Headers(request.headers);
   headers.set("cookie", withVisitorCookie(request.headers.get("cookie"), token));
   const response = NextResponse.next({ request: { headers } });
   response.cookies.set(VISITOR_COOKIE, token, visitorCookieOptions(request));

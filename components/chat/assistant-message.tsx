@@ -146,6 +146,7 @@ function TurnFeedback({
           turnId,
           rating: value?.rating ?? null,
           ...(value?.reason && { reason: value.reason }),
+          ...(value?.reported && { reported: true }),
         }),
       });
       if (!response.ok) throw new Error(`Feedback was not saved (${response.status}).`);

@@ -8,6 +8,8 @@ export type FeedbackRating = "up" | "down";
 export interface FeedbackValue {
   rating: FeedbackRating;
   reason?: string;
+  /** Ask the support team to look at this answer (thumbs-down only). */
+  reported?: boolean;
 }
 
 export const FEEDBACK_REASONS = [
@@ -100,7 +102,7 @@ export function FeedbackControls({ value, onSubmit, disabled = false }: Feedback
       {phase === "reason" && rating === "down" ? (
         <ReasonForm
           disabled={off}
-          onSend={(reason) => submit({ rating: "down", reason }, "thanks")}
+          onSend={(reason, reported) => submit({ rating: "down", reason, reported }, "thanks")}
           onSkip={() => setPhase("thanks")}
         />
       ) : null}
@@ -114,11 +116,12 @@ function ReasonForm({
   onSkip,
 }: {
   disabled: boolean;
-  onSend: (reason: string | undefined) => void;
+  onSend: (reason: string | undefined, reported: boolean) => void;
   onSkip: () => void;
 }) {
   const [chip, setChip] = useState<string | null>(null);
   const [details, setDetails] = useState("");
+  const [report, setReport] = useState(false);
   const legendId = useId();
   const detailsId = useId();
   const firstChip = useRef<HTMLButtonElement>(null);
@@ -133,7 +136,7 @@ function ReasonForm({
       className="max-w-md rounded-xl border border-border bg-surface p-3"
       onSubmit={(event) => {
         event.preventDefault();
-        onSend(composeReason(chip, details));
+        onSend(composeReason(chip, details), report);
       }}
       onKeyDown={(event) => {
         if (event.key === "Escape") onSkip();
@@ -172,6 +175,16 @@ function ReasonForm({
         placeholder="Tell us more (optional)"
         className="mt-2 w-full resize-y rounded-lg border border-border bg-surface px-3 py-2 text-sm placeholder:text-muted focus-visible:border-brand focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand/30"
       />
+      <label className="mt-2 flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          data-testid="feedback-report"
+          checked={report}
+          onChange={(event) => setReport(event.target.checked)}
+          className="size-4 accent-brand"
+        />
+        Ask the support team to review this answer
+      </label>
       <div className="mt-2 flex items-center gap-2">
         <span className="text-muted text-xs tabular-nums">
           {details.length}/{FEEDBACK_REASON_MAX}

@@ -17,6 +17,9 @@ export interface AnswerRecord {
   rephrasedQuery?: string;
   status: TurnStatus;
   error?: ChatError;
+  /** Milliseconds from `startedAt` to the first token, and to the end. */
+  firstTokenMs?: number;
+  totalMs?: number;
 }
 
 /**
@@ -53,12 +56,16 @@ export async function writeAnswer({
   events,
   writer,
   signal,
+  startedAt = performance.now(),
 }: {
   events: AsyncIterable<ChatStreamEvent>;
   writer: UIMessageStreamWriter<ChatMessage>;
   signal?: AbortSignal;
+  /** `performance.now()` when the question arrived, for the turn's timings. */
+  startedAt?: number;
 }): Promise<AnswerRecord> {
   const record: AnswerRecord = { answer: "", citations: [], status: "complete" };
+  const elapsed = () => Math.round(performance.now() - startedAt);
   const textId = "answer";
   let textOpen = false;
   writer.write({ type: "start" });
@@ -88,6 +95,7 @@ export async function writeAnswer({
           if (!textOpen) {
             writer.write({ type: "text-start", id: textId });
             textOpen = true;
+            record.firstTokenMs = elapsed();
           }
           record.answer += event.text;
           writer.write({ type: "text-delta", id: textId, delta: event.text });
@@ -111,6 +119,7 @@ export async function writeAnswer({
       }
     }
     if (textOpen) writer.write({ type: "text-end", id: textId });
+    record.totalMs = elapsed();
     writer.write({ type: "message-metadata", messageMetadata: { status: "complete" } });
     writer.write({ type: "finish" });
     return record;

@@ -90,6 +90,8 @@ export async function recordAnswer({
         fcs: record.fcs,
         status: record.status,
         createdAt: now,
+        firstTokenMs: record.firstTokenMs,
+        totalMs: record.totalMs,
       },
     });
   });
@@ -177,7 +179,13 @@ export async function loadConversation({
       turnId: turn.id,
       status: "complete",
       enabled: turn.enabled,
-      feedback: rated ? { rating: rated.rating, reason: rated.reason ?? undefined } : null,
+      feedback: rated
+        ? {
+            rating: rated.rating,
+            reason: rated.reason ?? undefined,
+            ...(rated.reported && { reported: true }),
+          }
+        : null,
       ...(turn.createdAt && { createdAt: turn.createdAt }),
     };
     if (!turn.enabled) {
@@ -211,6 +219,7 @@ export async function setTurnFeedback({
   turnId,
   rating,
   reason,
+  reported = false,
   now = Date.now(),
 }: {
   visitorId: string;
@@ -218,12 +227,23 @@ export async function setTurnFeedback({
   turnId: string;
   rating: "up" | "down" | null;
   reason?: string;
+  /** The visitor asks the support team to look at this answer. */
+  reported?: boolean;
   now?: number;
 }): Promise<boolean> {
   if (!(await getOwnedChat({ visitorId, chatId }))) return false;
   const db = await getAppDb();
   const turns = await listTurnsByChatId({ db, chatId });
   if (!turns.some((t) => t.turnId === turnId)) return false;
-  await setFeedbackByTurnId({ db, turnId, chatId, ownerId: visitorId, rating, reason, now });
+  await setFeedbackByTurnId({
+    db,
+    turnId,
+    chatId,
+    ownerId: visitorId,
+    rating,
+    reason,
+    reported: rating === "down" && reported,
+    now,
+  });
   return true;
 }

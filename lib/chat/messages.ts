@@ -73,7 +73,7 @@ export interface ChatMessageMetadata {
   status?: TurnStatus;
   /** False when a moderator disabled the turn: the thread shows a placeholder. */
   enabled?: boolean;
-  feedback?: { rating: "up" | "down"; reason?: string } | null;
+  feedback?: { rating: "up" | "down"; reason?: string; reported?: boolean } | null;
   createdAt?: string;
 }
 

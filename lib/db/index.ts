@@ -8,6 +8,7 @@ import { openSqliteDriver } from "./sqlite";
 
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
 export * from "./queries";
+export * from "./users";
 
 /** Opens a SQLite app database (a file path or ":memory:") with its schema up to date. */
 export async function openAppDb({ file }: { file: string }): Promise<SqlDriver> {
@@ -62,3 +63,4 @@ export function getAppDb(): Promise<SqlDriver> {
   }
   return shared.__parleyAppDb;
 }
+export * from "./staff";

@@ -176,6 +176,9 @@ export interface Turn {
   fcs?: number;
   status: TurnStatus;
   createdAt: number;
+  /** Milliseconds from the question to the answer's first token, and to its end. */
+  firstTokenMs?: number;
+  totalMs?: number;
 }
 
 const citationsJson = z.string().transform((text, ctx): unknown[] => {
@@ -198,6 +201,8 @@ const turnRow = z
     fcs: z.coerce.number().nullable(),
     status: z.enum(["complete", "stopped", "error"]),
     created_at: epochMs,
+    first_token_ms: z.coerce.number().nullable(),
+    total_ms: z.coerce.number().nullable(),
   })
   .transform(
     (r): Turn => ({
@@ -210,6 +215,8 @@ const turnRow = z
       ...(r.fcs !== null && { fcs: r.fcs }),
       status: r.status,
       createdAt: r.created_at,
+      ...(r.first_token_ms !== null && { firstTokenMs: r.first_token_ms }),
+      ...(r.total_ms !== null && { totalMs: r.total_ms }),
     }),
   );
 
@@ -219,12 +226,13 @@ const turnRow = z
  */
 export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn }): Promise<void> {
   await db.run(
-    `INSERT INTO turns (turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO turns (turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at, first_token_ms, total_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (turn_id) DO UPDATE SET
        query = excluded.query, answer = excluded.answer,
        rephrased_query = excluded.rephrased_query, citations = excluded.citations,
-       fcs = excluded.fcs, status = excluded.status
+       fcs = excluded.fcs, status = excluded.status,
+       first_token_ms = excluded.first_token_ms, total_ms = excluded.total_ms
      WHERE turns.chat_id = excluded.chat_id`,
     [
       turn.turnId,
@@ -236,6 +244,8 @@ export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn
       turn.fcs ?? null,
       turn.status,
       turn.createdAt,
+      turn.firstTokenMs ?? null,
+      turn.totalMs ?? null,
     ],
   );
 }
@@ -249,7 +259,8 @@ export async function listTurnsByChatId({
   chatId: string;
 }): Promise<Turn[]> {
   const rows = await db.all(
-    `SELECT turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at
+    `SELECT turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at,
+       first_token_ms, total_ms
      FROM turns WHERE chat_id = ? ORDER BY created_at ASC, turn_id ASC`,
     [chatId],
   );
@@ -262,6 +273,8 @@ export interface Feedback {
   turnId: string;
   rating: Rating;
   reason: string | null;
+  /** The visitor asked the support team to look at this answer. */
+  reported: boolean;
   updatedAt: number;
 }
 
@@ -270,6 +283,7 @@ const feedbackRow = z
     turn_id: z.string(),
     rating: z.enum(["up", "down"]),
     reason: z.string().nullable(),
+    reported: z.coerce.number(),
     updated_at: epochMs,
   })
   .transform(
@@ -277,6 +291,7 @@ const feedbackRow = z
       turnId: r.turn_id,
       rating: r.rating,
       reason: r.reason,
+      reported: r.reported !== 0,
       updatedAt: r.updated_at,
     }),
   );
@@ -292,6 +307,7 @@ export async function setFeedbackByTurnId({
   ownerId,
   rating,
   reason,
+  reported = false,
   now,
 }: {
   db: SqlDriver;
@@ -300,6 +316,7 @@ export async function setFeedbackByTurnId({
   ownerId: string;
   rating: Rating | null;
   reason?: string | null;
+  reported?: boolean;
   now: number;
 }): Promise<void> {
   if (rating === null) {
@@ -307,12 +324,13 @@ export async function setFeedbackByTurnId({
     return;
   }
   await db.run(
-    `INSERT INTO feedback (turn_id, chat_id, owner_id, rating, reason, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO feedback (turn_id, chat_id, owner_id, rating, reason, reported, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (turn_id) DO UPDATE SET
-       rating = excluded.rating, reason = excluded.reason, updated_at = excluded.updated_at
+       rating = excluded.rating, reason = excluded.reason, reported = excluded.reported,
+       updated_at = excluded.updated_at
      WHERE feedback.owner_id = excluded.owner_id AND feedback.chat_id = excluded.chat_id`,
-    [turnId, chatId, ownerId, rating, reason ?? null, now],
+    [turnId, chatId, ownerId, rating, reason ?? null, reported ? 1 : 0, now],
   );
 }
 
@@ -324,7 +342,7 @@ export async function listFeedbackByChatId({
   chatId: string;
 }): Promise<Feedback[]> {
   const rows = await db.all(
-    "SELECT turn_id, rating, reason, updated_at FROM feedback WHERE chat_id = ? ORDER BY turn_id",
+    "SELECT turn_id, rating, reason, reported, updated_at FROM feedback WHERE chat_id = ? ORDER BY turn_id",
     [chatId],
   );
   return rows.map((r) => feedbackRow.parse(r));

@@ -20,6 +20,13 @@ describe("getAppDb", () => {
     const [a, b] = await Promise.all([getAppDb(), getAppDb()]);
     expect(a).toBe(b);
     expect(existsSync(path.join(dataDir, "app.db"))).toBe(true);
-    expect(await a.all("SELECT version FROM schema_migrations")).toEqual([{ version: 1 }]);
+    expect(await a.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
+    const tables = await a.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'staff_sessions') ORDER BY name",
+    );
+    expect(tables.map((t) => t.name)).toEqual(["staff_sessions", "users"]);
   });
 });

@@ -17,22 +17,30 @@ describe("app database migrations", () => {
 
     const second = await openAppDb({ file });
     expect(await runMigrations({ db: second })).toEqual({ applied: [] });
-    expect(await second.all("SELECT version FROM schema_migrations")).toEqual([{ version: 1 }]);
+    expect(await second.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     expect(await getChatByChatId({ db: second, chatId: "cht_1" })).toMatchObject({ title: "Hi" });
     await second.close();
   });
 
-  it("creates every table of schema v1", async () => {
+  it("creates every table of schemas v1 and v2", async () => {
     const db = await openAppDb({ file: ":memory:" });
     const tables = await db.all<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
     );
     expect(tables.map((t) => t.name)).toEqual([
+      "audit_log",
+      "chat_reviews",
       "chats",
       "feedback",
+      "notes",
       "rate_limits",
       "schema_migrations",
+      "staff_sessions",
       "turns",
+      "users",
     ]);
     await db.close();
   });
@@ -41,10 +49,13 @@ describe("app database migrations", () => {
     const db = await openAppDb({ file: ":memory:" });
     const broken = [
       ...migrations,
-      { version: 2, name: "broken", statements: ["CREATE TABLE extra (id TEXT)", "NOT SQL"] },
+      { version: 3, name: "broken", statements: ["CREATE TABLE extra (id TEXT)", "NOT SQL"] },
     ];
     await expect(runMigrations({ db, list: broken })).rejects.toThrow();
-    expect(await db.all("SELECT version FROM schema_migrations")).toEqual([{ version: 1 }]);
+    expect(await db.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     expect(await db.get("SELECT name FROM sqlite_master WHERE name = 'extra'")).toBeUndefined();
     await db.close();
   });

@@ -177,11 +177,11 @@ describe("feedback", () => {
       });
     await set("up");
     expect(await q.listFeedbackByChatId({ db, chatId: "cht_1" })).toEqual([
-      { turnId: "trn_1", rating: "up", reason: null, updatedAt: 5 },
+      { turnId: "trn_1", rating: "up", reason: null, reported: false, updatedAt: 5 },
     ]);
     await set("down", "wrong plan");
     expect(await q.listFeedbackByChatId({ db, chatId: "cht_1" })).toEqual([
-      { turnId: "trn_1", rating: "down", reason: "wrong plan", updatedAt: 5 },
+      { turnId: "trn_1", rating: "down", reason: "wrong plan", reported: false, updatedAt: 5 },
     ]);
     await set(null);
     expect(await q.listFeedbackByChatId({ db, chatId: "cht_1" })).toEqual([]);

@@ -14,6 +14,7 @@ export const dynamic = "force-dynamic";
 
 /** Asks a question in a new chat (`chatId: null`) or the visitor's existing one, and streams the answer. */
 export async function POST(request: Request): Promise<Response> {
+  const startedAt = performance.now();
   const crossSite = checkSameOrigin(request);
   if (crossSite) return crossSite.toResponse();
 
@@ -48,7 +49,7 @@ export async function POST(request: Request): Promise<Response> {
   let record: AnswerRecord | undefined;
   const stream = createUIMessageStream<ChatMessage>({
     execute: async ({ writer }) => {
-      record = await writeAnswer({ events, writer, signal: request.signal });
+      record = await writeAnswer({ events, writer, signal: request.signal, startedAt });
     },
     onFinish: async () => {
       if (!record) return;

@@ -15,7 +15,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const visitorId = await getVisitorId();
   if (!chatId.success || !visitorId) return {};
   const chat = await getOwnedChat({ visitorId, chatId: chatId.data });
-  return chat ? { title: `${chat.title} · Parley` } : {};
+  // The root layout's title template adds " · Parley".
+  return chat ? { title: chat.title } : {};
 }
 
 /** `/chat/[chatId]`: one of the visitor's conversations. Anyone else's is a 404. */

@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { CorpusOverviewCard } from "@/components/admin/corpus-overview";
+import { DocumentList } from "@/components/admin/document-list";
+import { ResetCorpus } from "@/components/admin/reset-corpus";
+import { Uploader } from "@/components/admin/uploader";
+import { requireStaffPage } from "@/lib/auth/staff";
+import {
+  type CorpusOverview,
+  getCorpusOverview,
+  toStaffError,
+  UPLOAD_EXTENSIONS,
+  UPLOAD_MAX_BYTES,
+} from "@/lib/chat/admin";
+import { getConfig } from "@/lib/config";
+import { resetCorpusAction } from "./actions";
+
+export const metadata: Metadata = { title: "Admin" };
+export const dynamic = "force-dynamic";
+
+/** The chatbot's corpus: overview, upload, documents, reset. */
+export default async function AdminPage() {
+  await requireStaffPage("admin");
+  const corpusKey = getConfig().vectara.corpusKey;
+  let overview: CorpusOverview | undefined;
+  let problem: string | undefined;
+  try {
+    overview = await getCorpusOverview();
+  } catch (error) {
+    problem = toStaffError(error).message;
+  }
+
+  return (
+    <>
+      {overview ? (
+        <CorpusOverviewCard overview={overview} />
+      ) : (
+        <p
+          role="alert"
+          data-testid="corpus-error"
+          className="rounded-xl border border-danger/40 bg-danger-soft px-4 py-3 text-danger-foreground text-sm"
+        >
+          The corpus <code className="font-mono">{corpusKey}</code> could not be read: {problem}
+        </p>
+      )}
+      <Uploader maxBytes={UPLOAD_MAX_BYTES} extensions={UPLOAD_EXTENSIONS} />
+      <DocumentList />
+      <ResetCorpus corpusKey={corpusKey} action={resetCorpusAction} />
+    </>
+  );
+}

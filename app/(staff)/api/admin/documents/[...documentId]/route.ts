@@ -1,0 +1,33 @@
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { deleteCorpusDocument, toStaffError } from "@/lib/chat/admin";
+import { ChatError } from "@/lib/chat/errors";
+import { documentIdParamSchema } from "../schema";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Deletes one document of the corpus. Document ids hold `/` (`uploads/faq.md`): the
+ * client percent-encodes the id, and the catch-all segment accepts it whether the
+ * `/` arrives encoded or not.
+ */
+export async function DELETE(
+  request: Request,
+  { params }: { params: Promise<{ documentId: string[] }> },
+): Promise<Response> {
+  const auth = await requireStaffRoute(request, "admin");
+  if (!auth.ok) return auth.response;
+
+  const documentId = documentIdParamSchema.safeParse((await params).documentId);
+  if (!documentId.success) {
+    return new ChatError("bad_request:staff", "Invalid document id.", {
+      fieldErrors: { "path.documentId": "must be 1 to 512 characters" },
+    }).toResponse();
+  }
+
+  try {
+    await deleteCorpusDocument({ documentId: documentId.data });
+  } catch (error) {
+    return toStaffError(error).toResponse();
+  }
+  return new Response(null, { status: 204 });
+}

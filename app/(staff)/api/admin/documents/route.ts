@@ -1,0 +1,33 @@
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { listCorpusDocuments, toStaffError } from "@/lib/chat/admin";
+import { ChatError } from "@/lib/chat/errors";
+import { documentsQuerySchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** A page of the corpus's documents, optionally filtered by metadata. */
+export async function GET(request: Request): Promise<Response> {
+  const auth = await requireStaffRoute(request, "admin");
+  if (!auth.ok) return auth.response;
+
+  const query = documentsQuerySchema.safeParse(
+    Object.fromEntries(new URL(request.url).searchParams),
+  );
+  if (!query.success) {
+    return new ChatError("bad_request:staff", "Invalid document list request.", {
+      fieldErrors: Object.fromEntries(
+        query.error.issues.map((i) => [["query", ...i.path.map(String)].join("."), i.message]),
+      ),
+    }).toResponse();
+  }
+
+  try {
+    const page = await listCorpusDocuments({
+      filter: query.data.filter,
+      pageKey: query.data.page_key,
+    });
+    return Response.json(page, { headers: { "cache-control": "private, no-store" } });
+  } catch (error) {
+    return toStaffError(error).toResponse();
+  }
+}

@@ -1,0 +1,44 @@
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { toStaffError, UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/chat/admin";
+import { ChatError } from "@/lib/chat/errors";
+import { uploadFormSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** Room for the multipart boundaries and headers around the file. */
+const MAX_BODY_BYTES = UPLOAD_MAX_BYTES + 64 * 1024;
+
+const badRequest = (message: string, fieldErrors?: Record<string, string>) =>
+  new ChatError("bad_request:staff", message, { fieldErrors }).toResponse();
+
+/** Uploads one file (multipart part `file`) into the corpus; the browser sends one request per file. */
+export async function POST(request: Request): Promise<Response> {
+  const auth = await requireStaffRoute(request, "admin");
+  if (!auth.ok) return auth.response;
+
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return badRequest(`The file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MB.`);
+  }
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return badRequest("The upload is not valid multipart/form-data.");
+  }
+  const parts = [...form.keys()];
+  const parsed = uploadFormSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success || parts.length !== 1) {
+    return badRequest("Send exactly one multipart part, `file`, holding the file.", {
+      "body.file": parsed.success
+        ? "must be the only part"
+        : (parsed.error.issues[0]?.message ?? "invalid"),
+    });
+  }
+
+  try {
+    const result = await uploadCorpusFile({ file: parsed.data.file });
+    return Response.json(result, { status: 201 });
+  } catch (error) {
+    return toStaffError(error).toResponse();
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { ChatError } from "@/lib/chat/errors";
+import { chatIdSchema } from "@/lib/chat/ids";
+import { queryError, readQuery } from "@/lib/chat/staff-http";
+import { getAppDb, InvalidAuditCursorError, listAuditEntries } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+const auditQuerySchema = z.object({
+  chat_id: chatIdSchema.optional(),
+  actor: z.string().trim().max(254).optional(),
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The moderation audit log, newest first; filter by chat, actor or a word of the reason. */
+export async function GET(request: Request): Promise<Response> {
+  const auth = await requireStaffRoute(request, "agent");
+  if (!auth.ok) return auth.response;
+
+  const query = readQuery(request, auditQuerySchema);
+  if (!query.success) return queryError(query.error).toResponse();
+  const { chat_id: chatId, actor, q, cursor, limit } = query.data;
+  try {
+    const page = await listAuditEntries({
+      db: await getAppDb(),
+      chatId,
+      actorEmail: actor || undefined,
+      reasonContains: q || undefined,
+      cursor,
+      limit,
+    });
+    return Response.json(page, { headers: { "cache-control": "private, no-store" } });
+  } catch (error) {
+    if (!(error instanceof InvalidAuditCursorError)) throw error;
+    return new ChatError("bad_request:staff", "The audit cursor is not valid.").toResponse();
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { ChatError } from "@/lib/chat/errors";
+import { chatIdSchema } from "@/lib/chat/ids";
+import { loadTranscript, transcriptToMarkdown } from "@/lib/chat/review";
+import { queryError, readQuery, staffError } from "@/lib/chat/staff-http";
+
+export const dynamic = "force-dynamic";
+
+const exportQuerySchema = z.object({ format: z.enum(["json", "md"]).default("json") });
+
+/** The transcript as a download: JSON (everything) or Markdown (for people). */
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ chatId: string }> },
+): Promise<Response> {
+  const auth = await requireStaffRoute(request, "agent");
+  if (!auth.ok) return auth.response;
+
+  const chatId = chatIdSchema.safeParse((await params).chatId);
+  if (!chatId.success)
+    return new ChatError("not_found:staff", "No such conversation.").toResponse();
+  const query = readQuery(request, exportQuerySchema);
+  if (!query.success) return queryError(query.error).toResponse();
+
+  try {
+    const transcript = await loadTranscript({ chatId: chatId.data });
+    if (!transcript) return new ChatError("not_found:staff", "No such conversation.").toResponse();
+    const name = `parley-${chatId.data}.${query.data.format}`;
+    const headers = {
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "private, no-store",
+    };
+    return query.data.format === "md"
+      ? new Response(transcriptToMarkdown(transcript), {
+          headers: { ...headers, "content-type": "text/markdown; charset=utf-8" },
+        })
+      : Response.json(transcript, { headers });
+  } catch (error) {
+    return staffError(error).toResponse();
+  }
+}

@@ -1,0 +1,26 @@
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { ChatError } from "@/lib/chat/errors";
+import { readJsonBody } from "@/lib/chat/http";
+import { chatIdSchema } from "@/lib/chat/ids";
+import { addNote } from "@/lib/chat/review";
+import { noteBodySchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** Adds an internal note to a conversation; notes are shown to staff only. */
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ chatId: string }> },
+): Promise<Response> {
+  const auth = await requireStaffRoute(request, "agent");
+  if (!auth.ok) return auth.response;
+
+  const chatId = chatIdSchema.safeParse((await params).chatId);
+  if (!chatId.success)
+    return new ChatError("not_found:staff", "No such conversation.").toResponse();
+  const body = await readJsonBody(request, noteBodySchema, 16 * 1024);
+  if (!body.ok) return body.error.toResponse();
+
+  const note = await addNote({ actor: auth.user, chatId: chatId.data, body: body.data.body });
+  return Response.json(note, { status: 201 });
+}

@@ -1,0 +1,40 @@
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { ChatError } from "@/lib/chat/errors";
+import { readJsonBody } from "@/lib/chat/http";
+import { chatIdSchema } from "@/lib/chat/ids";
+import { setReview } from "@/lib/chat/review";
+import { getAppDb, getUserByUserId } from "@/lib/db";
+import { reviewBodySchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** Sets a conversation's review status and who it is assigned to. */
+export async function PUT(
+  request: Request,
+  { params }: { params: Promise<{ chatId: string }> },
+): Promise<Response> {
+  const auth = await requireStaffRoute(request, "agent");
+  if (!auth.ok) return auth.response;
+
+  const chatId = chatIdSchema.safeParse((await params).chatId);
+  if (!chatId.success)
+    return new ChatError("not_found:staff", "No such conversation.").toResponse();
+  const body = await readJsonBody(request, reviewBodySchema, 4 * 1024);
+  if (!body.ok) return body.error.toResponse();
+
+  const { status, assigneeId } = body.data;
+  if (assigneeId) {
+    const assignee = await getUserByUserId({ db: await getAppDb(), userId: assigneeId });
+    if (!assignee || assignee.disabled) {
+      return new ChatError(
+        "bad_request:staff",
+        "Assign the conversation to an active staff member.",
+        {
+          fieldErrors: { "body.assigneeId": "not an active staff member" },
+        },
+      ).toResponse();
+    }
+  }
+  await setReview({ actor: auth.user, chatId: chatId.data, status, assigneeId });
+  return new Response(null, { status: 204 });
+}

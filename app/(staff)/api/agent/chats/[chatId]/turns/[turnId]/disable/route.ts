@@ -1,0 +1,42 @@
+import { requireStaffRoute } from "@/lib/auth/staff";
+import { ChatError } from "@/lib/chat/errors";
+import { readJsonBody } from "@/lib/chat/http";
+import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
+import { disableTurn } from "@/lib/chat/review";
+import { staffError } from "@/lib/chat/staff-http";
+import { disableBodySchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Moderators and admins only: disables the turn and every later one at Vectara
+ * (`PATCH …/turns/{id} {enabled:false}`), with a reason, recorded in the audit log.
+ */
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ chatId: string; turnId: string }> },
+): Promise<Response> {
+  const auth = await requireStaffRoute(request, "moderator");
+  if (!auth.ok) return auth.response;
+
+  const raw = await params;
+  const chatId = chatIdSchema.safeParse(raw.chatId);
+  const turnId = turnIdSchema.safeParse(raw.turnId);
+  if (!chatId.success || !turnId.success) {
+    return new ChatError("not_found:staff", "No such turn.").toResponse();
+  }
+  const body = await readJsonBody(request, disableBodySchema, 8 * 1024);
+  if (!body.ok) return body.error.toResponse();
+
+  try {
+    const result = await disableTurn({
+      actor: auth.user,
+      chatId: chatId.data,
+      turnId: turnId.data,
+      reason: body.data.reason,
+    });
+    return Response.json(result);
+  } catch (error) {
+    return staffError(error).toResponse();
+  }
+}

@@ -1,0 +1,9 @@
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+
+// Staff pages read the session cookie and the server's configuration on every request.
+export const dynamic = "force-dynamic";
+
+export default function StaffGroupLayout({ children }: { children: ReactNode }) {
+  return <Providers>{children}</Providers>;
+}

@@ -1,0 +1,131 @@
+"use client";
+
+import { type ReactNode, useActionState, useEffect, useRef } from "react";
+import { Button, focusRing } from "@/components/ui/button";
+import { type AdminActionState, idleState } from "./action-state";
+
+type Action = (state: AdminActionState, form: FormData) => Promise<AdminActionState>;
+
+const input = `w-full rounded-md border border-border bg-background px-3 py-1.5 text-sm aria-invalid:border-danger ${focusRing}`;
+
+/** Adds a staff account with an initial password the admin passes on. */
+export function AddUserForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState(action, idleState);
+  const form = useRef<HTMLFormElement>(null);
+  const fieldError = (name: string) =>
+    state.status === "error" ? state.fieldErrors?.[name] : undefined;
+
+  useEffect(() => {
+    if (state.status === "success") form.current?.reset();
+  }, [state]);
+
+  return (
+    <section
+      aria-labelledby="add-user-heading"
+      className="rounded-xl border border-border bg-surface p-4 sm:p-5"
+    >
+      <h2 id="add-user-heading" className="font-semibold text-base">
+        Add a user
+      </h2>
+      <form
+        ref={form}
+        action={formAction}
+        className="mt-3 grid gap-3 sm:grid-cols-[2fr_1fr_2fr_auto] sm:items-start"
+      >
+        <Field label="Email" error={fieldError("email")} id="new-user-email">
+          <input
+            id="new-user-email"
+            name="email"
+            type="email"
+            required
+            autoComplete="off"
+            data-testid="new-user-email"
+            aria-invalid={fieldError("email") ? true : undefined}
+            className={input}
+          />
+        </Field>
+        <Field label="Role" error={fieldError("role")} id="new-user-role">
+          <select
+            id="new-user-role"
+            name="role"
+            defaultValue="agent"
+            data-testid="new-user-role"
+            className={input}
+          >
+            <option value="agent">agent</option>
+            <option value="moderator">moderator</option>
+            <option value="admin">admin</option>
+          </select>
+        </Field>
+        <Field
+          label="Initial password"
+          hint="At least 12 characters."
+          error={fieldError("password")}
+          id="new-user-password"
+        >
+          <input
+            id="new-user-password"
+            name="password"
+            type="password"
+            required
+            minLength={12}
+            maxLength={256}
+            autoComplete="new-password"
+            data-testid="new-user-password"
+            aria-invalid={fieldError("password") ? true : undefined}
+            className={input}
+          />
+        </Field>
+        <Button
+          type="submit"
+          variant="primary"
+          data-testid="add-user"
+          disabled={pending}
+          className="sm:mt-6"
+        >
+          {pending ? "Adding…" : "Add user"}
+        </Button>
+      </form>
+      <div aria-live="polite">
+        {state.status === "error" && (
+          <p role="alert" className="mt-2 text-danger text-sm">
+            {state.message}
+          </p>
+        )}
+        {state.status === "success" && (
+          <p data-testid="add-user-result" className="mt-2 text-positive-foreground text-sm">
+            {state.message}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p className="text-danger text-xs">{error}</p>
+      ) : hint ? (
+        <p className="text-muted text-xs">{hint}</p>
+      ) : null}
+    </div>
+  );
+}

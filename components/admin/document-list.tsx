@@ -1,0 +1,202 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useMemo, useState } from "react";
+import { Button, focusRing } from "@/components/ui/button";
+import { TrashIcon } from "@/components/ui/icons";
+import type { AdminDocument } from "@/lib/chat/admin";
+import { ChatError } from "@/lib/chat/errors";
+import { deleteDocument, fetchDocuments } from "./api";
+import { DeleteDocumentDialog } from "./delete-document-dialog";
+import { formatBytes } from "./format";
+import { adminKeys } from "./query-keys";
+
+/**
+ * The corpus's documents, a page at a time, narrowed by a Vectara metadata filter. A
+ * filter the engine rejects shows its message under the input; the list stays usable.
+ */
+export function DocumentList() {
+  const [draft, setDraft] = useState("");
+  const [filter, setFilter] = useState("");
+  const [pendingDelete, setPendingDelete] = useState<AdminDocument | null>(null);
+  const queryClient = useQueryClient();
+  const router = useRouter();
+
+  const list = useInfiniteQuery({
+    queryKey: adminKeys.documentList(filter),
+    queryFn: ({ pageParam }) => fetchDocuments(filter, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextPageKey,
+    // A bad filter stays bad: retry only what a retry can fix.
+    retry: (count, error) => error instanceof ChatError && error.retryable && count < 2,
+  });
+  const documents = useMemo(() => list.data?.pages.flatMap((p) => p.documents) ?? [], [list.data]);
+
+  const remove = useMutation({
+    mutationFn: (doc: AdminDocument) => deleteDocument(doc.id),
+    onSuccess: () => {
+      setPendingDelete(null);
+      // The overview's counts are rendered on the server.
+      router.refresh();
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: adminKeys.documents() }),
+  });
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setFilter(draft.trim());
+  };
+
+  return (
+    <section
+      aria-labelledby="documents-heading"
+      className="rounded-xl border border-border bg-surface p-4 sm:p-5"
+    >
+      <h2 id="documents-heading" className="font-semibold text-base">
+        Documents
+      </h2>
+
+      <form onSubmit={apply} className="mt-3 flex flex-wrap items-start gap-2">
+        <label htmlFor="document-filter" className="sr-only">
+          Metadata filter
+        </label>
+        <input
+          id="document-filter"
+          data-testid="document-filter"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          placeholder="doc.category = 'billing'"
+          spellCheck={false}
+          aria-invalid={list.isError || undefined}
+          aria-describedby="document-filter-help document-list-error"
+          className={`min-w-0 flex-1 rounded-md border border-border bg-background px-3 py-1.5 font-mono text-sm placeholder:text-muted aria-invalid:border-danger ${focusRing}`}
+        />
+        <Button type="submit" data-testid="apply-filter">
+          Filter
+        </Button>
+        {filter && (
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setDraft("");
+              setFilter("");
+            }}
+          >
+            Clear
+          </Button>
+        )}
+      </form>
+      <p id="document-filter-help" className="mt-1.5 text-muted text-xs">
+        Vectara filter syntax on document metadata, e.g.{" "}
+        <code className="font-mono">doc.category = &apos;billing&apos;</code> or{" "}
+        <code className="font-mono">doc.updated &gt; &apos;2026-01-01&apos;</code>.
+      </p>
+
+      <div id="document-list-error" aria-live="polite">
+        {list.isError && (
+          <p
+            role="alert"
+            data-testid="document-list-error"
+            className="mt-3 rounded-lg border border-danger/40 bg-danger-soft px-3 py-2 text-danger-foreground text-sm"
+          >
+            {list.error.message}
+          </p>
+        )}
+      </div>
+
+      <div className="mt-4 overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <thead className="border-border border-b text-muted text-xs uppercase tracking-wider">
+            <tr>
+              <th scope="col" className="py-2 pr-3 font-medium">
+                Document
+              </th>
+              <th scope="col" className="py-2 pr-3 font-medium">
+                Category
+              </th>
+              <th scope="col" className="py-2 pr-3 font-medium">
+                Updated
+              </th>
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
+                Size
+              </th>
+              <th scope="col" className="py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-border">
+            {documents.map((doc) => (
+              <tr key={doc.id} data-testid="document-row" data-document-id={doc.id}>
+                <td className="max-w-0 py-2 pr-3 sm:w-1/2">
+                  <div className="truncate font-medium">{doc.title ?? doc.id}</div>
+                  <div className="truncate font-mono text-muted text-xs">{doc.id}</div>
+                </td>
+                <td className="py-2 pr-3">
+                  {doc.category ? (
+                    <span className="rounded-full bg-brand-soft px-2 py-0.5 text-brand text-xs">
+                      {doc.category}
+                    </span>
+                  ) : (
+                    <span className="text-muted">—</span>
+                  )}
+                </td>
+                <td className="whitespace-nowrap py-2 pr-3 text-muted tabular-nums">
+                  {doc.updated ?? "—"}
+                </td>
+                <td className="whitespace-nowrap py-2 pr-3 text-right text-muted tabular-nums">
+                  {formatBytes(doc.bytes)}
+                </td>
+                <td className="py-2 text-right">
+                  <Button
+                    variant="icon"
+                    data-testid="delete-document"
+                    aria-label={`Delete ${doc.title ?? doc.id}`}
+                    onClick={() => {
+                      remove.reset();
+                      setPendingDelete(doc);
+                    }}
+                    className="hover:text-danger"
+                  >
+                    <TrashIcon className="size-4" />
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.isPending && (
+          <p className="py-6 text-center text-muted text-sm">Loading documents…</p>
+        )}
+        {list.isSuccess && documents.length === 0 && (
+          <p data-testid="document-list-empty" className="py-6 text-center text-muted text-sm">
+            {filter ? "No document matches this filter." : "The corpus has no documents."}
+          </p>
+        )}
+      </div>
+
+      {list.hasNextPage && (
+        <div className="mt-3 flex justify-center">
+          <Button
+            data-testid="load-more"
+            onClick={() => void list.fetchNextPage()}
+            disabled={list.isFetchingNextPage}
+          >
+            {list.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
+
+      {pendingDelete && (
+        <DeleteDocumentDialog
+          document={pendingDelete}
+          pending={remove.isPending}
+          error={remove.error?.message}
+          onConfirm={() => remove.mutate(pendingDelete)}
+          onCancel={() => setPendingDelete(null)}
+        />
+      )}
+    </section>
+  );
+}

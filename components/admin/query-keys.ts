@@ -1,0 +1,6 @@
+/** TanStack Query keys of the admin pages, so that every mutation knows what to invalidate. */
+export const adminKeys = {
+  all: ["admin"] as const,
+  documents: () => [...adminKeys.all, "documents"] as const,
+  documentList: (filter: string) => [...adminKeys.documents(), { filter }] as const,
+};

@@ -1,0 +1,136 @@
+import Link from "next/link";
+import { focusRing } from "@/components/ui/button";
+import { fcsLevel } from "@/lib/chat/messages";
+import type { ChatFlag, StaffChatRow } from "./types";
+
+const FLAG_LABELS: Record<ChatFlag, string> = {
+  reported: "Reported",
+  thumbs_down: "Thumbs down",
+  low_score: "Low score",
+  uncited: "No citations",
+  moderated: "Moderated",
+};
+
+const FLAG_STYLES: Record<ChatFlag, string> = {
+  reported: "bg-danger-soft text-danger-foreground",
+  thumbs_down: "bg-danger-soft text-danger-foreground",
+  low_score: "bg-warning-soft text-warning-foreground",
+  uncited: "bg-warning-soft text-warning-foreground",
+  moderated: "bg-surface-muted text-muted",
+};
+
+const STATUS_STYLES = {
+  open: "text-muted",
+  reviewed: "text-positive-foreground",
+  escalated: "text-danger font-semibold",
+} as const;
+
+const when = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
+
+export function ChatRow({ row }: { row: StaffChatRow }) {
+  return (
+    <tr
+      data-testid="chat-row"
+      data-chat-id={row.chatId}
+      className="border-border border-t align-top hover:bg-surface-muted/60"
+    >
+      <td className="max-w-md py-3 pr-4 pl-4">
+        <Link
+          href={`/agent/chats/${row.chatId}`}
+          className={`line-clamp-2 rounded font-medium hover:text-brand ${focusRing}`}
+        >
+          {row.firstQuery || "(no question)"}
+        </Link>
+        <p className="mt-1 line-clamp-2 text-muted text-xs leading-relaxed">{row.firstAnswer}</p>
+        {row.flags.length > 0 && (
+          <ul className="mt-2 flex flex-wrap gap-1" aria-label="Flags">
+            {row.flags.map((flag) => (
+              <li
+                key={flag}
+                data-flag={flag}
+                className={`rounded px-1.5 py-0.5 font-medium text-[0.6875rem] ${FLAG_STYLES[flag]}`}
+              >
+                {FLAG_LABELS[flag]}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td className="whitespace-nowrap py-3 pr-4 text-muted text-xs tabular-nums">
+        {row.createdAt ? `${when.format(new Date(row.createdAt))} UTC` : "—"}
+      </td>
+      <td className="py-3 pr-4 text-right text-xs tabular-nums">{row.turns ?? "—"}</td>
+      <td className="py-3 pr-4 font-mono text-muted text-xs" title={row.ownerId ?? undefined}>
+        {row.ownerId ? `${row.ownerId.slice(0, 12)}…` : "external"}
+      </td>
+      <td className="py-3 pr-4 text-xs tabular-nums">
+        {row.lowestFcs === null ? (
+          <span className="text-muted">—</span>
+        ) : (
+          <span
+            data-level={fcsLevel(row.lowestFcs)}
+            className={
+              fcsLevel(row.lowestFcs) === "low"
+                ? "font-semibold text-danger"
+                : fcsLevel(row.lowestFcs) === "medium"
+                  ? "text-warning-foreground"
+                  : "text-positive-foreground"
+            }
+          >
+            {Math.round(row.lowestFcs * 100)}%
+          </span>
+        )}
+      </td>
+      <td className="whitespace-nowrap py-3 pr-4 text-xs tabular-nums">
+        <span title="Thumbs up">👍 {row.feedback.up}</span>{" "}
+        <span title="Thumbs down" className={row.feedback.down ? "text-danger" : ""}>
+          👎 {row.feedback.down}
+        </span>
+      </td>
+      <td className="py-3 pr-4 text-xs">
+        <span className={`capitalize ${STATUS_STYLES[row.review.status]}`}>
+          {row.review.status}
+        </span>
+        {row.review.assigneeEmail && (
+          <span className="block text-muted">{row.review.assigneeEmail}</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function ChatsTableHead() {
+  return (
+    <thead className="bg-surface-muted text-left text-muted text-xs uppercase tracking-wider">
+      <tr>
+        <th scope="col" className="py-2 pr-4 pl-4 font-medium">
+          Conversation
+        </th>
+        <th scope="col" className="py-2 pr-4 font-medium">
+          Started
+        </th>
+        <th scope="col" className="py-2 pr-4 text-right font-medium">
+          Turns
+        </th>
+        <th scope="col" className="py-2 pr-4 font-medium">
+          Owner
+        </th>
+        <th scope="col" className="py-2 pr-4 font-medium">
+          Lowest score
+        </th>
+        <th scope="col" className="py-2 pr-4 font-medium">
+          Feedback
+        </th>
+        <th scope="col" className="py-2 pr-4 font-medium">
+          Review
+        </th>
+      </tr>
+    </thead>
+  );
+}

@@ -1,0 +1,59 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { signOutAction } from "@/app/(staff)/actions";
+import { ModeBadge } from "@/components/shell/mode-badge";
+import { focusRing } from "@/components/ui/button";
+import { hasRole, type StaffUser } from "@/lib/auth/staff";
+import type { Mode } from "@/lib/config";
+import { StaffNavLink } from "./staff-nav-link";
+
+/** The staff console's frame: who is signed in, where they can go, and sign out. */
+export function StaffShell({
+  user,
+  mode,
+  children,
+}: {
+  user: StaffUser;
+  mode: Mode;
+  children: ReactNode;
+}) {
+  return (
+    <div data-testid="staff-shell" className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-20 flex h-14 shrink-0 items-center gap-4 border-border border-b bg-surface/95 px-4 backdrop-blur sm:px-6">
+        <Link href="/agent" className={`flex items-center gap-2 rounded-md ${focusRing}`}>
+          <span
+            aria-hidden="true"
+            className="grid size-7 place-items-center rounded-lg bg-foreground font-bold text-background text-xs"
+          >
+            P
+          </span>
+          <span className="font-semibold tracking-tight">Parley</span>
+          <span className="rounded-md bg-surface-muted px-1.5 py-0.5 font-medium text-muted text-xs">
+            Staff
+          </span>
+        </Link>
+        <nav aria-label="Staff" className="flex items-center gap-1 text-sm">
+          <StaffNavLink href="/agent">Conversations</StaffNavLink>
+          <StaffNavLink href="/agent/audit">Audit log</StaffNavLink>
+          {hasRole(user, "admin") && <StaffNavLink href="/admin">Admin</StaffNavLink>}
+        </nav>
+        <div className="ml-auto flex items-center gap-3">
+          <ModeBadge mode={mode} />
+          <span className="hidden text-muted text-sm sm:inline" data-testid="staff-user">
+            {user.email} · <span className="capitalize">{user.role}</span>
+          </span>
+          <form action={signOutAction}>
+            <button
+              type="submit"
+              data-testid="sign-out"
+              className={`rounded-md px-2.5 py-1.5 font-medium text-muted text-sm hover:bg-surface-muted hover:text-foreground ${focusRing}`}
+            >
+              Sign out
+            </button>
+          </form>
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">{children}</main>
+    </div>
+  );
+}

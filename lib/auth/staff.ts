@@ -1,0 +1,345 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { cookies, headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { ChatError } from "@/lib/chat/errors";
+import { checkSameOrigin } from "@/lib/chat/http";
+import {
+  createStaffSession,
+  createUser,
+  DuplicateUserError,
+  deleteExpiredStaffSessions,
+  deleteStaffSessionBySessionHash,
+  getAppDb,
+  getStaffSessionBySessionHash,
+  getUserCredentialsByEmail,
+  hitRateLimitByKey,
+  normalizeEmail,
+  peekRateLimitByKey,
+  rotateStaffSessionBySessionHash,
+  setUserPasswordByUserId,
+  touchStaffSessionBySessionHash,
+  USER_ROLES,
+} from "@/lib/db";
+import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
+
+/**
+ * Staff sign-in, sessions and role guards. The browser holds `parley_staff`, a
+ * random 32-byte token; the database keeps only its SHA-256, so a leaked
+ * database holds no live session. A session ends 12 hours after sign-in, or
+ * after 2 hours without a request. Its token is replaced every 15 minutes where
+ * a response can carry a cookie (route handlers, server actions), which bounds
+ * how long a copied cookie stays useful.
+ */
+
+export type Role = "agent" | "moderator" | "admin";
+export const ROLES: readonly Role[] = USER_ROLES;
+
+const RANK: Record<Role, number> = { agent: 1, moderator: 2, admin: 3 };
+
+export function hasRole(user: { role: Role }, min: Role): boolean {
+  return RANK[user.role] >= RANK[min];
+}
+
+export interface StaffUser {
+  userId: string;
+  email: string;
+  role: Role;
+}
+
+export const STAFF_COOKIE = "parley_staff";
+export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+export const SESSION_ROTATE_MS = 15 * 60 * 1000;
+// Last-seen is written at most once a minute: every page view need not be a write.
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export const LOGIN_LIMITS = {
+  perEmail: { limit: 5, windowMs: 15 * 60 * 1000 },
+  perIp: { limit: 20, windowMs: 15 * 60 * 1000 },
+} as const;
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const INCORRECT = "Email or password is incorrect.";
+
+function createSessionToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+function hashSessionToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+type CookieStore = Awaited<ReturnType<typeof cookies>>;
+
+/** Secure when the browser reached us over https, directly or through a TLS proxy. */
+async function isHttps(): Promise<boolean> {
+  const h = await headers();
+  const forwarded = h.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  if (forwarded) return forwarded === "https";
+  const origin = h.get("origin");
+  return origin?.startsWith("https://") ?? false;
+}
+
+async function setSessionCookie(
+  store: CookieStore,
+  token: string,
+  expiresAt: number,
+  now: number,
+): Promise<void> {
+  store.set(STAFF_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: await isHttps(),
+    path: "/",
+    maxAge: Math.max(1, Math.floor((expiresAt - now) / 1000)),
+  });
+}
+
+/**
+ * Whether this request can set cookies. Server components get a read-only store
+ * whose `set` throws; re-setting the cookie to the value it already has is the
+ * probe, and is harmless where it succeeds.
+ */
+async function canSetCookies(
+  store: CookieStore,
+  token: string,
+  expiresAt: number,
+  now: number,
+): Promise<boolean> {
+  try {
+    await setSessionCookie(store, token, expiresAt, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The signed-in staff user, or null. Memoised per request in server components,
+ * so a layout and its page share one lookup.
+ */
+export const getStaffUser = cache(async function getStaffUser(): Promise<StaffUser | null> {
+  const store = await cookies();
+  const token = store.get(STAFF_COOKIE)?.value;
+  if (!token || !TOKEN.test(token)) return null;
+  const db = await getAppDb();
+  const sessionHash = hashSessionToken(token);
+  const session = await getStaffSessionBySessionHash({ db, sessionHash });
+  if (!session) return null;
+  const now = Date.now();
+  if (
+    now >= session.expiresAt ||
+    now - session.lastSeenAt >= SESSION_IDLE_MS ||
+    session.user.disabled
+  ) {
+    await deleteStaffSessionBySessionHash({ db, sessionHash });
+    return null;
+  }
+  const user: StaffUser = {
+    userId: session.user.userId,
+    email: session.user.email,
+    role: session.user.role,
+  };
+
+  if (
+    now - session.createdAt >= SESSION_ROTATE_MS &&
+    (await canSetCookies(store, token, session.expiresAt, now))
+  ) {
+    const next = createSessionToken();
+    const rotated = await rotateStaffSessionBySessionHash({
+      db,
+      oldHash: sessionHash,
+      newHash: hashSessionToken(next),
+      now,
+      expiresAt: session.expiresAt,
+    });
+    // A concurrent request that rotated first has sent the browser its own new
+    // token; this one keeps the cookie as it was and still answers as signed in.
+    if (rotated) await setSessionCookie(store, next, session.expiresAt, now);
+    return user;
+  }
+  if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+    await touchStaffSessionBySessionHash({ db, sessionHash, now });
+  }
+  return user;
+});
+
+/** The path a page request was for, as proxy.ts recorded it. */
+async function currentPath(): Promise<string> {
+  const path = (await headers()).get("x-parley-path");
+  return path?.startsWith("/") && !path.startsWith("//") ? path : "/agent";
+}
+
+/**
+ * For pages and layouts: a signed-out visitor goes to the sign-in page (and
+ * comes back afterwards); a signed-in user without the role gets a 403.
+ */
+export async function requireStaffPage(min: Role): Promise<StaffUser> {
+  const user = await getStaffUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(await currentPath())}`);
+  if (!hasRole(user, min)) forbidden();
+  return user;
+}
+
+/**
+ * For route handlers: a cross-site write is refused before anything else, then
+ * signed out is a 401 and too low a role a 403, as JSON in the one error shape.
+ */
+export async function requireStaffRoute(
+  request: Request,
+  min: Role,
+): Promise<{ ok: true; user: StaffUser } | { ok: false; response: Response }> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const crossSite = checkSameOrigin(request);
+    if (crossSite) {
+      return {
+        ok: false,
+        response: new ChatError("forbidden:staff", crossSite.message).toResponse(),
+      };
+    }
+  }
+  const user = await getStaffUser();
+  if (!user) return { ok: false, response: signedOutError().toResponse() };
+  if (!hasRole(user, min)) return { ok: false, response: tooLowError(min).toResponse() };
+  return { ok: true, user };
+}
+
+/** For server actions (whose Origin Next already checks against Host): throws a ChatError. */
+export async function requireStaffAction(min: Role): Promise<StaffUser> {
+  const user = await getStaffUser();
+  if (!user) throw signedOutError();
+  if (!hasRole(user, min)) throw tooLowError(min);
+  return user;
+}
+
+function signedOutError(): ChatError {
+  return new ChatError("unauthorized:staff", "Sign in to continue.");
+}
+
+function tooLowError(min: Role): ChatError {
+  return new ChatError("forbidden:staff", `This needs the ${min} role or higher.`);
+}
+
+export type SignInResult = { ok: true; user: StaffUser } | { ok: false; error: ChatError };
+
+/**
+ * Checks the credentials and, when they match an enabled user, starts a session
+ * and sets its cookie. Failed attempts are counted per email and per client IP;
+ * past the limit, attempts are refused without checking the password.
+ */
+export async function signIn({
+  email,
+  password,
+  ip,
+}: {
+  email: string;
+  password: string;
+  ip?: string | null;
+}): Promise<SignInResult> {
+  const db = await getAppDb();
+  const now = Date.now();
+  const address = normalizeEmail(email);
+  const keys = [
+    { key: `login:email:${address}`, ...LOGIN_LIMITS.perEmail },
+    ...(ip ? [{ key: `login:ip:${ip}`, ...LOGIN_LIMITS.perIp }] : []),
+  ];
+
+  let waitMs = 0;
+  for (const k of keys) {
+    const state = await peekRateLimitByKey({ db, ...k, now });
+    if (!state.allowed) waitMs = Math.max(waitMs, state.retryAfterMs);
+  }
+  if (waitMs > 0) return { ok: false, error: throttled(waitMs) };
+
+  const found = await getUserCredentialsByEmail({ db, email: address });
+  const matches = found
+    ? await verifyPassword({ passwordHash: found.passwordHash, password })
+    : await verifyDummyPassword(password);
+  if (!found || !matches) {
+    for (const k of keys) await hitRateLimitByKey({ db, ...k, now });
+    return { ok: false, error: new ChatError("unauthorized:staff", INCORRECT) };
+  }
+  // Only someone who knows the password learns that the account is disabled.
+  if (found.user.disabled) {
+    return {
+      ok: false,
+      error: new ChatError(
+        "forbidden:staff",
+        "This account is disabled. Ask an admin to enable it again.",
+      ),
+    };
+  }
+
+  await deleteExpiredStaffSessions({ db, now, idleMs: SESSION_IDLE_MS });
+  const token = createSessionToken();
+  const expiresAt = now + SESSION_MAX_AGE_MS;
+  await createStaffSession({
+    db,
+    sessionHash: hashSessionToken(token),
+    userId: found.user.userId,
+    now,
+    expiresAt,
+  });
+  await setSessionCookie(await cookies(), token, expiresAt, now);
+  const { userId, role } = found.user;
+  return { ok: true, user: { userId, email: found.user.email, role } };
+}
+
+function throttled(waitMs: number): ChatError {
+  const seconds = Math.ceil(waitMs / 1000);
+  const minutes = Math.ceil(seconds / 60);
+  const wait = seconds < 60 ? `${seconds} seconds` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return new ChatError(
+    "rate_limit:login",
+    `Too many failed sign-in attempts. Try again in ${wait}.`,
+    { retryAfter: seconds },
+  );
+}
+
+/** Ends the current session, if any, and removes its cookie. */
+export async function signOut(): Promise<void> {
+  const store = await cookies();
+  const token = store.get(STAFF_COOKIE)?.value;
+  if (token && TOKEN.test(token)) {
+    const db = await getAppDb();
+    await deleteStaffSessionBySessionHash({ db, sessionHash: hashSessionToken(token) });
+  }
+  store.delete(STAFF_COOKIE);
+}
+
+export const DEMO_STAFF: ReadonlyArray<{ email: string; role: Role }> = [
+  { email: "agent@demo.local", role: "agent" },
+  { email: "moderator@demo.local", role: "moderator" },
+  { email: "admin@demo.local", role: "admin" },
+];
+
+/**
+ * Creates the three demo accounts, or gives existing ones `password` again, so a
+ * changed DEMO_PASSWORD takes effect on restart. An unchanged password is left
+ * alone: resetting it would sign the demo users out on every restart. The
+ * password policy is not applied: DEMO_PASSWORD is the operator's choice.
+ */
+export async function seedDemoStaff({ password }: { password: string }): Promise<void> {
+  const db = await getAppDb();
+  for (const { email, role } of DEMO_STAFF) {
+    const now = Date.now();
+    const found = await getUserCredentialsByEmail({ db, email });
+    if (!found) {
+      try {
+        await createUser({ db, email, passwordHash: await hashPassword(password), role, now });
+      } catch (error) {
+        // Another instance starting at the same time created it first.
+        if (!(error instanceof DuplicateUserError)) throw error;
+      }
+    } else if (!(await verifyPassword({ passwordHash: found.passwordHash, password }))) {
+      await setUserPasswordByUserId({
+        db,
+        userId: found.user.userId,
+        passwordHash: await hashPassword(password),
+        now,
+      });
+    }
+  }
+}

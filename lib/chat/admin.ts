@@ -1,0 +1,395 @@
+import "server-only";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role, StaffUser } from "@/lib/auth/staff";
+import { getConfig } from "@/lib/config";
+import {
+  createUser,
+  DuplicateUserError,
+  getAppDb,
+  listUsers,
+  type SqlDriver,
+  setUserDisabledByUserId,
+  setUserRoleByUserId,
+} from "@/lib/db";
+import {
+  AbortError,
+  APIError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  type CorpusSize,
+  type Document,
+  type FilterAttribute,
+  ForbiddenError,
+  InvalidRequestError,
+  NotFoundError,
+  RateLimitError,
+  TimeoutError,
+  UnauthorizedError,
+  type VectaraClient,
+} from "@/lib/vectara";
+import { ChatError } from "./errors";
+import { getVectaraClient } from "./vectara";
+
+/**
+ * The admin's domain: the chatbot's corpus (overview, documents, upload, reset) and
+ * staff accounts. Route handlers and server actions in app/(staff)/admin call these
+ * after their guard; every failure leaves here as a ChatError with a `:staff` code.
+ * Unlike the visitor's errors, Vectara's own messages are shown: the reader is an
+ * admin, who needs "invalid filter near 'x'" or "unsupported file type" verbatim.
+ */
+
+// ------------------------------------------------------------------ errors
+
+const firstMessage = (error: APIError): string => {
+  const fields = Object.entries(error.fieldErrors).map(([k, v]) => `${k}: ${v}`);
+  return [...error.messages, ...fields].find((m) => m.trim().length > 0) ?? error.message;
+};
+
+/** Says a Vectara (or engine) failure in the staff vocabulary. */
+export function toStaffError(error: unknown): ChatError {
+  if (error instanceof ChatError) return error;
+  const options = { cause: error };
+  if (error instanceof InvalidRequestError) {
+    return new ChatError("bad_request:staff", error.message, {
+      ...options,
+      fieldErrors: error.fieldErrors,
+    });
+  }
+  if (error instanceof BadRequestError) {
+    // 400, 413 (too large), 415 (unsupported type), 422: the engine's words, as they are.
+    return new ChatError("bad_request:staff", firstMessage(error), {
+      ...options,
+      fieldErrors: Object.keys(error.fieldErrors).length ? error.fieldErrors : undefined,
+    });
+  }
+  if (error instanceof NotFoundError) {
+    return new ChatError("not_found:staff", firstMessage(error), options);
+  }
+  if (error instanceof ConflictError) {
+    return new ChatError("conflict:staff", firstMessage(error), options);
+  }
+  if (error instanceof RateLimitError) {
+    const ms = error.retryAfterMs;
+    return new ChatError("upstream:staff", "Vectara is rate-limiting Parley. Try again shortly.", {
+      ...options,
+      retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)),
+    });
+  }
+  if (error instanceof UnauthorizedError || error instanceof ForbiddenError) {
+    return new ChatError(
+      "upstream:staff",
+      `Vectara refused Parley's credentials (${error.status}): ${firstMessage(error)}`,
+      options,
+    );
+  }
+  if (error instanceof TimeoutError) {
+    return new ChatError("upstream:staff", "Vectara took too long to respond.", options);
+  }
+  if (error instanceof AbortError) {
+    return new ChatError("upstream:staff", "The request to Vectara was aborted.", options);
+  }
+  if (error instanceof ConnectionError || error instanceof APIError) {
+    return new ChatError("upstream:staff", `Vectara failed: ${error.message}`, options);
+  }
+  return new ChatError(
+    "upstream:staff",
+    error instanceof Error ? `Unexpected failure: ${error.message}` : "Unexpected failure.",
+    options,
+  );
+}
+
+async function staff<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toStaffError(error);
+  }
+}
+
+interface CorpusArgs {
+  client?: VectaraClient;
+  corpusKey?: string;
+}
+
+const defaults = ({ client, corpusKey }: CorpusArgs) => ({
+  client: client ?? getVectaraClient(),
+  corpusKey: corpusKey ?? getConfig().vectara.corpusKey,
+});
+
+// ------------------------------------------------------------------ corpus
+
+export interface CorpusOverview {
+  key: string;
+  name?: string;
+  description?: string;
+  enabled: boolean;
+  filterAttributes: FilterAttribute[];
+  size: CorpusSize;
+}
+
+export async function getCorpusOverview(args: CorpusArgs = {}): Promise<CorpusOverview> {
+  const { client, corpusKey } = defaults(args);
+  return staff(async () => {
+    const [corpus, size] = await Promise.all([
+      client.corpora.get(corpusKey),
+      client.corpora.computeSize(corpusKey),
+    ]);
+    return {
+      key: corpus.key,
+      name: corpus.name,
+      description: corpus.description,
+      enabled: corpus.enabled,
+      filterAttributes: corpus.filterAttributes,
+      size,
+    };
+  });
+}
+
+/** One row of the admin's document list. */
+export interface AdminDocument {
+  id: string;
+  title?: string;
+  category?: string;
+  updated?: string;
+  /** Bytes stored, when the server said (Vectara's list items carry no storage usage). */
+  bytes?: number;
+}
+
+export interface AdminDocumentPage {
+  documents: AdminDocument[];
+  nextPageKey: string | null;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() ? value.trim() : undefined;
+
+function toAdminDocument(doc: Document): AdminDocument {
+  const updated = doc.metadata.updated;
+  return {
+    id: doc.id,
+    title: text(doc.metadata.title),
+    category: text(doc.metadata.category),
+    updated: text(updated) ?? (typeof updated === "number" ? String(updated) : undefined),
+    bytes: doc.storage?.bytesUsed,
+  };
+}
+
+export const DOCUMENT_PAGE_SIZE = 25;
+
+/** A page of the corpus's documents; `filter` is a Vectara metadata filter (`doc.category = 'billing'`). */
+export async function listCorpusDocuments({
+  filter,
+  pageKey,
+  limit = DOCUMENT_PAGE_SIZE,
+  ...args
+}: CorpusArgs & {
+  filter?: string;
+  pageKey?: string;
+  limit?: number;
+} = {}): Promise<AdminDocumentPage> {
+  const { client, corpusKey } = defaults(args);
+  return staff(async () => {
+    const page = await client.documents.list(corpusKey, {
+      limit,
+      ...(filter?.trim() ? { metadata_filter: filter.trim() } : {}),
+      ...(pageKey ? { page_key: pageKey } : {}),
+    });
+    return { documents: page.items.map(toAdminDocument), nextPageKey: page.nextPageKey ?? null };
+  });
+}
+
+export async function deleteCorpusDocument({
+  documentId,
+  ...args
+}: CorpusArgs & { documentId: string }): Promise<void> {
+  const { client, corpusKey } = defaults(args);
+  await staff(() => client.documents.delete(corpusKey, documentId));
+}
+
+/** Deletes every document of the corpus; `confirmation` must repeat the corpus key. */
+export async function resetCorpus({
+  confirmation,
+  ...args
+}: CorpusArgs & { confirmation: string }): Promise<void> {
+  const { client, corpusKey } = defaults(args);
+  if (confirmation.trim() !== corpusKey) {
+    throw new ChatError("bad_request:staff", `Type the corpus key “${corpusKey}” to confirm.`, {
+      fieldErrors: { confirmation: "does not match the corpus key" },
+    });
+  }
+  await staff(() => client.corpora.reset(corpusKey));
+}
+
+// ------------------------------------------------------------------ upload
+
+/** Vectara's limit for one uploaded file. */
+export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+export const UPLOAD_EXTENSIONS = ["md", "markdown", "html", "htm", "txt", "pdf", "docx"] as const;
+
+const extensionOf = (name: string): string =>
+  /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? "";
+
+/**
+ * The document id an uploaded file gets: `uploads/<slug>.<ext>`. The same file name
+ * always gives the same id, so uploading a file again replaces its earlier version.
+ */
+export function documentIdForUpload(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const ext = extensionOf(base);
+  const stem = ext ? base.slice(0, -(ext.length + 1)) : base;
+  const slug =
+    stem
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 100) || "file";
+  return `uploads/${slug}${ext ? `.${ext}` : ""}`;
+}
+
+/** Why a file cannot be uploaded, or undefined when it can. */
+export function checkUploadFile(file: { name: string; size: number }): string | undefined {
+  const ext = extensionOf(file.name);
+  if (!(UPLOAD_EXTENSIONS as readonly string[]).includes(ext)) {
+    return `“${file.name}” is not a supported file type. Upload ${UPLOAD_EXTENSIONS.join(", ")}.`;
+  }
+  if (file.size === 0) return `“${file.name}” is empty.`;
+  if (file.size > UPLOAD_MAX_BYTES) {
+    return `“${file.name}” is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MB.`;
+  }
+  return undefined;
+}
+
+export interface UploadResult {
+  documentId: string;
+  title?: string;
+  /** True when a document with this id existed and was replaced. */
+  replaced: boolean;
+  bytes?: number;
+}
+
+/**
+ * Uploads one file; the server extracts its text (and, for Markdown, its front matter
+ * as metadata). Vectara answers 409 for an id that exists, so a re-upload deletes the
+ * old version first: for that moment the document is absent from answers.
+ */
+export async function uploadCorpusFile({
+  file,
+  ...args
+}: CorpusArgs & { file: File }): Promise<UploadResult> {
+  const { client, corpusKey } = defaults(args);
+  const problem = checkUploadFile(file);
+  if (problem) throw new ChatError("bad_request:staff", problem);
+  const documentId = documentIdForUpload(file.name);
+  const upload = () =>
+    client.upload.file(
+      corpusKey,
+      { name: file.name, data: file, type: file.type || undefined },
+      { filename: documentId },
+    );
+  return staff(async () => {
+    let replaced = false;
+    let doc: Document;
+    try {
+      doc = await upload();
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      await client.documents.delete(corpusKey, documentId).catch((e: unknown) => {
+        // Someone else deleted it in between: fine, the upload below recreates it.
+        if (!(e instanceof NotFoundError)) throw e;
+      });
+      replaced = true;
+      doc = await upload();
+    }
+    return {
+      documentId: doc.id,
+      title: text(doc.metadata.title),
+      replaced,
+      bytes: doc.storage?.bytesUsed,
+    };
+  });
+}
+
+// ------------------------------------------------------------------ staff accounts
+
+export interface StaffAccount {
+  userId: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface DbArgs {
+  db?: SqlDriver;
+  now?: number;
+}
+
+export async function listStaffAccounts({ db }: DbArgs = {}): Promise<StaffAccount[]> {
+  return listUsers({ db: db ?? (await getAppDb()) });
+}
+
+export async function createStaffAccount({
+  db,
+  now = Date.now(),
+  email,
+  password,
+  role,
+}: DbArgs & { email: string; password: string; role: Role }): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  try {
+    await createUser({ db: db ?? (await getAppDb()), email, passwordHash, role, now });
+  } catch (error) {
+    if (error instanceof DuplicateUserError) {
+      throw new ChatError(
+        "conflict:staff",
+        `A user with the email ${error.email} already exists.`,
+        {
+          cause: error,
+          fieldErrors: { email: "is already taken" },
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+const noSuchUser = () => new ChatError("not_found:staff", "This user does not exist.");
+
+/** Changes someone's role. An admin cannot demote themselves: that could lock everyone out. */
+export async function changeStaffRole({
+  db,
+  now = Date.now(),
+  actor,
+  userId,
+  role,
+}: DbArgs & { actor: StaffUser; userId: string; role: Role }): Promise<void> {
+  if (actor.userId === userId && role !== "admin") {
+    throw new ChatError("forbidden:staff", "You cannot remove your own admin role.");
+  }
+  const user = await setUserRoleByUserId({ db: db ?? (await getAppDb()), userId, role, now });
+  if (!user) throw noSuchUser();
+}
+
+/** Disables or re-enables an account. An admin cannot disable themselves. */
+export async function setStaffDisabled({
+  db,
+  now = Date.now(),
+  actor,
+  userId,
+  disabled,
+}: DbArgs & { actor: StaffUser; userId: string; disabled: boolean }): Promise<void> {
+  if (actor.userId === userId && disabled) {
+    throw new ChatError("forbidden:staff", "You cannot disable your own account.");
+  }
+  const user = await setUserDisabledByUserId({
+    db: db ?? (await getAppDb()),
+    userId,
+    disabled,
+    now,
+  });
+  if (!user) throw noSuchUser();
+}

@@ -1,0 +1,410 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { RE2JS } from "re2js";
+import type { StaffUser } from "@/lib/auth/staff";
+import {
+  addAuditEntry,
+  addNoteByChatId,
+  type ChatReview,
+  type ChatSignals,
+  getAppDb,
+  listChatReviewsByChatIds,
+  listChatSignals,
+  listFeedbackByChatId,
+  listNotesByChatId,
+  listTurnsByChatId,
+  type Note,
+  type ReviewStatus,
+  setChatReviewByChatId,
+} from "@/lib/db";
+import { type Chat, NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
+import { citationSchema } from "./citations";
+import { citedIndexes } from "./cited";
+import { ChatError } from "./errors";
+import type { Citation } from "./messages";
+import { FCS_HIGH, FCS_MEDIUM } from "./messages";
+import { getVectaraClient } from "./vectara";
+
+/**
+ * The support agents' view of every conversation: Vectara's chats, with what Parley
+ * knows beside them (owner, scores, citations, feedback, reports, review status,
+ * moderation). Staff routes and pages call these; role checks happen before.
+ */
+
+export type ChatFlag = "thumbs_down" | "reported" | "low_score" | "uncited" | "moderated";
+
+export interface StaffChatRow {
+  chatId: string;
+  firstQuery: string;
+  firstAnswer: string;
+  createdAt: string | null;
+  /** Turns Parley stored; null for chats started outside Parley. */
+  turns: number | null;
+  /** The visitor who owns it; null for chats started outside Parley. */
+  ownerId: string | null;
+  lowestFcs: number | null;
+  feedback: { up: number; down: number; reported: number };
+  flags: ChatFlag[];
+  review: { status: ReviewStatus; assigneeEmail: string | null };
+  /** How much the chat needs a look; the triage queue's order. */
+  need: number;
+}
+
+/** A regular expression from a staff member, checked before it reaches Vectara (RE2: linear time). */
+export function checkChatFilter(pattern: string): ChatError | undefined {
+  if (pattern.length > 500) {
+    return new ChatError("bad_request:staff", "The filter is longer than 500 characters.", {
+      fieldErrors: { "query.filter": "at most 500 characters" },
+    });
+  }
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (error) {
+    const detail = (error as Error).message;
+    return new ChatError(
+      "bad_request:staff",
+      `The filter is not a valid regular expression: ${detail}`,
+      {
+        fieldErrors: { "query.filter": "not a valid regular expression" },
+      },
+    );
+  }
+}
+
+function flagsOf(s: ChatSignals | undefined): ChatFlag[] {
+  if (!s) return [];
+  const flags: ChatFlag[] = [];
+  if (s.downvotes > 0) flags.push("thumbs_down");
+  if (s.reported > 0) flags.push("reported");
+  if (s.lowestFcs !== null && s.lowestFcs < FCS_MEDIUM) flags.push("low_score");
+  if (s.uncitedAnswers > 0) flags.push("uncited");
+  if (s.moderations > 0) flags.push("moderated");
+  return flags;
+}
+
+/**
+ * Need, for the triage queue: a report weighs most, then thumbs-down, a low score,
+ * answers that cite nothing, and earlier moderation. Escalated chats come first;
+ * reviewed ones with no activity since drop out.
+ */
+export function needOf(s: ChatSignals, review?: ChatReview): number {
+  if (review?.status === "reviewed" && review.updatedAt >= s.updatedAt) return 0;
+  let need = 4 * s.reported + 3 * s.downvotes + 2 * s.uncitedAnswers + (s.moderations > 0 ? 1 : 0);
+  if (s.lowestFcs !== null) need += s.lowestFcs < FCS_MEDIUM ? 3 : s.lowestFcs < FCS_HIGH ? 1 : 0;
+  if (review?.status === "escalated") need += 10;
+  return need;
+}
+
+const isCited = (answer: string) => citedIndexes(answer).length > 0;
+
+function toRow(
+  chat: Pick<Chat, "id" | "firstQuery" | "firstAnswer" | "createdAt">,
+  signals: ChatSignals | undefined,
+  review: ChatReview | undefined,
+): StaffChatRow {
+  return {
+    chatId: chat.id,
+    firstQuery: chat.firstQuery,
+    firstAnswer: chat.firstAnswer.slice(0, 280),
+    createdAt: chat.createdAt ?? null,
+    turns: signals?.turns ?? null,
+    ownerId: signals?.ownerId ?? null,
+    lowestFcs: signals?.lowestFcs ?? null,
+    feedback: {
+      up: signals?.upvotes ?? 0,
+      down: signals?.downvotes ?? 0,
+      reported: signals?.reported ?? 0,
+    },
+    flags: flagsOf(signals),
+    review: { status: review?.status ?? "open", assigneeEmail: review?.assigneeEmail ?? null },
+    need: signals ? needOf(signals, review) : 0,
+  };
+}
+
+async function annotate(chats: Chat[]): Promise<StaffChatRow[]> {
+  const db = await getAppDb();
+  const ids = chats.map((c) => c.id);
+  const [signals, reviews] = await Promise.all([
+    listChatSignals({ db, chatIds: ids, isCited }),
+    listChatReviewsByChatIds({ db, chatIds: ids }),
+  ]);
+  return chats.map((c) => toRow(c, signals.get(c.id), reviews.get(c.id)));
+}
+
+/** All conversations, newest first, from Vectara's chat list: a page at a time. */
+export async function listStaffConversations({
+  filter,
+  chatIds,
+  pageKey,
+  limit = 25,
+  client = getVectaraClient(),
+}: {
+  filter?: string;
+  chatIds?: string[];
+  pageKey?: string;
+  limit?: number;
+  client?: VectaraClient;
+}): Promise<{ rows: StaffChatRow[]; nextPageKey: string | null }> {
+  const page = await client.chats.list({
+    limit,
+    ...(filter && { filter }),
+    ...(chatIds?.length && { chat_ids: chatIds }),
+    ...(pageKey && { page_key: pageKey }),
+  });
+  return { rows: await annotate(page.items), nextPageKey: page.nextPageKey ?? null };
+}
+
+/** The conversations that most need a look, most needy first. */
+export async function listTriageQueue({
+  limit = 20,
+  client = getVectaraClient(),
+}: {
+  limit?: number;
+  client?: VectaraClient;
+} = {}): Promise<StaffChatRow[]> {
+  const db = await getAppDb();
+  const signals = await listChatSignals({ db, isCited });
+  const reviews = await listChatReviewsByChatIds({ db, chatIds: [...signals.keys()] });
+  const ranked = [...signals.values()]
+    .map((s) => ({ s, need: needOf(s, reviews.get(s.chatId)) }))
+    .filter((x) => x.need > 0)
+    .sort((a, b) => b.need - a.need || b.s.updatedAt - a.s.updatedAt)
+    .slice(0, limit);
+  if (ranked.length === 0) return [];
+  // Vectara has the first answers; a chat deleted there since drops out of the queue.
+  const page = await client.chats.list({ chat_ids: ranked.map((x) => x.s.chatId), limit: 100 });
+  const byId = new Map(page.items.map((c) => [c.id, c]));
+  return ranked.flatMap(({ s }) => {
+    const chat = byId.get(s.chatId);
+    return chat ? [toRow(chat, s, reviews.get(s.chatId))] : [];
+  });
+}
+
+export interface TranscriptTurn {
+  turnId: string;
+  query: string;
+  answer: string;
+  enabled: boolean;
+  createdAt: string | null;
+  rephrasedQuery: string | null;
+  citations: Citation[];
+  fcs: number | null;
+  feedback: { rating: "up" | "down"; reason: string | null; reported: boolean } | null;
+  firstTokenMs: number | null;
+  totalMs: number | null;
+}
+
+export interface Transcript {
+  chat: Chat;
+  ownerId: string | null;
+  turns: TranscriptTurn[];
+  review: { status: ReviewStatus; assigneeId: string | null; assigneeEmail: string | null };
+  notes: Note[];
+}
+
+async function listAllTurns(client: VectaraClient, chatId: string): Promise<Turn[]> {
+  const turns: Turn[] = [];
+  for await (const turn of await client.turns.list(chatId, { limit: 100 })) turns.push(turn);
+  return turns;
+}
+
+const storedCitations = citationSchema.array().catch([]);
+
+/** One conversation for staff, disabled turns included; undefined when Vectara has no such chat. */
+export async function loadTranscript({
+  chatId,
+  client = getVectaraClient(),
+}: {
+  chatId: string;
+  client?: VectaraClient;
+}): Promise<Transcript | undefined> {
+  let chat: Chat;
+  let turns: Turn[];
+  try {
+    [chat, turns] = await Promise.all([client.chats.get(chatId), listAllTurns(client, chatId)]);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  const db = await getAppDb();
+  const [stored, feedback, reviews, notes, signals] = await Promise.all([
+    listTurnsByChatId({ db, chatId }),
+    listFeedbackByChatId({ db, chatId }),
+    listChatReviewsByChatIds({ db, chatIds: [chatId] }),
+    listNotesByChatId({ db, chatId }),
+    listChatSignals({ db, chatIds: [chatId], isCited }),
+  ]);
+  const byTurn = new Map(stored.map((t) => [t.turnId, t]));
+  const rated = new Map(feedback.map((f) => [f.turnId, f]));
+  const review = reviews.get(chatId);
+  return {
+    chat,
+    ownerId: signals.get(chatId)?.ownerId ?? null,
+    turns: turns.map((t) => {
+      const s = byTurn.get(t.id);
+      const f = rated.get(t.id);
+      return {
+        turnId: t.id,
+        query: t.query,
+        answer: t.answer,
+        enabled: t.enabled,
+        createdAt: t.createdAt ?? null,
+        rephrasedQuery: s?.rephrasedQuery ?? null,
+        citations: storedCitations.parse(s?.citations ?? []),
+        fcs: s?.fcs ?? null,
+        feedback: f ? { rating: f.rating, reason: f.reason, reported: f.reported } : null,
+        firstTokenMs: s?.firstTokenMs ?? null,
+        totalMs: s?.totalMs ?? null,
+      };
+    }),
+    review: {
+      status: review?.status ?? "open",
+      assigneeId: review?.assigneeId ?? null,
+      assigneeEmail: review?.assigneeEmail ?? null,
+    },
+    notes,
+  };
+}
+
+export async function setReview({
+  actor,
+  chatId,
+  status,
+  assigneeId,
+  now = Date.now(),
+}: {
+  actor: StaffUser;
+  chatId: string;
+  status: ReviewStatus;
+  assigneeId: string | null;
+  now?: number;
+}): Promise<void> {
+  await setChatReviewByChatId({
+    db: await getAppDb(),
+    chatId,
+    status,
+    assigneeId,
+    updatedBy: actor.email,
+    now,
+  });
+}
+
+export async function addNote({
+  actor,
+  chatId,
+  body,
+  now = Date.now(),
+}: {
+  actor: StaffUser;
+  chatId: string;
+  body: string;
+  now?: number;
+}): Promise<Note> {
+  const note: Note = {
+    noteId: `note_${randomUUID()}`,
+    chatId,
+    authorId: actor.userId,
+    authorEmail: actor.email,
+    body,
+    createdAt: now,
+  };
+  await addNoteByChatId({ db: await getAppDb(), note });
+  return note;
+}
+
+/**
+ * Disables a turn and, by Vectara's rule, every later one: they leave the chat's
+ * future context and the visitor sees placeholders. The audit entry is written
+ * first and withdrawn if Vectara refuses, so a disable never happens unrecorded.
+ */
+export async function disableTurn({
+  actor,
+  chatId,
+  turnId,
+  reason,
+  client = getVectaraClient(),
+  now = Date.now(),
+}: {
+  actor: StaffUser;
+  chatId: string;
+  turnId: string;
+  reason: string;
+  client?: VectaraClient;
+  now?: number;
+}): Promise<{ disabled: string[] }> {
+  let turns: Turn[];
+  try {
+    turns = await listAllTurns(client, chatId);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      throw new ChatError("not_found:staff", "This conversation does not exist.");
+    }
+    throw error;
+  }
+  const at = turns.findIndex((t) => t.id === turnId);
+  if (at === -1) throw new ChatError("not_found:staff", "This turn is not in the conversation.");
+  const affected = turns.slice(at);
+  if (affected.every((t) => !t.enabled)) {
+    throw new ChatError("conflict:staff", "This turn and the ones after it are already disabled.");
+  }
+  const db = await getAppDb();
+  const auditId = `aud_${randomUUID()}`;
+  await addAuditEntry({
+    db,
+    entry: {
+      auditId,
+      actorId: actor.userId,
+      actorEmail: actor.email,
+      action: "disable_turns",
+      chatId,
+      turnIds: affected.map((t) => t.id),
+      reason,
+      priorState: { enabled: Object.fromEntries(affected.map((t) => [t.id, t.enabled])) },
+      createdAt: now,
+    },
+  });
+  try {
+    await client.turns.update(chatId, turnId, { enabled: false });
+  } catch (error) {
+    await db.run("DELETE FROM audit_log WHERE audit_id = ?", [auditId]);
+    throw error;
+  }
+  return { disabled: affected.filter((t) => t.enabled).map((t) => t.id) };
+}
+
+/** The transcript as Markdown, for a ticket or an email. */
+export function transcriptToMarkdown(t: Transcript): string {
+  const lines = [`# Conversation ${t.chat.id}`, ""];
+  if (t.chat.createdAt) lines.push(`Started: ${t.chat.createdAt}`);
+  lines.push(`Owner: ${t.ownerId ?? "(not started in Parley)"}`, `Review: ${t.review.status}`, "");
+  t.turns.forEach((turn, i) => {
+    lines.push(`## Turn ${i + 1}${turn.enabled ? "" : " (disabled by a moderator)"}`, "");
+    lines.push(`**Question:** ${turn.query}`, "");
+    if (turn.rephrasedQuery && turn.rephrasedQuery !== turn.query) {
+      lines.push(`**Rephrased:** ${turn.rephrasedQuery}`, "");
+    }
+    lines.push("**Answer:**", "", turn.answer, "");
+    if (turn.fcs !== null) lines.push(`Factual consistency: ${Math.round(turn.fcs * 100)}%`, "");
+    if (turn.feedback) {
+      lines.push(
+        `Feedback: ${turn.feedback.rating === "up" ? "👍" : "👎"}${turn.feedback.reason ? ` ${turn.feedback.reason}` : ""}${turn.feedback.reported ? " (reported)" : ""}`,
+        "",
+      );
+    }
+    const cited = new Set(citedIndexes(turn.answer));
+    for (const c of turn.citations.filter((c) => cited.has(c.index))) {
+      lines.push(
+        `- [${c.index}] ${c.title}${c.section ? ` › ${c.section}` : ""}${c.url ? ` <${c.url}>` : ""}`,
+      );
+    }
+    lines.push("");
+  });
+  if (t.notes.length) {
+    lines.push("## Internal notes", "");
+    for (const n of t.notes) {
+      lines.push(`- ${new Date(n.createdAt).toISOString()} ${n.authorEmail}: ${n.body}`);
+    }
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
