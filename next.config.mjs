@@ -10,6 +10,9 @@ const nextConfig = {
   experimental: {
     // forbidden() in staff pages answers a too-low role with a real 403 (app/forbidden.tsx).
     authInterrupts: true,
+    // Requests pass proxy.ts, which buffers at most this much body: room for a
+    // 10 MB upload (the engine's limit) plus its multipart framing.
+    proxyClientMaxBodySize: "11mb",
   },
 };
 

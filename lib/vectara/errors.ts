@@ -21,12 +21,42 @@ import { errorBodySchema } from "./schemas/common";
  *   ├── ProtocolError     a response that does not follow the wire contract
  *   └── InvalidRequestError  the request failed validation before it was sent
  */
+const KINDS = Symbol.for("parley.vectara.errorKinds");
+
 export class VectaraError extends Error {
   override name = "VectaraError";
+  static readonly kind: string = "VectaraError";
+
+  /**
+   * `instanceof` that holds across copies of this module. Next bundles lib/vectara
+   * into several server bundles, and the client shared on globalThis throws the
+   * classes of whichever bundle created it; a plain `instanceof NotFoundError` in a
+   * route handler's copy would then be false. Each error carries the kinds of its
+   * class chain, and a class matches when its kind is among them.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== "object" || value === null) return false;
+    const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    const kinds: string[] = [];
+    for (
+      let c: unknown = new.target;
+      typeof c === "function" && c !== Error;
+      c = Object.getPrototypeOf(c)
+    ) {
+      if (Object.hasOwn(c, "kind")) kinds.push((c as unknown as { kind: string }).kind);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+  }
 }
 
 export class APIError extends VectaraError {
   override name = "APIError";
+  static override readonly kind: string = "APIError";
   readonly status: number;
   readonly messages: string[];
   readonly fieldErrors: Record<string, string>;
@@ -54,21 +84,27 @@ export class APIError extends VectaraError {
 
 export class BadRequestError extends APIError {
   override name = "BadRequestError";
+  static override readonly kind: string = "BadRequestError";
 }
 export class UnauthorizedError extends APIError {
   override name = "UnauthorizedError";
+  static override readonly kind: string = "UnauthorizedError";
 }
 export class ForbiddenError extends APIError {
   override name = "ForbiddenError";
+  static override readonly kind: string = "ForbiddenError";
 }
 export class NotFoundError extends APIError {
   override name = "NotFoundError";
+  static override readonly kind: string = "NotFoundError";
 }
 export class ConflictError extends APIError {
   override name = "ConflictError";
+  static override readonly kind: string = "ConflictError";
 }
 export class RateLimitError extends APIError {
   override name = "RateLimitError";
+  static override readonly kind: string = "RateLimitError";
   /** Milliseconds the server asked us to wait, from `Retry-After`, when it said. */
   get retryAfterMs(): number | undefined {
     return parseRetryAfter(this.headers);
@@ -76,10 +112,12 @@ export class RateLimitError extends APIError {
 }
 export class ServerError extends APIError {
   override name = "ServerError";
+  static override readonly kind: string = "ServerError";
 }
 
 export class ConnectionError extends VectaraError {
   override name = "ConnectionError";
+  static override readonly kind: string = "ConnectionError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(`Could not reach Vectara: ${message}`, options);
   }
@@ -87,6 +125,7 @@ export class ConnectionError extends VectaraError {
 
 export class TimeoutError extends VectaraError {
   override name = "TimeoutError";
+  static override readonly kind: string = "TimeoutError";
   readonly timeoutMs: number;
   constructor(timeoutMs: number) {
     super(`Vectara did not answer within ${timeoutMs} ms`);
@@ -96,6 +135,7 @@ export class TimeoutError extends VectaraError {
 
 export class AbortError extends VectaraError {
   override name = "AbortError";
+  static override readonly kind: string = "AbortError";
   constructor() {
     super("The request was aborted");
   }
@@ -103,6 +143,7 @@ export class AbortError extends VectaraError {
 
 export class StreamError extends VectaraError {
   override name = "StreamError";
+  static override readonly kind: string = "StreamError";
   readonly messages: string[];
   constructor(messages: string[]) {
     super(
@@ -123,6 +164,7 @@ export type ProtocolErrorKind =
 
 export class ProtocolError extends VectaraError {
   override name = "ProtocolError";
+  static override readonly kind: string = "ProtocolError";
   readonly kind: ProtocolErrorKind;
   constructor(kind: ProtocolErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -132,6 +174,7 @@ export class ProtocolError extends VectaraError {
 
 export class InvalidRequestError extends VectaraError {
   override name = "InvalidRequestError";
+  static override readonly kind: string = "InvalidRequestError";
   /** Keyed like Vectara's own `field_errors`: `body.search.corpora`, `query.limit`. */
   readonly fieldErrors: Record<string, string>;
   constructor(fieldErrors: Record<string, string>) {
