@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useActionState, useEffect, useRef } from "react";
+import { type ReactNode, useActionState, useEffect, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
 import { type AdminActionState, idleState } from "./action-state";
 
@@ -11,12 +11,19 @@ const input = `w-full rounded-md border border-border bg-background px-3 py-1.5 
 /** Adds a staff account with an initial password the admin passes on. */
 export function AddUserForm({ action }: { action: Action }) {
   const [state, formAction, pending] = useActionState(action, idleState);
-  const form = useRef<HTMLFormElement>(null);
+  // Controlled, so that a refused submission keeps what was typed (React resets
+  // uncontrolled fields after every form action).
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState("agent");
+  const [password, setPassword] = useState("");
   const fieldError = (name: string) =>
     state.status === "error" ? state.fieldErrors?.[name] : undefined;
 
   useEffect(() => {
-    if (state.status === "success") form.current?.reset();
+    if (state.status !== "success") return;
+    setEmail("");
+    setRole("agent");
+    setPassword("");
   }, [state]);
 
   return (
@@ -28,7 +35,6 @@ export function AddUserForm({ action }: { action: Action }) {
         Add a user
       </h2>
       <form
-        ref={form}
         action={formAction}
         className="mt-3 grid gap-3 sm:grid-cols-[2fr_1fr_2fr_auto] sm:items-start"
       >
@@ -40,6 +46,8 @@ export function AddUserForm({ action }: { action: Action }) {
             required
             autoComplete="off"
             data-testid="new-user-email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
             aria-invalid={fieldError("email") ? true : undefined}
             className={input}
           />
@@ -48,8 +56,9 @@ export function AddUserForm({ action }: { action: Action }) {
           <select
             id="new-user-role"
             name="role"
-            defaultValue="agent"
             data-testid="new-user-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
             className={input}
           >
             <option value="agent">agent</option>
@@ -72,6 +81,8 @@ export function AddUserForm({ action }: { action: Action }) {
             maxLength={256}
             autoComplete="new-password"
             data-testid="new-user-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
             aria-invalid={fieldError("password") ? true : undefined}
             className={input}
           />

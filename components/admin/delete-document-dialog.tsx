@@ -58,7 +58,7 @@ export function DeleteDocumentDialog({
           data-testid="confirm-delete-document"
           onClick={onConfirm}
           disabled={pending}
-          className="border-danger bg-danger text-white hover:bg-danger/90"
+          variant="danger"
         >
           {pending ? "Deleting…" : "Delete"}
         </Button>

@@ -57,7 +57,7 @@ export function ResetCorpus({
           type="submit"
           data-testid="reset-corpus"
           disabled={pending || typed.trim() !== corpusKey}
-          className="border-danger bg-danger text-white hover:bg-danger/90"
+          variant="danger"
         >
           {pending ? "Resetting…" : "Delete all documents"}
         </Button>

@@ -54,7 +54,7 @@ export function DeleteChatDialog({
           data-testid="confirm-delete"
           onClick={onConfirm}
           disabled={pending}
-          className="border-danger bg-danger text-white hover:bg-danger/90"
+          variant="danger"
         >
           {pending ? "Deleting…" : "Delete"}
         </Button>

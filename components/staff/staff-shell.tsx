@@ -19,7 +19,7 @@ export function StaffShell({
 }) {
   return (
     <div data-testid="staff-shell" className="flex min-h-dvh flex-col">
-      <header className="sticky top-0 z-20 flex h-14 shrink-0 items-center gap-4 border-border border-b bg-surface/95 px-4 backdrop-blur sm:px-6">
+      <header className="sticky top-0 z-20 flex min-h-14 shrink-0 flex-wrap items-center gap-x-4 gap-y-1 border-border border-b bg-surface/95 px-4 py-2 backdrop-blur sm:px-6">
         <Link href="/agent" className={`flex items-center gap-2 rounded-md ${focusRing}`}>
           <span
             aria-hidden="true"
@@ -32,13 +32,18 @@ export function StaffShell({
             Staff
           </span>
         </Link>
-        <nav aria-label="Staff" className="flex items-center gap-1 text-sm">
+        <nav
+          aria-label="Staff"
+          className="order-last flex w-full items-center gap-1 overflow-x-auto text-sm sm:order-none sm:w-auto"
+        >
           <StaffNavLink href="/agent">Conversations</StaffNavLink>
           <StaffNavLink href="/agent/audit">Audit log</StaffNavLink>
           {hasRole(user, "admin") && <StaffNavLink href="/admin">Admin</StaffNavLink>}
         </nav>
         <div className="ml-auto flex items-center gap-3">
-          <ModeBadge mode={mode} />
+          <span className="hidden md:inline-flex">
+            <ModeBadge mode={mode} />
+          </span>
           <span className="hidden text-muted text-sm sm:inline" data-testid="staff-user">
             {user.email} · <span className="capitalize">{user.role}</span>
           </span>

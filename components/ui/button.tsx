@@ -16,6 +16,9 @@ const variants = {
   /** Filled brand button: the primary action. */
   primary:
     "inline-flex items-center gap-1.5 rounded-md bg-brand px-3 py-1.5 font-medium text-brand-foreground text-sm shadow-sm hover:bg-brand/90",
+  /** Filled red: a destructive confirmation. */
+  danger:
+    "inline-flex items-center gap-1.5 rounded-md bg-danger px-3 py-1.5 font-medium text-sm text-white shadow-sm hover:bg-danger/90",
 } as const;
 
 export type ButtonVariant = keyof typeof variants;

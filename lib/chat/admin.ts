@@ -14,18 +14,12 @@ import {
 import {
   AbortError,
   APIError,
-  BadRequestError,
-  ConflictError,
   ConnectionError,
   type CorpusSize,
   type Document,
   type FilterAttribute,
-  ForbiddenError,
   InvalidRequestError,
-  NotFoundError,
-  RateLimitError,
   TimeoutError,
-  UnauthorizedError,
   type VectaraClient,
 } from "@/lib/vectara";
 import { ChatError } from "./errors";
@@ -41,7 +35,40 @@ import { getVectaraClient } from "./vectara";
 
 // ------------------------------------------------------------------ errors
 
-const firstMessage = (error: APIError): string => {
+/**
+ * The parts of a Vectara APIError this module reads. Matched by shape, not
+ * `instanceof`: Next bundles lib/vectara more than once per process (instrumentation,
+ * route handlers), and the shared client throws the classes of the bundle that made it.
+ */
+interface ApiErrorShape {
+  status: number;
+  messages: string[];
+  fieldErrors: Record<string, string>;
+  message: string;
+  retryAfterMs?: number;
+}
+
+function asApiError(error: unknown): ApiErrorShape | undefined {
+  if (error instanceof APIError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const e = error as Error & Partial<ApiErrorShape>;
+  if (typeof e.status !== "number" || !Array.isArray(e.messages)) return undefined;
+  return {
+    status: e.status,
+    messages: e.messages.filter((m): m is string => typeof m === "string"),
+    fieldErrors: typeof e.fieldErrors === "object" && e.fieldErrors ? e.fieldErrors : {},
+    message: e.message,
+    retryAfterMs: typeof e.retryAfterMs === "number" ? e.retryAfterMs : undefined,
+  };
+}
+
+/** The HTTP status of a Vectara API error, whichever bundle's class it is. */
+const statusOf = (error: unknown): number | undefined => asApiError(error)?.status;
+
+const isNamed = (error: unknown, ...names: string[]): error is Error =>
+  error instanceof Error && names.includes(error.name);
+
+const firstMessage = (error: ApiErrorShape): string => {
   const fields = Object.entries(error.fieldErrors).map(([k, v]) => `${k}: ${v}`);
   return [...error.messages, ...fields].find((m) => m.trim().length > 0) ?? error.message;
 };
@@ -50,47 +77,51 @@ const firstMessage = (error: APIError): string => {
 export function toStaffError(error: unknown): ChatError {
   if (error instanceof ChatError) return error;
   const options = { cause: error };
-  if (error instanceof InvalidRequestError) {
-    return new ChatError("bad_request:staff", error.message, {
-      ...options,
-      fieldErrors: error.fieldErrors,
-    });
+  if (error instanceof InvalidRequestError || isNamed(error, "InvalidRequestError")) {
+    const fieldErrors = (error as { fieldErrors?: Record<string, string> }).fieldErrors;
+    return new ChatError("bad_request:staff", error.message, { ...options, fieldErrors });
   }
-  if (error instanceof BadRequestError) {
+  const api = asApiError(error);
+  if (api) {
+    const message = firstMessage(api);
+    const fieldErrors = Object.keys(api.fieldErrors).length ? api.fieldErrors : undefined;
     // 400, 413 (too large), 415 (unsupported type), 422: the engine's words, as they are.
-    return new ChatError("bad_request:staff", firstMessage(error), {
-      ...options,
-      fieldErrors: Object.keys(error.fieldErrors).length ? error.fieldErrors : undefined,
-    });
+    if ([400, 413, 415, 422].includes(api.status)) {
+      return new ChatError("bad_request:staff", message, { ...options, fieldErrors });
+    }
+    if (api.status === 404) return new ChatError("not_found:staff", message, options);
+    if (api.status === 409) return new ChatError("conflict:staff", message, options);
+    if (api.status === 429) {
+      const ms = api.retryAfterMs;
+      return new ChatError(
+        "upstream:staff",
+        "Vectara is rate-limiting Parley. Try again shortly.",
+        {
+          ...options,
+          retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)),
+        },
+      );
+    }
+    if (api.status === 401 || api.status === 403) {
+      return new ChatError(
+        "upstream:staff",
+        `Vectara refused Parley's credentials (${api.status}): ${message}`,
+        options,
+      );
+    }
+    return new ChatError("upstream:staff", `Vectara failed: ${api.message}`, options);
   }
-  if (error instanceof NotFoundError) {
-    return new ChatError("not_found:staff", firstMessage(error), options);
-  }
-  if (error instanceof ConflictError) {
-    return new ChatError("conflict:staff", firstMessage(error), options);
-  }
-  if (error instanceof RateLimitError) {
-    const ms = error.retryAfterMs;
-    return new ChatError("upstream:staff", "Vectara is rate-limiting Parley. Try again shortly.", {
-      ...options,
-      retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)),
-    });
-  }
-  if (error instanceof UnauthorizedError || error instanceof ForbiddenError) {
-    return new ChatError(
-      "upstream:staff",
-      `Vectara refused Parley's credentials (${error.status}): ${firstMessage(error)}`,
-      options,
-    );
-  }
-  if (error instanceof TimeoutError) {
+  if (error instanceof TimeoutError || isNamed(error, "TimeoutError")) {
     return new ChatError("upstream:staff", "Vectara took too long to respond.", options);
   }
-  if (error instanceof AbortError) {
+  if (error instanceof AbortError || isNamed(error, "AbortError")) {
     return new ChatError("upstream:staff", "The request to Vectara was aborted.", options);
   }
-  if (error instanceof ConnectionError || error instanceof APIError) {
-    return new ChatError("upstream:staff", `Vectara failed: ${error.message}`, options);
+  if (
+    error instanceof ConnectionError ||
+    isNamed(error, "ConnectionError", "ProtocolError", "StreamError")
+  ) {
+    return new ChatError("upstream:staff", `Vectara failed: ${(error as Error).message}`, options);
   }
   return new ChatError(
     "upstream:staff",
@@ -295,10 +326,10 @@ export async function uploadCorpusFile({
     try {
       doc = await upload();
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      if (statusOf(error) !== 409) throw error;
       await client.documents.delete(corpusKey, documentId).catch((e: unknown) => {
         // Someone else deleted it in between: fine, the upload below recreates it.
-        if (!(e instanceof NotFoundError)) throw e;
+        if (statusOf(e) !== 404) throw e;
       });
       replaced = true;
       doc = await upload();

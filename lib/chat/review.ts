@@ -84,15 +84,18 @@ function flagsOf(s: ChatSignals | undefined): ChatFlag[] {
 }
 
 /**
- * Need, for the triage queue: a report weighs most, then thumbs-down, a low score,
- * answers that cite nothing, and earlier moderation. Escalated chats come first;
- * reviewed ones with no activity since drop out.
+ * Need, for the triage queue, strictly in this order of weight: a report, a
+ * thumbs-down, a low score (a medium one counts a little), any answer that cites
+ * nothing, earlier moderation. Escalated chats come first; a chat reviewed since its
+ * last activity (a turn or a visitor's feedback) drops out.
  */
 export function needOf(s: ChatSignals, review?: ChatReview): number {
-  if (review?.status === "reviewed" && review.updatedAt >= s.updatedAt) return 0;
-  let need = 4 * s.reported + 3 * s.downvotes + 2 * s.uncitedAnswers + (s.moderations > 0 ? 1 : 0);
-  if (s.lowestFcs !== null) need += s.lowestFcs < FCS_MEDIUM ? 3 : s.lowestFcs < FCS_HIGH ? 1 : 0;
-  if (review?.status === "escalated") need += 10;
+  if (review?.status === "reviewed" && review.updatedAt >= s.lastActivityAt) return 0;
+  let need = 16 * s.reported + 8 * s.downvotes;
+  if (s.lowestFcs !== null) need += s.lowestFcs < FCS_MEDIUM ? 4 : s.lowestFcs < FCS_HIGH ? 1 : 0;
+  if (s.uncitedAnswers > 0) need += 2;
+  if (s.moderations > 0) need += 1;
+  if (review?.status === "escalated") need += 100;
   return need;
 }
 
@@ -169,7 +172,7 @@ export async function listTriageQueue({
   const ranked = [...signals.values()]
     .map((s) => ({ s, need: needOf(s, reviews.get(s.chatId)) }))
     .filter((x) => x.need > 0)
-    .sort((a, b) => b.need - a.need || b.s.updatedAt - a.s.updatedAt)
+    .sort((a, b) => b.need - a.need || b.s.lastActivityAt - a.s.lastActivityAt)
     .slice(0, limit);
   if (ranked.length === 0) return [];
   // Vectara has the first answers; a chat deleted there since drops out of the queue.

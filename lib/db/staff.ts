@@ -280,6 +280,8 @@ export interface ChatSignals {
   ownerId: string;
   title: string;
   updatedAt: number;
+  /** The latest of the chat's last turn and its last feedback: what a review must postdate. */
+  lastActivityAt: number;
   turns: number;
   lowestFcs: number | null;
   /** Answers whose text cites no source. */
@@ -336,6 +338,7 @@ export async function listChatSignals({
       ownerId: c.owner_id,
       title: c.title,
       updatedAt: c.updated_at,
+      lastActivityAt: c.updated_at,
       turns: 0,
       lowestFcs: null,
       uncitedAnswers: 0,
@@ -364,17 +367,19 @@ export async function listChatSignals({
         chat_id: z.string(),
         rating: z.enum(["up", "down"]),
         reported: z.coerce.number(),
+        updated_at: epochMs,
       }),
     )
     .parse(
       await db.all(
-        `SELECT chat_id, rating, reported FROM feedback WHERE chat_id IN (${marks})`,
+        `SELECT chat_id, rating, reported, updated_at FROM feedback WHERE chat_id IN (${marks})`,
         ids,
       ),
     );
   for (const f of feedback) {
     const s = out.get(f.chat_id);
     if (!s) continue;
+    s.lastActivityAt = Math.max(s.lastActivityAt, f.updated_at);
     if (f.rating === "down") s.downvotes++;
     else s.upvotes++;
     if (f.reported) s.reported++;

@@ -275,3 +275,18 @@ describe("toStaffError", () => {
     expect(toStaffError(original)).toBe(original);
   });
 });
+
+describe("toStaffError across bundles", () => {
+  it("reads an APIError made by another copy of lib/vectara by its shape", () => {
+    // What the shared client throws when the instrumentation bundle created it.
+    class ConflictError extends Error {
+      override name = "ConflictError";
+      status = 409;
+      messages = ["A document with id 'x' already exists"];
+      fieldErrors = {};
+    }
+    const error = toStaffError(new ConflictError("409 A document with id 'x' already exists"));
+    expect(error.code).toBe("conflict:staff");
+    expect(error.message).toBe("A document with id 'x' already exists");
+  });
+});

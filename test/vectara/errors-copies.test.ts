@@ -23,6 +23,6 @@ describe("error classes across module copies", () => {
     expect(timeout instanceof b.TimeoutError).toBe(true);
     expect(timeout instanceof b.APIError).toBe(false);
     expect(new Error("plain") instanceof b.VectaraError).toBe(false);
-    expect(null instanceof b.VectaraError).toBe(false);
+    expect((null as unknown as object) instanceof b.VectaraError).toBe(false);
   });
 });

@@ -56,9 +56,14 @@ export function ReviewForm({
   return (
     <div className="grid gap-3 text-sm">
       <div className="grid gap-1">
-        <label htmlFor={ids.status} className="font-medium">
-          Status
-        </label>
+        <div className="flex items-baseline justify-between gap-2">
+          <label htmlFor={ids.status} className="font-medium">
+            Status
+          </label>
+          <span role="status" data-testid="review-state" className="text-muted text-xs">
+            {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : ""}
+          </span>
+        </div>
         <select
           id={ids.status}
           data-testid="review-status"
@@ -97,18 +102,11 @@ export function ReviewForm({
           ))}
         </select>
       </div>
-      <p
-        role="status"
-        data-testid="review-state"
-        className="-mt-1 min-h-4 text-muted text-xs leading-4"
-      >
-        {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : ""}
-      </p>
       {save.isError && (
         <p
           role="alert"
           data-testid="review-error"
-          className="-mt-2 rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-xs"
+          className="rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-xs"
         >
           {save.error instanceof ChatError
             ? save.error.message

@@ -17,13 +17,14 @@ export async function POST(request: Request): Promise<Response> {
   const visitorId = await getVisitorId();
   if (!visitorId) return notFound().toResponse();
 
-  const { chatId, turnId, rating, reason } = body.data;
+  const { chatId, turnId, rating, reason, reported } = body.data;
   const saved = await setTurnFeedback({
     visitorId,
     chatId,
     turnId,
     rating,
     reason: reason || undefined,
+    reported,
   });
   if (!saved) return notFound().toResponse();
   return new Response(null, { status: 204 });

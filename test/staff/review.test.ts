@@ -1,0 +1,785 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { UIMessageStreamWriter } from "ai";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ChatMessage } from "@/lib/chat/messages";
+import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
+import { makeEngine } from "../support/engine";
+
+vi.mock("server-only", () => ({}));
+
+// getAppDb() reads DATA_DIR on first use: set it before anything imports lib/db.
+const dataDir = mkdtempSync(path.join(tmpdir(), "parley-staff-review-"));
+vi.stubEnv("DATA_DIR", dataDir);
+vi.stubEnv("DATABASE_URL", "");
+
+const review = await import("@/lib/chat/review");
+const { recordAnswer, setTurnFeedback } = await import("@/lib/chat/conversations");
+const { openAnswerStream, writeAnswer } = await import("@/lib/chat/answer");
+const db = await import("@/lib/db");
+const { ChatError } = await import("@/lib/chat/errors");
+type ChatSignals = import("@/lib/db").ChatSignals;
+type ChatReview = import("@/lib/db").ChatReview;
+type Transcript = import("@/lib/chat/review").Transcript;
+
+afterAll(async () => {
+  await (await db.getAppDb()).close();
+  vi.unstubAllEnvs();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  // One app DB per file (getAppDb is process-wide): start every test from empty tables.
+  const app = await db.getAppDb();
+  for (const table of ["feedback", "turns", "chats", "chat_reviews", "notes", "audit_log"]) {
+    await app.run(`DELETE FROM ${table}`);
+  }
+  await app.run("DELETE FROM users");
+});
+
+const actor = { userId: "usr_mod", email: "mod@example.com", role: "moderator" as const };
+
+type Chunk = Parameters<UIMessageStreamWriter<ChatMessage>["write"]>[0];
+
+function fakeWriter() {
+  const chunks: Chunk[] = [];
+  const writer = {
+    write(chunk: Chunk) {
+      chunks.push(chunk);
+    },
+    merge() {},
+    onError: undefined,
+  } as unknown as UIMessageStreamWriter<ChatMessage>;
+  return { chunks, writer };
+}
+
+const REFUND = "How long do I have to get a refund on a yearly plan?";
+const INVITE = "How do I invite a teammate to members?";
+const PASSWORD = "How do I reset my password?";
+const OFF_TOPIC = "What is the airspeed of an unladen swallow?";
+
+async function kb() {
+  const fx = makeEngine();
+  const { client } = fx;
+  await client.corpora.create({ key: "support_kb" });
+  await client.documents.create("support_kb", {
+    type: "structured",
+    id: "billing/refunds.md",
+    title: "Refund policy",
+    metadata: { category: "billing", url: "https://help.example/refunds" },
+    sections: [
+      {
+        title: "Yearly plans",
+        text: "Yearly plans are refunded in full within 30 days of purchase. Monthly plans are not refunded.",
+      },
+    ],
+  });
+  await client.documents.create("support_kb", {
+    type: "structured",
+    id: "account/invite.md",
+    title: "Inviting teammates",
+    metadata: { category: "account" },
+    sections: [
+      {
+        title: "Members",
+        text: "Invite teammates from the Members page. Each invite expires in 7 days.",
+      },
+    ],
+  });
+  await client.documents.create("support_kb", {
+    type: "structured",
+    id: "security/passwords.md",
+    title: "Passwords",
+    metadata: { category: "security" },
+    sections: [
+      {
+        title: "Reset",
+        text: "Reset your password from the sign-in page with the Forgot password link.",
+      },
+    ],
+  });
+  return fx;
+}
+
+/**
+ * Asks through the real answer pipeline; records the answer in the app DB as
+ * `visitorId` (null: a chat started outside Parley, nothing recorded).
+ */
+async function ask(
+  client: VectaraClient,
+  query: string,
+  {
+    chatId,
+    visitorId = "vis_1",
+    now,
+  }: { chatId?: string; visitorId?: string | null; now?: number } = {},
+) {
+  const { chunks, writer } = fakeWriter();
+  const record = await writeAnswer({
+    events: await openAnswerStream({
+      client,
+      chatId,
+      query,
+      corpusKey: "support_kb",
+      signal: new AbortController().signal,
+    }),
+    writer,
+  });
+  expect(record.status).toBe("complete");
+  if (visitorId) await recordAnswer({ visitorId, query, record, now });
+  return { ...record, chatId: record.chatId as string, turnId: record.turnId as string, chunks };
+}
+
+/** A chat of the given questions, in order. */
+async function conversation(
+  client: VectaraClient,
+  queries: string[],
+  options: { visitorId?: string | null; now?: number } = {},
+) {
+  const first = await ask(client, queries[0] as string, options);
+  const turns = [first];
+  for (const q of queries.slice(1)) {
+    turns.push(await ask(client, q, { ...options, chatId: first.chatId }));
+  }
+  return { chatId: first.chatId, turnIds: turns.map((t) => t.turnId), turns };
+}
+
+async function engineTurns(client: VectaraClient, chatId: string) {
+  const out: { id: string; enabled: boolean }[] = [];
+  for await (const t of await client.turns.list(chatId)) out.push({ id: t.id, enabled: t.enabled });
+  return out;
+}
+
+async function audit(chatId?: string) {
+  const app = await db.getAppDb();
+  return (await db.listAuditEntries({ db: app, limit: 100, ...(chatId && { chatId }) })).entries;
+}
+
+describe("checkChatFilter", () => {
+  it("accepts a valid regular expression", () => {
+    expect(review.checkChatFilter("refund|invite")).toBeUndefined();
+    expect(review.checkChatFilter("^How (do|long)")).toBeUndefined();
+  });
+
+  it("refuses an invalid one with a field error", () => {
+    const error = review.checkChatFilter("(");
+    expect(error).toBeInstanceOf(ChatError);
+    expect(error?.code).toBe("bad_request:staff");
+    expect(error?.fieldErrors).toEqual({ "query.filter": expect.any(String) });
+  });
+
+  it("refuses a filter longer than 500 characters", () => {
+    expect(review.checkChatFilter("a".repeat(500))).toBeUndefined();
+    const error = review.checkChatFilter("a".repeat(501));
+    expect(error?.code).toBe("bad_request:staff");
+    expect(error?.fieldErrors).toHaveProperty("query.filter");
+  });
+
+  it("accepts a catastrophic-backtracking pattern, which the engine then runs in linear time", async () => {
+    const pattern = "(a+)+$";
+    expect(review.checkChatFilter(pattern)).toBeUndefined();
+    const { client } = await kb();
+    // A first query that would make a backtracking engine explode: many a's, then no end match.
+    const evil = `${"a".repeat(64)}!`;
+    const { chatId } = await ask(client, evil);
+    await ask(client, REFUND);
+    const { rows } = await review.listStaffConversations({ client, filter: pattern });
+    expect(rows).toEqual([]);
+    // The same chat is found with a pattern that does match it.
+    const found = await review.listStaffConversations({ client, filter: "(a+)+!$" });
+    expect(found.rows.map((r) => r.chatId)).toEqual([chatId]);
+  });
+});
+
+describe("needOf", () => {
+  const sig = (over: Partial<ChatSignals> = {}): ChatSignals => ({
+    chatId: "cht_1",
+    ownerId: "vis_1",
+    title: "t",
+    updatedAt: 1_000,
+    lastActivityAt: over.updatedAt ?? 1_000,
+    turns: 1,
+    lowestFcs: 0.95,
+    uncitedAnswers: 0,
+    downvotes: 0,
+    upvotes: 0,
+    reported: 0,
+    moderations: 0,
+    ...over,
+  });
+  const rev = (status: ChatReview["status"], updatedAt: number): ChatReview => ({
+    chatId: "cht_1",
+    status,
+    assigneeId: null,
+    assigneeEmail: null,
+    updatedBy: "mod@example.com",
+    updatedAt,
+  });
+
+  it("ranks a report above a thumbs-down above a low score, and a quiet chat at 0", () => {
+    // A report always comes with a thumbs-down (setTurnFeedback).
+    const reported = review.needOf(sig({ reported: 1, downvotes: 1 }));
+    const down = review.needOf(sig({ downvotes: 1 }));
+    const low = review.needOf(sig({ lowestFcs: 0.2 }));
+    const uncited = review.needOf(sig({ uncitedAnswers: 1 }));
+    expect(reported).toBeGreaterThan(down);
+    expect(reported).toBeGreaterThan(low);
+    expect(low).toBeGreaterThan(uncited);
+    expect(uncited).toBeGreaterThan(0);
+    expect(review.needOf(sig())).toBe(0);
+    expect(review.needOf(sig({ upvotes: 3 }))).toBe(0);
+    // A medium score counts a little; an earlier moderation too.
+    expect(review.needOf(sig({ lowestFcs: 0.5 }))).toBeGreaterThan(0);
+    expect(review.needOf(sig({ moderations: 2 }))).toBeGreaterThan(0);
+  });
+
+  // needOf's doc comment orders the weights "a report ..., then thumbs-down, a low
+  // score, answers that cite nothing", but lib/chat/review.ts needOf gives a downvote
+  // 3 and a low score (< FCS_MEDIUM) also 3: a thumbs-down on a well-grounded answer
+  // ties with an unrated low-score chat (order then falls to updatedAt).
+  it("ranks a thumbs-down strictly above a low score alone", () => {
+    const down = review.needOf(sig({ downvotes: 1 }));
+    const low = review.needOf(sig({ lowestFcs: 0.2 }));
+    expect(down).toBeGreaterThan(low);
+  });
+
+  it("is 0 for a chat reviewed with no activity since, even with reports", () => {
+    const s = sig({ reported: 2, downvotes: 2, lowestFcs: 0.1, uncitedAnswers: 3 });
+    expect(review.needOf(s, rev("reviewed", 1_000))).toBe(0);
+    expect(review.needOf(s, rev("reviewed", 2_000))).toBe(0);
+  });
+
+  it("comes back when the chat was active after its review", () => {
+    const s = sig({ reported: 1, downvotes: 1 });
+    expect(review.needOf(s, rev("reviewed", 999))).toBe(review.needOf(s));
+    expect(review.needOf(s, rev("reviewed", 999))).toBeGreaterThan(0);
+  });
+
+  it("adds weight for an escalated chat, even one with no signals", () => {
+    const s = sig({ downvotes: 1 });
+    expect(review.needOf(s, rev("escalated", 5_000))).toBe(review.needOf(s) + 100);
+    expect(review.needOf(sig(), rev("escalated", 5_000))).toBeGreaterThan(0);
+    expect(review.needOf(s, rev("open", 5_000))).toBe(review.needOf(s));
+  });
+});
+
+describe("listStaffConversations", () => {
+  it("annotates Parley's chats and leaves outside chats unannotated", async () => {
+    const { client } = await kb();
+    const app = await db.getAppDb();
+    const a = await conversation(client, [REFUND, OFF_TOPIC], { visitorId: "vis_a" });
+    await setTurnFeedback({
+      visitorId: "vis_a",
+      chatId: a.chatId,
+      turnId: a.turnIds[1] as string,
+      rating: "down",
+      reason: "no answer",
+      reported: true,
+    });
+    const agent = await db.createUser({
+      db: app,
+      email: "agent@example.com",
+      passwordHash: "x",
+      role: "agent",
+      now: 1,
+    });
+    await review.setReview({
+      actor,
+      chatId: a.chatId,
+      status: "escalated",
+      assigneeId: agent.userId,
+    });
+    const outside = await ask(client, INVITE, { visitorId: null });
+
+    const { rows, nextPageKey } = await review.listStaffConversations({ client });
+    expect(nextPageKey).toBeNull();
+    expect(rows.map((r) => r.chatId)).toEqual([outside.chatId, a.chatId]);
+    const [rowOutside, rowA] = rows;
+    expect(rowA).toMatchObject({
+      chatId: a.chatId,
+      firstQuery: REFUND,
+      firstAnswer: a.turns[0]?.answer,
+      ownerId: "vis_a",
+      turns: 2,
+      lowestFcs: a.turns[0]?.fcs,
+      feedback: { up: 0, down: 1, reported: 1 },
+      review: { status: "escalated", assigneeEmail: "agent@example.com" },
+    });
+    expect(rowA?.flags.sort()).toEqual(["reported", "thumbs_down", "uncited"]);
+    expect(rowA?.need).toBeGreaterThan(10);
+    expect(rowA?.createdAt).toEqual(expect.any(String));
+    expect(rowOutside).toMatchObject({
+      chatId: outside.chatId,
+      firstQuery: INVITE,
+      ownerId: null,
+      turns: null,
+      lowestFcs: null,
+      feedback: { up: 0, down: 0, reported: 0 },
+      flags: [],
+      review: { status: "open", assigneeEmail: null },
+      need: 0,
+    });
+  });
+
+  it("filters by chat ids and by a regular expression", async () => {
+    const { client } = await kb();
+    const a = await ask(client, REFUND);
+    const b = await ask(client, INVITE);
+    await ask(client, PASSWORD);
+    const byId = await review.listStaffConversations({ client, chatIds: [a.chatId, b.chatId] });
+    expect(byId.rows.map((r) => r.chatId)).toEqual([b.chatId, a.chatId]);
+    const byFilter = await review.listStaffConversations({ client, filter: "(?i)teammate" });
+    expect(byFilter.rows.map((r) => r.chatId)).toEqual([b.chatId]);
+  });
+
+  it("pages with limit and nextPageKey", async () => {
+    const { client } = await kb();
+    const a = await ask(client, REFUND);
+    const b = await ask(client, INVITE, { visitorId: null });
+    const first = await review.listStaffConversations({ client, limit: 1 });
+    expect(first.rows.map((r) => r.chatId)).toEqual([b.chatId]);
+    expect(first.nextPageKey).toEqual(expect.any(String));
+    const second = await review.listStaffConversations({
+      client,
+      limit: 1,
+      pageKey: first.nextPageKey as string,
+    });
+    expect(second.rows.map((r) => r.chatId)).toEqual([a.chatId]);
+    expect(second.rows[0]?.ownerId).toBe("vis_1");
+    expect(second.nextPageKey).toBeNull();
+  });
+});
+
+describe("listTriageQueue", () => {
+  it("ranks reported above thumbs-down above uncited; quiet and reviewed chats drop out", async () => {
+    const { client } = await kb();
+    const uncited = await ask(client, OFF_TOPIC, { visitorId: "vis_u" });
+    const down = await ask(client, INVITE, { visitorId: "vis_d" });
+    await setTurnFeedback({
+      visitorId: "vis_d",
+      chatId: down.chatId,
+      turnId: down.turnId,
+      rating: "down",
+    });
+    const reported = await ask(client, REFUND, { visitorId: "vis_r" });
+    await setTurnFeedback({
+      visitorId: "vis_r",
+      chatId: reported.chatId,
+      turnId: reported.turnId,
+      rating: "down",
+      reason: "rude",
+      reported: true,
+    });
+    const quiet = await ask(client, PASSWORD, { visitorId: "vis_q" });
+    const reviewed = await ask(client, REFUND, { visitorId: "vis_v", now: Date.now() - 60_000 });
+    await setTurnFeedback({
+      visitorId: "vis_v",
+      chatId: reviewed.chatId,
+      turnId: reviewed.turnId,
+      rating: "down",
+      reported: true,
+    });
+    await review.setReview({
+      actor,
+      chatId: reviewed.chatId,
+      status: "reviewed",
+      assigneeId: null,
+    });
+
+    const queue = await review.listTriageQueue({ client });
+    expect(queue.map((r) => r.chatId)).toEqual([reported.chatId, down.chatId, uncited.chatId]);
+    expect(queue.map((r) => r.chatId)).not.toContain(quiet.chatId);
+    expect(queue[0]?.flags).toContain("reported");
+    expect(queue[1]?.flags).toEqual(["thumbs_down"]);
+    expect(queue[2]?.flags).toEqual(["uncited"]);
+    expect(queue[0]?.need).toBeGreaterThan(queue[1]?.need as number);
+    expect(queue[1]?.need).toBeGreaterThan(queue[2]?.need as number);
+
+    // New activity (a turn) after the review brings the chat back.
+    await ask(client, OFF_TOPIC, {
+      chatId: reviewed.chatId,
+      visitorId: "vis_v",
+      now: Date.now() + 60_000,
+    });
+    const again = await review.listTriageQueue({ client });
+    expect(again.map((r) => r.chatId)).toContain(reviewed.chatId);
+    expect(again[0]?.chatId).toBe(reviewed.chatId);
+
+    // An escalated chat comes first; a chat deleted in Vectara drops out.
+    await review.setReview({
+      actor,
+      chatId: uncited.chatId,
+      status: "escalated",
+      assigneeId: null,
+    });
+    await client.chats.delete(down.chatId);
+    const third = await review.listTriageQueue({ client });
+    expect(third[0]?.chatId).toBe(uncited.chatId);
+    expect(third.map((r) => r.chatId)).not.toContain(down.chatId);
+    expect(await review.listTriageQueue({ client, limit: 1 })).toHaveLength(1);
+  });
+
+  it("is empty when nothing needs a look", async () => {
+    const { client } = await kb();
+    await ask(client, REFUND);
+    expect(await review.listTriageQueue({ client })).toEqual([]);
+  });
+
+  // A visitor's report (or thumbs-down) filed AFTER staff marked the chat reviewed is
+  // new activity, but setFeedbackByTurnId (lib/db/queries.ts) does not bump
+  // chats.updated_at, and needOf (lib/chat/review.ts) compares the review's
+  // updatedAt with ChatSignals.updatedAt (= chats.updated_at) only. So the new report
+  // never resurfaces the chat in the triage queue.
+  it("brings back a reviewed chat when the visitor reports an answer afterwards", async () => {
+    const { client } = await kb();
+    const chat = await ask(client, REFUND, { visitorId: "vis_1", now: Date.now() - 60_000 });
+    await review.setReview({ actor, chatId: chat.chatId, status: "reviewed", assigneeId: null });
+    expect(await review.listTriageQueue({ client })).toEqual([]);
+    await setTurnFeedback({
+      visitorId: "vis_1",
+      chatId: chat.chatId,
+      turnId: chat.turnId,
+      rating: "down",
+      reason: "wrong",
+      reported: true,
+      now: Date.now() + 60_000,
+    });
+    const queue = await review.listTriageQueue({ client });
+    expect(queue.map((r) => r.chatId)).toEqual([chat.chatId]);
+  });
+});
+
+describe("loadTranscript", () => {
+  it("returns every turn with citations, score, feedback and timings, disabled ones included", async () => {
+    const { client } = await kb();
+    const c = await conversation(client, [REFUND, INVITE, OFF_TOPIC], { visitorId: "vis_t" });
+    const [t1, t2, t3] = c.turnIds as [string, string, string];
+    await setTurnFeedback({ visitorId: "vis_t", chatId: c.chatId, turnId: t1, rating: "up" });
+    await setTurnFeedback({
+      visitorId: "vis_t",
+      chatId: c.chatId,
+      turnId: t3,
+      rating: "down",
+      reason: "no answer",
+      reported: true,
+    });
+    await client.turns.update(c.chatId, t3, { enabled: false });
+    const note = await review.addNote({ actor, chatId: c.chatId, body: "Looked at it.", now: 5 });
+    await review.setReview({ actor, chatId: c.chatId, status: "escalated", assigneeId: null });
+
+    const t = await review.loadTranscript({ client, chatId: c.chatId });
+    expect(t).toBeDefined();
+    const transcript = t as Transcript;
+    expect(transcript.chat).toMatchObject({ id: c.chatId, firstQuery: REFUND });
+    expect(transcript.ownerId).toBe("vis_t");
+    expect(transcript.review).toEqual({
+      status: "escalated",
+      assigneeId: null,
+      assigneeEmail: null,
+    });
+    expect(transcript.notes).toEqual([note]);
+    expect(transcript.turns.map((x) => [x.turnId, x.enabled])).toEqual([
+      [t1, true],
+      [t2, true],
+      [t3, false],
+    ]);
+    const [first, second, third] = transcript.turns;
+    expect(first).toMatchObject({
+      query: REFUND,
+      answer: c.turns[0]?.answer,
+      rephrasedQuery: REFUND,
+      fcs: c.turns[0]?.fcs,
+      feedback: { rating: "up", reason: null, reported: false },
+      firstTokenMs: c.turns[0]?.firstTokenMs,
+      totalMs: c.turns[0]?.totalMs,
+      createdAt: expect.any(String),
+    });
+    expect(first?.answer).toMatch(/\[1\]/);
+    expect(first?.firstTokenMs).toEqual(expect.any(Number));
+    expect(first?.totalMs).toEqual(expect.any(Number));
+    expect(first?.citations.length).toBeGreaterThan(0);
+    expect(first?.citations[0]).toMatchObject({
+      index: 1,
+      title: "Refund policy",
+      url: "https://help.example/refunds",
+    });
+    expect(first?.citations).toEqual(c.turns[0]?.citations);
+    expect(second).toMatchObject({ query: INVITE, feedback: null });
+    expect(second?.citations[0]?.title).toBe("Inviting teammates");
+    // A disabled turn is still readable by staff, with what Parley stored.
+    expect(third).toMatchObject({
+      query: OFF_TOPIC,
+      enabled: false,
+      citations: [],
+      fcs: null,
+      feedback: { rating: "down", reason: "no answer", reported: true },
+    });
+  });
+
+  it("leaves Parley's annotations empty for a chat started outside Parley", async () => {
+    const { client } = await kb();
+    const outside = await ask(client, REFUND, { visitorId: null });
+    const t = await review.loadTranscript({ client, chatId: outside.chatId });
+    expect(t?.ownerId).toBeNull();
+    expect(t?.review).toEqual({ status: "open", assigneeId: null, assigneeEmail: null });
+    expect(t?.turns).toEqual([
+      {
+        turnId: outside.turnId,
+        query: REFUND,
+        answer: outside.answer,
+        enabled: true,
+        createdAt: expect.any(String),
+        rephrasedQuery: null,
+        citations: [],
+        fcs: null,
+        feedback: null,
+        firstTokenMs: null,
+        totalMs: null,
+      },
+    ]);
+  });
+
+  it("is undefined for an unknown chat", async () => {
+    const { client } = await kb();
+    expect(await review.loadTranscript({ client, chatId: "cht_missing" })).toBeUndefined();
+  });
+});
+
+describe("disableTurn", () => {
+  it("disables a turn and every later one, and records the prior state", async () => {
+    const { client } = await kb();
+    const c = await conversation(client, [REFUND, INVITE, PASSWORD]);
+    const [t1, t2, t3] = c.turnIds as [string, string, string];
+    const result = await review.disableTurn({
+      actor,
+      client,
+      chatId: c.chatId,
+      turnId: t2,
+      reason: "Shared a customer's email",
+      now: 1234,
+    });
+    expect(result).toEqual({ disabled: [t2, t3] });
+    expect(await engineTurns(client, c.chatId)).toEqual([
+      { id: t1, enabled: true },
+      { id: t2, enabled: false },
+      { id: t3, enabled: false },
+    ]);
+    const entries = await audit(c.chatId);
+    expect(entries).toEqual([
+      {
+        auditId: expect.stringMatching(/^aud_/),
+        actorId: "usr_mod",
+        actorEmail: "mod@example.com",
+        action: "disable_turns",
+        chatId: c.chatId,
+        turnIds: [t2, t3],
+        reason: "Shared a customer's email",
+        priorState: { enabled: { [t2]: true, [t3]: true } },
+        createdAt: 1234,
+      },
+    ]);
+
+    // Again (or from a later, already disabled turn): a conflict, and nothing recorded.
+    for (const turnId of [t2, t3]) {
+      await expect(
+        review.disableTurn({ actor, client, chatId: c.chatId, turnId, reason: "again" }),
+      ).rejects.toMatchObject({ name: "ChatError", code: "conflict:staff" });
+    }
+    expect(await audit(c.chatId)).toHaveLength(1);
+
+    // From an earlier turn: only that one is newly disabled; the prior state says so.
+    expect(
+      await review.disableTurn({ actor, client, chatId: c.chatId, turnId: t1, reason: "all" }),
+    ).toEqual({ disabled: [t1] });
+    const latest = (await audit(c.chatId))[0];
+    expect(latest?.priorState).toEqual({ enabled: { [t1]: true, [t2]: false, [t3]: false } });
+    expect(latest?.turnIds).toEqual([t1, t2, t3]);
+
+    // The moderation shows in the chat's signals.
+    const rows = await review.listStaffConversations({ client, chatIds: [c.chatId] });
+    expect(rows.rows[0]?.flags).toContain("moderated");
+  });
+
+  it("answers not_found for an unknown turn or chat", async () => {
+    const { client } = await kb();
+    const c = await conversation(client, [REFUND]);
+    await expect(
+      review.disableTurn({ actor, client, chatId: c.chatId, turnId: "trn_missing", reason: "x" }),
+    ).rejects.toMatchObject({ name: "ChatError", code: "not_found:staff" });
+    await expect(
+      review.disableTurn({ actor, client, chatId: "cht_missing", turnId: "trn_x", reason: "x" }),
+    ).rejects.toMatchObject({ name: "ChatError", code: "not_found:staff" });
+    expect(await audit()).toEqual([]);
+  });
+
+  it("withdraws its audit entry when Vectara refuses the update", async () => {
+    const { client, engine } = await kb();
+    const c = await conversation(client, [REFUND, INVITE, PASSWORD]);
+    const [t1, t2, t3] = c.turnIds as [string, string, string];
+    const patches: string[] = [];
+    const failing = createVectaraClient({
+      baseUrl: "http://parley.local",
+      fetch: async (request) => {
+        if (request.method === "PATCH") {
+          patches.push(new URL(request.url).pathname);
+          return new Response(
+            JSON.stringify({ messages: ["Service unavailable"], request_id: "r1" }),
+            { status: 503, headers: { "content-type": "application/json" } },
+          );
+        }
+        return engine.handle(request);
+      },
+      auth: { type: "api_key", apiKey: engine.apiKey },
+      maxRetries: 0,
+    });
+    await expect(
+      review.disableTurn({ actor, client: failing, chatId: c.chatId, turnId: t2, reason: "x" }),
+    ).rejects.toBeDefined();
+    expect(patches).toEqual([`/v2/chats/${c.chatId}/turns/${t2}`]);
+    expect(await audit()).toEqual([]);
+    expect(await engineTurns(client, c.chatId)).toEqual([
+      { id: t1, enabled: true },
+      { id: t2, enabled: true },
+      { id: t3, enabled: true },
+    ]);
+    // The real client then succeeds, recorded once.
+    await review.disableTurn({ actor, client, chatId: c.chatId, turnId: t2, reason: "x" });
+    expect(await audit()).toHaveLength(1);
+  });
+
+  it("keeps disabled turns out of a later turn's history", async () => {
+    const { client } = await kb();
+    const c = await conversation(client, [REFUND, INVITE, PASSWORD]);
+    const followUp = (query: string) => ask(client, query, { chatId: c.chatId });
+    const rephrased = (chunks: Chunk[]) => {
+      const info = chunks.find((x) => x.type === "data-turn-info");
+      return (info as { data: { rephrasedQuery?: string } } | undefined)?.data.rephrasedQuery;
+    };
+
+    // Before: a follow-up leans on the latest turn (the password one).
+    const before = await followUp("and what about that?");
+    expect(rephrased(before.chunks)?.toLowerCase()).toContain("password");
+
+    await review.disableTurn({
+      actor,
+      client,
+      chatId: c.chatId,
+      turnId: c.turnIds[1] as string,
+      reason: "test",
+    });
+    const after = await followUp("and what about that?");
+    const text = rephrased(after.chunks)?.toLowerCase() ?? "";
+    expect(text).toMatch(/refund/);
+    expect(text).toMatch(/yearly/);
+    for (const word of ["password", "reset", "invite", "teammate", "members"]) {
+      expect(text).not.toContain(word);
+    }
+  });
+});
+
+describe("transcriptToMarkdown", () => {
+  const citation = (index: number, title: string, extra: object = {}) => ({
+    index,
+    documentId: `doc/${index}.md`,
+    title,
+    snippet: { before: "", match: `match ${index}`, after: "" },
+    score: 0.5,
+    ...extra,
+  });
+  const turn = (over: Partial<Transcript["turns"][number]>): Transcript["turns"][number] => ({
+    turnId: "trn_1",
+    query: "q",
+    answer: "a",
+    enabled: true,
+    createdAt: null,
+    rephrasedQuery: null,
+    citations: [],
+    fcs: null,
+    feedback: null,
+    firstTokenMs: null,
+    totalMs: null,
+    ...over,
+  });
+
+  it("renders questions, answers, cited sources only, disabled turns and notes", () => {
+    const md = review.transcriptToMarkdown({
+      chat: {
+        id: "cht_md",
+        firstQuery: "How do refunds work?",
+        firstAnswer: "x",
+        enabled: true,
+        createdAt: "2026-11-01T10:00:00Z",
+      },
+      ownerId: "vis_md",
+      review: { status: "escalated", assigneeId: null, assigneeEmail: null },
+      turns: [
+        turn({
+          turnId: "trn_1",
+          query: "How do refunds work?",
+          rephrasedQuery: "refunds yearly plan",
+          answer: "Within 30 days [1]; see also [3].",
+          citations: [
+            citation(1, "Refund policy", {
+              section: "Yearly plans",
+              url: "https://help.example/r",
+            }),
+            citation(2, "Uncited article"),
+            citation(3, "Billing FAQ"),
+          ],
+          fcs: 0.856,
+          feedback: { rating: "down", reason: "too vague", reported: true },
+        }),
+        turn({
+          turnId: "trn_2",
+          query: "Here is my card number",
+          answer: "I can't help with that.",
+          enabled: false,
+        }),
+      ],
+      notes: [
+        {
+          noteId: "note_1",
+          chatId: "cht_md",
+          authorId: "usr_1",
+          authorEmail: "agent@example.com",
+          body: "Customer called back.",
+          createdAt: Date.UTC(2026, 10, 2, 9, 30),
+        },
+      ],
+    });
+    expect(md).toContain("# Conversation cht_md");
+    expect(md).toContain("Started: 2026-11-01T10:00:00Z");
+    expect(md).toContain("Owner: vis_md");
+    expect(md).toContain("Review: escalated");
+    expect(md).toContain("## Turn 1\n");
+    expect(md).toContain("**Question:** How do refunds work?");
+    expect(md).toContain("**Rephrased:** refunds yearly plan");
+    expect(md).toContain("Within 30 days [1]; see also [3].");
+    expect(md).toContain("Factual consistency: 86%");
+    expect(md).toContain("Feedback: 👎 too vague (reported)");
+    expect(md).toContain("- [1] Refund policy › Yearly plans <https://help.example/r>");
+    expect(md).toContain("- [3] Billing FAQ");
+    expect(md).not.toContain("Uncited article");
+    expect(md).toContain("## Turn 2 (disabled by a moderator)");
+    expect(md).toContain("**Question:** Here is my card number");
+    expect(md).toContain("## Internal notes");
+    expect(md).toContain("- 2026-11-02T09:30:00.000Z agent@example.com: Customer called back.");
+    expect(md.endsWith("\n")).toBe(true);
+    expect(md.endsWith("\n\n")).toBe(false);
+  });
+
+  it("renders a real transcript, marking a chat started outside Parley", async () => {
+    const { client } = await kb();
+    const c = await conversation(client, [REFUND, INVITE], { visitorId: null });
+    await client.turns.update(c.chatId, c.turnIds[1] as string, { enabled: false });
+    const t = (await review.loadTranscript({ client, chatId: c.chatId })) as Transcript;
+    const md = review.transcriptToMarkdown(t);
+    expect(md).toContain("Owner: (not started in Parley)");
+    expect(md).toContain("Review: open");
+    expect(md).toContain(`**Question:** ${REFUND}`);
+    expect(md).toContain(c.turns[0]?.answer as string);
+    expect(md).toContain("## Turn 2 (disabled by a moderator)");
+    expect(md).not.toContain("## Internal notes");
+  });
+});
