@@ -37,6 +37,7 @@ export class VectaraError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== "object" || value === null) return false;
     const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested against.
     return Array.isArray(kinds) && kinds.includes(this.kind);
   }
 
