@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { focusRing } from "@/components/ui/button";
+import { ThumbDownIcon, ThumbUpIcon } from "@/components/ui/icons";
 import { fcsLevel } from "@/lib/chat/messages";
 import type { ChatFlag, StaffChatRow } from "./types";
 
@@ -88,9 +89,16 @@ export function ChatRow({ row }: { row: StaffChatRow }) {
         )}
       </td>
       <td className="whitespace-nowrap py-3 pr-4 text-xs tabular-nums">
-        <span title="Thumbs up">👍 {row.feedback.up}</span>{" "}
-        <span title="Thumbs down" className={row.feedback.down ? "text-danger" : ""}>
-          👎 {row.feedback.down}
+        <span className="inline-flex items-center gap-1" title="Thumbs up">
+          <ThumbUpIcon className="size-3.5" />
+          <span className="sr-only">Thumbs up:</span> {row.feedback.up}
+        </span>{" "}
+        <span
+          className={`ml-2 inline-flex items-center gap-1 ${row.feedback.down ? "text-danger" : ""}`}
+          title="Thumbs down"
+        >
+          <ThumbDownIcon className="size-3.5" />
+          <span className="sr-only">Thumbs down:</span> {row.feedback.down}
         </span>
       </td>
       <td className="py-3 pr-4 text-xs">
