@@ -49,7 +49,8 @@ export function splitCitationText(text: string, known: ReadonlySet<number>): Cit
   for (const match of text.matchAll(GROUP)) {
     const numbers = (match[1] ?? "").split(",").map((n) => Number.parseInt(n.trim(), 10));
     if (!numbers.some((n) => known.has(n))) continue;
-    pushText(text.slice(cursor, match.index));
+    // "date [1]." reads "date¹." : the marker hugs the word it supports.
+    pushText(text.slice(cursor, match.index).replace(/[ \t]+$/, ""));
     for (const n of numbers) {
       if (known.has(n)) out.push({ type: "citation", index: n });
       else pushText(`[${n}]`);

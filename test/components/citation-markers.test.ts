@@ -10,9 +10,9 @@ import {
 const known = new Set([1, 2, 3]);
 
 describe("splitCitationText", () => {
-  it("turns a known [n] into a citation between text", () => {
+  it("turns a known [n] into a citation that hugs the word before it", () => {
     expect(splitCitationText("Reset it in Settings [2].", known)).toEqual([
-      { type: "text", value: "Reset it in Settings " },
+      { type: "text", value: "Reset it in Settings" },
       { type: "citation", index: 2 },
       { type: "text", value: "." },
     ]);
@@ -20,10 +20,10 @@ describe("splitCitationText", () => {
 
   it("splits grouped and adjacent markers into one citation each", () => {
     expect(splitCitationText("a [1, 3] b [1][2]", known)).toEqual([
-      { type: "text", value: "a " },
+      { type: "text", value: "a" },
       { type: "citation", index: 1 },
       { type: "citation", index: 3 },
-      { type: "text", value: " b " },
+      { type: "text", value: " b" },
       { type: "citation", index: 1 },
       { type: "citation", index: 2 },
     ]);
@@ -34,7 +34,7 @@ describe("splitCitationText", () => {
       { type: "text", value: "see [7] and [2024] and [a]" },
     ]);
     expect(splitCitationText("x [1,7]", known)).toEqual([
-      { type: "text", value: "x " },
+      { type: "text", value: "x" },
       { type: "citation", index: 1 },
       { type: "text", value: "[7]" },
     ]);
@@ -71,7 +71,7 @@ describe("replaceCitationMarkers", () => {
     expect(tree.children[0]).toEqual({
       type: "paragraph",
       children: [
-        { type: "text", value: "Yes " },
+        { type: "text", value: "Yes" },
         citationMarkerNode(1),
         { type: "text", value: ". Run " },
         { type: "inlineCode", value: "arr[1]" },
