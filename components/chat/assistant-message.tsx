@@ -1,15 +1,16 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useCallback, useId, useMemo, useState } from "react";
-import { CitationList } from "@/components/citations/citation-list";
 import { LazyPassageDrawer } from "@/components/citations/lazy-passage-drawer";
-import { citedIndexes, withoutCitationMarkers } from "@/lib/chat/cited";
+import { citedIndexes } from "@/lib/chat/cited";
 import type { ChatMessage, Citation } from "@/lib/chat/messages";
-import { FcsBadge } from "./fcs-badge";
-import { CopyButton, FeedbackControls, type FeedbackValue } from "./feedback-controls";
 import { LazyAnswerMarkdown } from "./lazy-markdown";
 import { RemovedTurn } from "./removed-turn";
+
+// The score badge, source cards and answer actions appear once an answer is complete,
+// so they load then, off the home page's first load.
+const AnswerExtras = dynamic(() => import("./answer-extras").then((m) => m.AnswerExtras));
 
 export function AssistantMessage({
   message,
@@ -94,65 +95,24 @@ export function AssistantMessage({
           </p>
         )}
 
-        {status === "complete" && score !== undefined && (
-          <div className="mt-3">
-            <FcsBadge score={score} />
-          </div>
-        )}
-
-        {!streaming && cited.length > 0 && (
-          <CitationList
-            citations={cited}
+        {!streaming && (status === "complete" || cited.length > 0) && (
+          <AnswerExtras
+            status={status}
+            score={score}
+            cited={cited}
             activeIndex={active}
             onOpenPassage={setPassage}
             idPrefix={idPrefix}
+            text={text}
+            chatId={chatId}
+            turnId={turnId}
+            feedback={message.metadata?.feedback ?? null}
           />
-        )}
-
-        {status === "complete" && text && (
-          <div className="mt-3 flex items-start gap-1">
-            <CopyButton text={withoutCitationMarkers(text)} />
-            {chatId && turnId && (
-              <TurnFeedback
-                chatId={chatId}
-                turnId={turnId}
-                initial={message.metadata?.feedback ?? null}
-              />
-            )}
-          </div>
         )}
       </div>
       {passage && <LazyPassageDrawer citation={passage} onClose={() => setPassage(null)} />}
     </div>
   );
-}
-
-function TurnFeedback({
-  chatId,
-  turnId,
-  initial,
-}: {
-  chatId: string;
-  turnId: string;
-  initial: FeedbackValue | null;
-}) {
-  const mutation = useMutation({
-    mutationFn: async (value: FeedbackValue | null) => {
-      const response = await fetch("/api/feedback", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          chatId,
-          turnId,
-          rating: value?.rating ?? null,
-          ...(value?.reason && { reason: value.reason }),
-          ...(value?.reported && { reported: true }),
-        }),
-      });
-      if (!response.ok) throw new Error(`Feedback was not saved (${response.status}).`);
-    },
-  });
-  return <FeedbackControls value={initial} onSubmit={(v) => mutation.mutateAsync(v)} />;
 }
 
 function Avatar() {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -10,8 +11,12 @@ import { PlusIcon, TrashIcon } from "@/components/ui/icons";
 import { ChatError } from "@/lib/chat/errors";
 import type { ChatHistoryPage, ChatSummary } from "@/lib/chat/messages";
 import { chatKeys } from "@/lib/chat/query-keys";
-import { DeleteChatDialog } from "./delete-chat-dialog";
 import { groupChatsByDate } from "./group-by-date";
+
+// Loaded when someone first asks to delete a conversation.
+const DeleteChatDialog = dynamic(() =>
+  import("./delete-chat-dialog").then((m) => m.DeleteChatDialog),
+);
 
 async function fetchHistory(cursor: string | null): Promise<ChatHistoryPage> {
   const url = cursor ? `/api/history?cursor=${encodeURIComponent(cursor)}` : "/api/history";
