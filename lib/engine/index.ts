@@ -3,6 +3,7 @@ import path from "node:path";
 import { createGenerator } from "./generation";
 import type { Embedder, EngineServices, Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
+import { appClientRoutes } from "./http/handlers/app-clients";
 import { chatRoutes } from "./http/handlers/chats";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
@@ -12,8 +13,9 @@ import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
 import type { Llm } from "./providers/llm";
+import { ensureAppClient } from "./store/app-clients";
 import { type DB, openDatabase } from "./store/db";
-import { ensurePersonalKey, generateSecret } from "./store/keys";
+import { ensurePersonalKey, generateSecret, type KeyRole } from "./store/keys";
 
 export interface EngineOptions {
   /** Where `engine.db` and the generated key file live. */
@@ -24,6 +26,14 @@ export interface EngineOptions {
   /** Answers are written by this model when set; extractive otherwise (`generation.ts`). */
   llm?: Llm;
   log?: (message: string) => void;
+  /**
+   * An OAuth app client to seed (idempotently, by client id), e.g. from
+   * `LOCAL_APP_CLIENT_ID`/`LOCAL_APP_CLIENT_SECRET`. Its role defaults to personal,
+   * like `localApiKey`.
+   */
+  appClient?: { clientId: string; clientSecret: string; role?: KeyRole };
+  /** Lifetime of OAuth access tokens (default 3600). */
+  oauthTokenTtlSeconds?: number;
   /** Use an in-memory database (tests). */
   inMemory?: boolean;
 }
@@ -40,6 +50,7 @@ export interface Engine {
 export const ENGINE_ROUTES: Route[] = [
   ...corporaRoutes,
   ...apiKeyRoutes,
+  ...appClientRoutes,
   ...documentRoutes,
   ...uploadRoutes,
   ...queryRoutes,
@@ -49,9 +60,21 @@ export const ENGINE_ROUTES: Route[] = [
 
 export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? ((m: string) => console.log(m));
+  const tokenTtlSeconds = options.oauthTokenTtlSeconds ?? 3600;
+  if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 1 || tokenTtlSeconds > 86_400) {
+    throw new RangeError("oauthTokenTtlSeconds must be a whole number from 1 to 86400");
+  }
   const db = openDatabase(options.inMemory ? ":memory:" : path.join(options.dataDir, "engine.db"));
   const apiKey = options.localApiKey ?? loadOrCreateKey(options.dataDir, log, options.inMemory);
   ensurePersonalKey(db, "local personal key", apiKey);
+  if (options.appClient) {
+    ensureAppClient(db, {
+      name: "local app client",
+      clientId: options.appClient.clientId,
+      clientSecret: options.appClient.clientSecret,
+      role: options.appClient.role ?? "personal",
+    });
+  }
   const generator = createGenerator({ llm: options.llm });
   const services: EngineServices = {
     embedder: options.embedder,
@@ -61,7 +84,9 @@ export function createEngine(options: EngineOptions): Engine {
     presets: generator.presets,
     log,
   };
-  const handle = createHandler(new Router().add(ENGINE_ROUTES), db, services);
+  const handle = createHandler(new Router().add(ENGINE_ROUTES), db, services, {
+    tokenTtlSeconds,
+  });
   return {
     handle,
     apiKey,

@@ -1,20 +1,34 @@
 import { EngineError, errors } from "../core/errors";
+import { getGrantByAccessToken } from "../store/app-clients";
 import type { DB } from "../store/db";
 import { type ApiKeyRow, getApiKeyBySecret } from "../store/keys";
 import { type Ctx, Deadline, type EngineServices, readTimeout, roleAtLeast } from "./context";
+import { handleTokenRequest, TOKEN_PATHS, type TokenEndpointOptions } from "./oauth";
 import { errorResponse, internalError, newRequestId } from "./respond";
 import type { Router } from "./router";
 
 /**
  * The engine's HTTP surface as a function: Request in, Response out. Every failure
  * becomes a Vectara-shaped error with a request id; an unexpected exception is
- * logged and answered with a 500 that leaks nothing.
+ * logged and answered with a 500 that leaks nothing. The OAuth token endpoints sit
+ * outside the router: they take no API key and answer in RFC 6749's shapes.
  */
-export function createHandler(router: Router, db: DB, services: EngineServices) {
+export function createHandler(
+  router: Router,
+  db: DB,
+  services: EngineServices,
+  oauth: TokenEndpointOptions = { tokenTtlSeconds: 3600 },
+) {
   return async function handle(request: Request): Promise<Response> {
     const requestId = newRequestId();
     try {
       const url = new URL(request.url);
+      const tokenFormat = TOKEN_PATHS.get(url.pathname);
+      if (tokenFormat) {
+        const response = await handleTokenRequest(request, db, tokenFormat, oauth);
+        response.headers.set("x-request-id", requestId);
+        return response;
+      }
       const { route, params } = router.match(request.method, url.pathname);
       const key = authenticate(db, request.headers);
       if (!roleAtLeast(key.role, route.role)) {
@@ -37,12 +51,48 @@ export function createHandler(router: Router, db: DB, services: EngineServices) 
   };
 }
 
-/** `x-api-key`, or `Authorization: Bearer <key>` as some Vectara tutorials send it. */
+/**
+ * `x-api-key`, or `Authorization: Bearer <secret>` carrying an API key (as some
+ * Vectara tutorials send it) or an OAuth access token. A token acts as a key with
+ * its app client's role and corpus scope.
+ */
 function authenticate(db: DB, headers: Headers): ApiKeyRow {
-  const bearer = headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const secret = headers.get("x-api-key") ?? bearer;
-  if (!secret) throw errors.unauthorized("No API key: send it in the x-api-key header");
-  const key = getApiKeyBySecret(db, secret.trim());
-  if (!key?.enabled) throw errors.unauthorized("The API key is not valid");
-  return key;
+  const bearer = headers
+    .get("authorization")
+    ?.match(/^Bearer\s+(.+)$/i)?.[1]
+    ?.trim();
+  const apiKey = headers.get("x-api-key")?.trim();
+  const secret = apiKey || bearer;
+  if (!secret) {
+    throw errors.unauthorized(
+      "No credentials: send an API key in x-api-key, or Authorization: Bearer <key or access token>",
+    );
+  }
+  const key = getApiKeyBySecret(db, secret);
+  if (key?.enabled) return key;
+  if (!apiKey && !key) {
+    const found = getGrantByAccessToken(db, secret);
+    if (found.status === "ok") {
+      const { grant } = found;
+      return {
+        id: grant.appClientId,
+        name: grant.name,
+        role: grant.role,
+        corpusKeys: grant.corpusKeys,
+        enabled: true,
+        createdAt: grant.createdAt,
+      };
+    }
+    if (found.status === "expired") {
+      throw bearerError("The access token has expired: request a new one");
+    }
+    throw bearerError("The API key or access token is not valid");
+  }
+  throw errors.unauthorized("The API key is not valid");
 }
+
+/** RFC 6750 §3: a refused bearer token names the scheme and the error. */
+const bearerError = (message: string) =>
+  new EngineError("unauthorized", message, {
+    headers: { "www-authenticate": 'Bearer error="invalid_token"' },
+  });

@@ -146,4 +146,36 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "OAuth app clients and access tokens",
+    sql: `
+      -- seq orders the list and backs its cursor; id is the wire id (app_…), client_id
+      -- the OAuth identifier. Secrets and tokens are stored as SHA-256 hashes only.
+      CREATE TABLE app_clients (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        client_id TEXT NOT NULL UNIQUE,
+        secret_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('serving', 'serving_and_indexing', 'personal')),
+        corpus_keys TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+      );
+
+      -- An issued access token: the grant (role, scope) as it was at issue time. Changing a
+      -- client's role or scope, or disabling it, deletes its tokens; deleting it cascades.
+      CREATE TABLE oauth_tokens (
+        hash TEXT PRIMARY KEY,
+        app_client_id TEXT NOT NULL REFERENCES app_clients(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('serving', 'serving_and_indexing', 'personal')),
+        corpus_keys TEXT,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX oauth_tokens_client ON oauth_tokens(app_client_id, expires_at);
+      CREATE INDEX oauth_tokens_expiry ON oauth_tokens(expires_at);
+    `,
+  },
 ];

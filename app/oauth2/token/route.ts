@@ -1,0 +1,8 @@
+import { handleLocalApiRequest } from "@/lib/chat/vectara";
+
+// The embedded engine's OAuth 2.0 token endpoint (client credentials, form-encoded,
+// as Vectara's OpenAPI tokenUrl and TypeScript SDK use it). Local mode only; in
+// remote mode it is a Vectara-shaped 404 like /v2.
+export const dynamic = "force-dynamic";
+
+export const POST = handleLocalApiRequest;
