@@ -1,5 +1,6 @@
 import { startSeeding } from "@/lib/chat/seed";
-import { getEngine } from "@/lib/chat/vectara";
+import { checkRemoteUpstream } from "@/lib/chat/startup";
+import { getEngine, getVectaraClient } from "@/lib/chat/vectara";
 import { ConfigError, getConfig } from "@/lib/config";
 
 /**
@@ -16,6 +17,26 @@ export function exitOnInvalidConfig(): void {
     process.stderr.write(`\n${error.message}\n\n`);
     process.exit(1);
   }
+}
+
+/**
+ * In remote mode, proves that Vectara answers, knows the corpus and lets the key query
+ * it and list chats (`lib/chat/startup.ts`) before the server accepts requests. A
+ * failure stops the server like an invalid configuration: one message, no stack trace.
+ * Takes a few seconds at most: each check has a short timeout and a few retries.
+ */
+export async function exitOnUnusableUpstream(): Promise<void> {
+  const config = getConfig();
+  if (config.mode !== "remote" || !config.vectara.auth) return;
+  const result = await checkRemoteUpstream({
+    client: getVectaraClient(config),
+    baseUrl: config.vectara.baseUrl,
+    corpusKey: config.vectara.corpusKey,
+    authKind: config.vectara.auth.kind,
+  });
+  if (result.ok) return;
+  process.stderr.write(`\n${result.message}\n\n`);
+  process.exit(1);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -9,6 +10,7 @@ import {
   REMOTE_BASE_URL,
   REMOTE_PORT,
 } from "./e2e/support/remote";
+import { A1_PORT, A2_PORT, SCALE_OUT_RATE_LIMIT } from "./e2e/support/scale-out";
 import { DEMO_PASSWORD } from "./e2e/support/staff";
 
 const PORT = 3217;
@@ -54,6 +56,46 @@ const NO_VECTARA_CREDENTIALS = {
 };
 
 const REMOTE_CHAT_RATE_LIMIT = 3;
+/** The remote instance's per-attempt client timeout; e2e/upstream-faults.spec.ts holds a reply longer. */
+const REMOTE_VECTARA_TIMEOUT_MS = 2_000;
+
+/**
+ * Two more instances in remote mode against server 1 (e2e/scale-out.spec.ts), sharing a
+ * fresh Postgres database and one AUTH_SECRET: only when PARLEY_E2E_DATABASE_URL names a
+ * Postgres server (.ci/run sets it). The database is created once per run.
+ */
+const scaleOutAdminUrl = process.env.PARLEY_E2E_DATABASE_URL?.trim();
+if (scaleOutAdminUrl && !process.env.PARLEY_E2E_SCALE_DB_URL) {
+  process.env.PARLEY_E2E_SCALE_DB_URL = execFileSync(
+    process.execPath,
+    ["scripts/create-e2e-database.mjs", scaleOutAdminUrl],
+    { encoding: "utf8" },
+  ).trim();
+}
+const scaleOutDbUrl = process.env.PARLEY_E2E_SCALE_DB_URL;
+const scaleOutServers = scaleOutDbUrl
+  ? [A1_PORT, A2_PORT].map((port) => ({
+      command: `node e2e/support/start-after.mjs ${BASE_URL}/api/health -- node scripts/start.mjs`,
+      url: `http://127.0.0.1:${port}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe" as const,
+      gracefulShutdown: { signal: "SIGTERM" as const, timeout: 5_000 },
+      env: {
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        DATA_DIR: mkdtempSync(join(tmpdir(), `parley-e2e-a${port}-`)),
+        ...NO_VECTARA_CREDENTIALS,
+        VECTARA_API_KEY: E2E_API_KEY,
+        VECTARA_BASE_URL: BASE_URL,
+        VECTARA_CORPUS_KEY: "support_kb",
+        LOCAL_API_KEY: "",
+        DATABASE_URL: scaleOutDbUrl,
+        AUTH_SECRET: "e2e-scale-out-auth-secret-0123456789abcdef",
+        CHAT_RATE_LIMIT_PER_MINUTE: String(SCALE_OUT_RATE_LIMIT),
+      },
+    }))
+  : [];
 
 export default defineConfig({
   testDir: "e2e",
@@ -145,7 +187,10 @@ export default defineConfig({
         LOCAL_API_KEY: "",
         // Low enough for e2e/upstream-faults.spec.ts to reach it with a few questions.
         CHAT_RATE_LIMIT_PER_MINUTE: String(REMOTE_CHAT_RATE_LIMIT),
+        // Short, so e2e/upstream-faults.spec.ts can hold a first byte past it (slow-first-byte).
+        VECTARA_TIMEOUT_MS: String(REMOTE_VECTARA_TIMEOUT_MS),
       },
     },
+    ...scaleOutServers,
   ],
 });

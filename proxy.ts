@@ -53,8 +53,9 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
 export const config = {
   matcher: [
-    // Everything but build assets, the local Vectara API (it has its own keys),
-    // the health check, the app icon and files with an extension.
-    "/((?!_next/|v2(?:/|$)|api/health(?:/|$)|icon(?:\\.svg)?$|favicon\\.ico$|.*\\.[A-Za-z0-9]+$).*)",
+    // Everything but build assets, the local Vectara API and its OAuth token
+    // endpoints (they have their own credentials), the health check, the app icon
+    // and files with an extension.
+    "/((?!_next/|v2(?:/|$)|oauth2?(?:/|$)|api/health(?:/|$)|icon(?:\\.svg)?$|favicon\\.ico$|.*\\.[A-Za-z0-9]+$).*)",
   ],
 };

@@ -1,12 +1,16 @@
+import type { APIRequestContext, Page } from "@playwright/test";
 import { buildChatRequest } from "../lib/chat/request";
 import { expect, test } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
+import type { LoggedRequest } from "./support/fault-proxy";
 import { E2E_API_KEY } from "./support/keys";
 import { localClient, waitForDemoKb } from "./support/local-api";
 import {
   abandonedUpstreamRequests,
+  armedFaults,
   armFault,
   clearFaults,
+  FAULT_PROXY_URL,
   REMOTE_BASE_URL,
 } from "./support/remote";
 
@@ -17,12 +21,61 @@ import {
  */
 test.describe.configure({ mode: "serial" });
 
+/**
+ * Statuses Parley's own routes may answer when the upstream fails: its mapped gateway
+ * errors (upstream:chat and stream:chat 502, offline 503, timeout:chat 504). Anything
+ * else at 500 or above, a bare 500 above all, is an unhandled error in Parley.
+ */
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+let serverErrors: string[] = [];
+
+function watchServerErrors(page: Page) {
+  const origin = new URL(REMOTE_BASE_URL).origin;
+  page.on("response", (response) => {
+    const url = new URL(response.url());
+    if (url.origin !== origin) return;
+    const status = response.status();
+    if (status >= 500 && !GATEWAY_STATUSES.has(status)) {
+      serverErrors.push(`${status} ${response.request().method()} ${url.pathname}`);
+    }
+  });
+}
+
 test.beforeAll(async ({ baseURL }) => {
   await waitForDemoKb(baseURL as string);
 });
+test.beforeEach(async ({ page, request }) => {
+  serverErrors = [];
+  watchServerErrors(page);
+  await clearUpstreamLog(request);
+});
 test.afterEach(async ({ request }) => {
   await clearFaults(request);
+  expect(serverErrors, "Parley answered with an internal server error").toEqual([]);
 });
+
+/** Every call the remote instance made to "Vectara" since the test began, oldest first. */
+async function upstreamLog(request: APIRequestContext): Promise<LoggedRequest[]> {
+  const response = await request.get(`${FAULT_PROXY_URL}/__requests`);
+  return ((await response.json()) as { requests: LoggedRequest[] }).requests;
+}
+
+async function clearUpstreamLog(request: APIRequestContext): Promise<void> {
+  expect((await request.delete(`${FAULT_PROXY_URL}/__requests`)).status()).toBe(204);
+}
+
+/** Chat and turn creations the remote instance sent upstream: one per question asked, never more. */
+async function createsSent(request: APIRequestContext): Promise<number> {
+  const log = await upstreamLog(request);
+  return log.filter((r) => r.method === "POST" && /^\/v2\/chats(\/[^/]+\/turns)?\/?$/.test(r.path))
+    .length;
+}
+
+/** The questions of a chat's turns as stored upstream (the local app's engine). */
+async function upstreamTurnQueries(baseURL: string, chatId: string): Promise<string[]> {
+  const page = await localClient(baseURL).turns.list(chatId, { limit: 100 });
+  return page.items.map((t) => t.query);
+}
 
 /** Chats stored upstream whose first question matches exactly. */
 async function upstreamChats(baseURL: string, question: string): Promise<number> {
@@ -57,6 +110,75 @@ test("an upstream 503 shows a clear error, keeps the question, and retry then su
   await expect(chat.userMessages).toHaveText([question]);
   await chat.chatIdFromUrl();
   expect(await upstreamChats(baseURL as string, question)).toBe(1);
+  expect(await createsSent(request)).toBe(2);
+});
+
+test("an upstream 429 with Retry-After says to wait, keeps the question, and retry then succeeds", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const chat = new ChatPage(page, REMOTE_BASE_URL);
+  const question = `How do I reset my password? (429 ${Date.now()})`;
+  await armFault(request, {
+    match: "POST /v2/chats",
+    fault: "status",
+    status: 429,
+    retryAfter: 2,
+    message: "Too many requests for this account.",
+  });
+
+  await chat.goto("/");
+  await chat.ask(question);
+  await expect(chat.error).toHaveAttribute("data-code", "rate_limit:chat");
+  await expect(chat.error).toContainText(/try again in a moment/i);
+  // Vectara's Retry-After, passed on: a countdown, and Retry held until it ends.
+  await expect(chat.error.getByTestId("retry-wait")).toHaveText(/retry in [12] s/);
+  await expect(chat.retryButton).toBeDisabled();
+  // Vectara's own words are logged, never shown.
+  await expect(chat.error).not.toContainText("Too many requests for this account");
+  await expect(chat.userMessages).toHaveText([question]);
+  // A create is never re-sent on its own, not even after a 429.
+  expect(await createsSent(request)).toBe(1);
+
+  await expect(chat.retryButton).toBeEnabled({ timeout: 5_000 });
+  await chat.retryButton.click();
+  await chat.waitForAnswer(0);
+  await expect(chat.error).toBeHidden();
+  await expect(chat.userMessages).toHaveText([question]);
+  await chat.chatIdFromUrl();
+  expect(await upstreamChats(baseURL as string, question)).toBe(1);
+  expect(await createsSent(request)).toBe(2);
+});
+
+test("a connection reset before any response byte is retryable and leaves exactly one chat upstream", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const chat = new ChatPage(page, REMOTE_BASE_URL);
+  const question = `Which plans include SSO? (reset ${Date.now()})`;
+  await armFault(request, { match: "POST /v2/chats", fault: "reset" });
+
+  await chat.goto("/");
+  await chat.ask(question);
+  await expect(chat.error).toHaveAttribute("data-code", "upstream:chat");
+  await expect(chat.error).toContainText(/unavailable/i);
+  await expect(chat.retryButton).toBeEnabled();
+  await expect(chat.userMessages).toHaveText([question]);
+  // The reset request reached no one, and the client did not send it again by itself:
+  // for all it knows Vectara got it, and a second create could store a second chat.
+  expect(await createsSent(request)).toBe(1);
+  expect(await upstreamChats(baseURL as string, question)).toBe(0);
+
+  await chat.retryButton.click();
+  await chat.waitForAnswer(0);
+  await expect(chat.error).toBeHidden();
+  await expect(chat.userMessages).toHaveText([question]);
+  const chatId = await chat.chatIdFromUrl();
+  expect(await upstreamChats(baseURL as string, question)).toBe(1);
+  expect(await upstreamTurnQueries(baseURL as string, chatId)).toEqual([question]);
+  expect(await createsSent(request)).toBe(2);
 });
 
 test("an answer cut mid-stream keeps its partial text, says so, and can be retried", async ({
@@ -96,12 +218,114 @@ test("an answer cut mid-stream keeps its partial text, says so, and can be retri
   await expect(chat.error).toContainText(/interrupted/i);
   await expect(chat.userMessages).toHaveText([question]);
 
+  // The cut create is not re-sent by the client: Vectara may well have stored it.
+  expect(await createsSent(request)).toBe(1);
+
   await chat.retryButton.click();
   const answer = await chat.waitForAnswer(0);
   await expect(chat.citationCards(answer).first()).toHaveAttribute(
     "data-document-id",
     "integrations/slack-integration.md",
   );
+  // "Never duplicated": one create per click (ask, Retry), none added by a retry loop; the
+  // conversation the visitor is in holds the question once, not the cut turn and the
+  // retried one; and the history lists it once.
+  expect(await createsSent(request)).toBe(2);
+  const chatId = await chat.chatIdFromUrl();
+  expect(await upstreamTurnQueries(baseURL as string, chatId)).toEqual([question]);
+  await expect(chat.userMessages).toHaveText([question]);
+  await expect(chat.historyItems).toHaveCount(1);
+});
+
+test("a first byte slower than the timeout is a timeout error, sent once, and retry then succeeds", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const chat = new ChatPage(page, REMOTE_BASE_URL);
+  const question = `Can I change my billing email? (slow ${Date.now()})`;
+  // The remote instance gives up after VECTARA_TIMEOUT_MS = 2000 (playwright.config.ts).
+  await armFault(request, { match: "POST /v2/chats", fault: "slow-first-byte", delayMs: 4_000 });
+
+  await chat.goto("/");
+  await chat.ask(question);
+  await expect(chat.error).toHaveAttribute("data-code", "timeout:chat", { timeout: 10_000 });
+  await expect(chat.error).toContainText(/took too long/i);
+  await expect(chat.retryButton).toBeEnabled();
+  await expect(chat.userMessages).toHaveText([question]);
+  // The visitor sees the error only once Parley has given up on this question, so the
+  // count is final: the create went out once and was not re-sent after the timeout.
+  expect(await createsSent(request)).toBe(1);
+
+  await chat.retryButton.click();
+  await chat.waitForAnswer(0);
+  await expect(chat.error).toBeHidden();
+  await expect(chat.userMessages).toHaveText([question]);
+  const chatId = await chat.chatIdFromUrl();
+  expect(await upstreamTurnQueries(baseURL as string, chatId)).toEqual([question]);
+  expect(await createsSent(request)).toBe(2);
+});
+
+test("reads are retried: a conversation loads although Vectara failed its first two turn listings", async ({
+  page,
+  request,
+}) => {
+  const chat = new ChatPage(page, REMOTE_BASE_URL);
+  const question = `What does the Pro plan cost? (reads ${Date.now()})`;
+  await chat.goto("/");
+  await chat.ask(question);
+  await chat.waitForAnswer(0);
+  const chatId = await chat.chatIdFromUrl();
+
+  await clearUpstreamLog(request);
+  await armFault(request, {
+    match: "GET /v2/chats/*/turns",
+    fault: "status",
+    status: 503,
+    times: 2,
+  });
+  const response = await chat.goto(`/chat/${chatId}`);
+  expect(response.status()).toBe(200);
+  await expect(chat.userMessages).toHaveText([question]);
+  await expect(chat.answer(0)).toHaveAttribute("data-status", "complete");
+  await expect(chat.error).toBeHidden();
+  expect(await armedFaults(request)).toEqual([]);
+  const listings = (await upstreamLog(request)).filter(
+    (r) => r.method === "GET" && r.path === `/v2/chats/${chatId}/turns`,
+  );
+  expect(listings.map((r) => r.fault ?? "ok")).toEqual(["status", "status", "ok"]);
+});
+
+test("health reports remote mode and whether Vectara answers, never the key", async ({
+  request,
+}) => {
+  const health = async () => {
+    const response = await request.get(`${REMOTE_BASE_URL}/api/health`);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["cache-control"]).toBe("no-store");
+    const text = await response.text();
+    expect(text).not.toContain(E2E_API_KEY);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  // The probe is cached for 5 s: wait for an answer that says Vectara is fine.
+  await expect
+    .poll(health, { timeout: 15_000 })
+    .toMatchObject({ status: "ok", mode: "remote", upstream: { reachable: true, status: 200 } });
+  expect(((await health()).upstream as { latencyMs: unknown }).latencyMs).toEqual(
+    expect.any(Number),
+  );
+
+  await armFault(request, {
+    match: "GET /v2/corpora/*",
+    fault: "status",
+    status: 503,
+    times: 1000,
+  });
+  await expect.poll(health, { timeout: 15_000 }).toMatchObject({
+    status: "degraded",
+    mode: "remote",
+    upstream: { reachable: false, status: 503 },
+  });
 });
 
 test("stop mid-stream keeps the partial answer, marked as stopped, and aborts upstream", async ({

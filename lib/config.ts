@@ -47,6 +47,32 @@ const envSchema = z
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.string().min(16, { message: "must be at least 16 characters" }).optional(),
     ),
+    LOCAL_APP_CLIENT_ID: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z
+        .string()
+        .trim()
+        .max(200, { message: "must be at most 200 characters" })
+        .regex(/^[A-Za-z0-9._~-]+$/, { message: "may only contain letters, digits, ., _, ~ and -" })
+        .optional(),
+    ),
+    LOCAL_APP_CLIENT_SECRET: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z
+        .string()
+        .min(16, { message: "must be at least 16 characters" })
+        .max(1000, { message: "must be at most 1000 characters" })
+        .optional(),
+    ),
+    LOCAL_OAUTH_TOKEN_TTL_SECONDS: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.coerce
+        .number({ message: "must be a whole number" })
+        .int({ message: "must be a whole number" })
+        .min(1, { message: "must be at least 1" })
+        .max(86_400, { message: "must be at most 86400" })
+        .default(3600),
+    ),
     LLM_BASE_URL: optionalUrl,
     LLM_MODEL: optionalString,
     LLM_API_KEY: optionalString,
@@ -78,6 +104,15 @@ const envSchema = z
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
     ),
+    VECTARA_TIMEOUT_MS: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.coerce
+        .number({ message: "must be a whole number of milliseconds" })
+        .int({ message: "must be a whole number of milliseconds" })
+        .min(100, { message: "must be at least 100" })
+        .max(600_000, { message: "must be at most 600000" })
+        .default(60_000),
+    ),
   })
   .superRefine((env, ctx) => {
     const oauthVars = ["VECTARA_CLIENT_ID", "VECTARA_CLIENT_SECRET"] as const;
@@ -88,6 +123,16 @@ const envSchema = z
         code: "custom",
         path: [missing ?? "VECTARA_CLIENT_SECRET"],
         message: `is required when ${present[0]} is set (OAuth needs both)`,
+      });
+    }
+    const appClientVars = ["LOCAL_APP_CLIENT_ID", "LOCAL_APP_CLIENT_SECRET"] as const;
+    const appClientSet = appClientVars.filter((k) => env[k] !== undefined);
+    if (appClientSet.length === 1) {
+      const missing = appClientVars.find((k) => env[k] === undefined);
+      ctx.addIssue({
+        code: "custom",
+        path: [missing ?? "LOCAL_APP_CLIENT_SECRET"],
+        message: `is required when ${appClientSet[0]} is set (the app client needs both)`,
       });
     }
     if (env.LLM_BASE_URL && !env.LLM_MODEL) {
@@ -134,9 +179,18 @@ export interface Config {
     customerId?: string;
     /** Absent in local mode, where the client talks to the embedded engine in-process. */
     auth?: VectaraAuthConfig;
+    /**
+     * Client-side timeout per attempt, in ms (VECTARA_TIMEOUT_MS, default 60 s). For a
+     * streamed answer it bounds the wait for the first byte and each gap between events.
+     */
+    timeoutMs: number;
   };
   dataDir: string;
   localApiKey?: string;
+  /** An OAuth app client the local engine seeds (`LOCAL_APP_CLIENT_ID`/`_SECRET`). */
+  localAppClient?: { clientId: string; clientSecret: string };
+  /** Lifetime of the local engine's OAuth access tokens. */
+  localOauthTokenTtlSeconds: number;
   llm?: { baseUrl: string; model: string; apiKey?: string };
   embedding?: { baseUrl: string; model: string };
   databaseUrl?: string;
@@ -154,6 +208,7 @@ const SECRET_VARS = new Set([
   "VECTARA_API_KEY",
   "VECTARA_CLIENT_SECRET",
   "LOCAL_API_KEY",
+  "LOCAL_APP_CLIENT_SECRET",
   "LLM_API_KEY",
   "AUTH_SECRET",
   "DEMO_PASSWORD",
@@ -213,9 +268,15 @@ export function loadConfig(env: Env = process.env): Config {
       corpusKey: e.VECTARA_CORPUS_KEY,
       customerId: e.VECTARA_CUSTOMER_ID,
       auth,
+      timeoutMs: e.VECTARA_TIMEOUT_MS,
     },
     dataDir: e.DATA_DIR,
     localApiKey: e.LOCAL_API_KEY,
+    localAppClient:
+      e.LOCAL_APP_CLIENT_ID && e.LOCAL_APP_CLIENT_SECRET
+        ? { clientId: e.LOCAL_APP_CLIENT_ID, clientSecret: e.LOCAL_APP_CLIENT_SECRET }
+        : undefined,
+    localOauthTokenTtlSeconds: e.LOCAL_OAUTH_TOKEN_TTL_SECONDS,
     llm:
       e.LLM_BASE_URL && e.LLM_MODEL
         ? { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY }

@@ -30,6 +30,7 @@ describe("loadConfig", () => {
       corpusKey: "docs",
       customerId: "123",
       auth: { kind: "api_key", apiKey: "zqt_abc" },
+      timeoutMs: 60_000,
     });
   });
 

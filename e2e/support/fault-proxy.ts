@@ -25,6 +25,9 @@ import { z } from "zod";
  *                     (or an array of them) → 201 { armed }
  *   GET    /__faults  → 200 { faults } (what is still armed, in order)
  *   DELETE /__faults  → 204, disarms everything
+ *   GET    /__requests → 200 { requests: [{ method, path, fault? }] }: every upstream call
+ *                     the proxy received (faulted or forwarded), oldest first, the last 1000
+ *   DELETE /__requests → 204, empties that log
  *   GET    /__health  → 200 { status: "ok" }
  *
  * Run: `npx tsx e2e/support/fault-proxy.ts` with FAULT_PROXY_PORT (default 3219),
@@ -152,11 +155,23 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One upstream call as the proxy saw it: what a test counts to prove "sent once". */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** The fault it met, if any. */
+  fault?: Fault["fault"];
+}
+
+const REQUEST_LOG_LIMIT = 1000;
+
 export interface FaultProxy {
   url: string;
   port: number;
   /** Faults still armed, in the order they will be consumed. */
   armed(): Fault[];
+  /** Upstream calls received so far, oldest first. */
+  requests(): LoggedRequest[];
   close(): Promise<void>;
 }
 
@@ -175,6 +190,7 @@ export async function startFaultProxy({
   let armed: Armed[] = [];
   /** Forwarded requests whose client went away before the response ended (a Stop, say). */
   let abandoned = 0;
+  let requests: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
 
   /** Takes the first armed fault that matches, counting it down. */
@@ -264,7 +280,11 @@ export async function startFaultProxy({
       res.flushHeaders();
       const socket = res.socket;
       let sent = 0;
+      let cutDone = false;
       const cut = (slice?: Buffer) => {
+        // Once: a chunk already read from upstream must not add a second partial slice.
+        if (cutDone) return;
+        cutDone = true;
         incoming.destroy();
         if (!socket) return;
         // The write callback runs once the bytes are handed to the kernel: the client gets
@@ -310,6 +330,7 @@ export async function startFaultProxy({
         return;
       }
       incoming.on("data", (chunk: Buffer) => {
+        if (cutDone) return;
         if (cutAfter !== undefined && sent + chunk.length >= cutAfter) {
           cut(chunk.subarray(0, cutAfter - sent));
           return;
@@ -342,8 +363,21 @@ export async function startFaultProxy({
         await control(req, res);
         return;
       }
+      if (path === "/__requests") {
+        await readBody(req);
+        if (req.method === "DELETE") {
+          requests = [];
+          res.writeHead(204).end();
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ requests }));
+        return;
+      }
       const body = await readBody(req);
       const fault = take(method, path);
+      requests.push({ method, path, ...(fault && { fault: fault.fault }) });
+      if (requests.length > REQUEST_LOG_LIMIT) requests = requests.slice(-REQUEST_LOG_LIMIT);
       if (fault) log(`fault-proxy: ${fault.fault} on ${method} ${path}`);
       switch (fault?.fault) {
         case "status":
@@ -391,6 +425,7 @@ export async function startFaultProxy({
     url: `http://${host}:${actual}`,
     port: actual,
     armed: () => armed.map((a) => ({ ...a.fault, times: a.remaining })),
+    requests: () => [...requests],
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

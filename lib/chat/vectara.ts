@@ -28,6 +28,8 @@ export function getEngine(config: Config = getConfig()): Engine | undefined {
   state.engine ??= createEngine({
     dataDir: path.resolve(config.dataDir),
     localApiKey: config.localApiKey,
+    appClient: config.localAppClient,
+    oauthTokenTtlSeconds: config.localOauthTokenTtlSeconds,
     // Semantic retrieval only when an embeddings endpoint is configured.
     embedder: config.embedding
       ? createEmbedder({ baseURL: config.embedding.baseUrl, model: config.embedding.model })
@@ -52,10 +54,13 @@ export function getVectaraClient(config: Config = getConfig()): VectaraClient {
         baseUrl: "http://parley.local",
         fetch: engine.handle,
         auth: { type: "api_key", apiKey: engine.apiKey },
+        timeoutMs: config.vectara.timeoutMs,
       })
     : createVectaraClient({
         baseUrl: config.vectara.baseUrl,
+        fetch: fetchUnmemoized,
         customerId: config.vectara.customerId,
+        timeoutMs: config.vectara.timeoutMs,
         auth:
           config.vectara.auth?.kind === "oauth"
             ? { type: "oauth", ...config.vectara.auth }
@@ -64,6 +69,25 @@ export function getVectaraClient(config: Config = getConfig()): VectaraClient {
               : undefined,
       });
   return state.client;
+}
+
+/**
+ * The global fetch, given a URL and options rather than the Request itself. Inside a
+ * server component render, Next's fetch memoizes GETs by URL and headers unless its
+ * options carry a signal (a signal inside a Request does not count; Next merges the
+ * options into the Request first). Memoized, the client's retry of a failed read (a 503
+ * on the turns of the chat being rendered) would get the same failure back without
+ * asking Vectara again.
+ */
+function fetchUnmemoized(request: Request): Promise<Response> {
+  return globalThis.fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: request.signal,
+    // Required by Node's fetch for a streamed body.
+    duplex: "half",
+  } as RequestInit);
 }
 
 /**

@@ -2,8 +2,9 @@ import "server-only";
 
 /**
  * The app database seen through one small async interface, so the queries run
- * unchanged on SQLite today and on PostgreSQL later. Queries use `?`
- * placeholders (a Postgres driver rewrites them to `$n`) and portable SQL only.
+ * unchanged on SQLite and PostgreSQL. Queries use `?` placeholders (the Postgres
+ * driver rewrites them to `$n`) and portable SQL only. Rows come back as the
+ * engine gives them: Postgres returns BIGINT as a string, so parse rows with zod.
  */
 
 /** A value that binds the same way in SQLite and PostgreSQL. */
@@ -18,8 +19,9 @@ export interface SqlDriver {
   run(sql: string, params?: SqlParams): Promise<{ changes: number }>;
   /**
    * Runs `fn` in one transaction: it commits when `fn` resolves and rolls back
-   * when it throws. Inside `fn`, use only `tx`; the outer driver waits for the
-   * transaction to end, so calling it from inside would never resolve.
+   * when it throws. Transactions run one at a time, so a read-then-write inside
+   * one is never interleaved with another's. Inside `fn`, use only `tx`: the
+   * outer driver throws there. Nested calls on `tx` are savepoints.
    */
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -4,15 +4,19 @@ import { fileURLToPath } from "node:url";
 import { getConfig } from "@/lib/config";
 import type { SqlDriver } from "./driver";
 import { runMigrations } from "./migrations";
+import { openPostgresDriver } from "./postgres";
 import { openSqliteDriver } from "./sqlite";
 
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
 export * from "./queries";
 export * from "./users";
 
-/** Opens a SQLite app database (a file path or ":memory:") with its schema up to date. */
-export async function openAppDb({ file }: { file: string }): Promise<SqlDriver> {
-  const db = openSqliteDriver({ file });
+/** Where the app database lives: a SQLite file (or ":memory:") or a PostgreSQL URL. */
+export type AppDbLocation = { file: string } | { url: string };
+
+/** Opens the app database with its schema up to date. */
+export async function openAppDb(where: AppDbLocation): Promise<SqlDriver> {
+  const db = "url" in where ? openPostgresDriver({ url: where.url }) : openSqliteDriver(where);
   try {
     await runMigrations({ db });
   } catch (error) {
@@ -23,29 +27,26 @@ export async function openAppDb({ file }: { file: string }): Promise<SqlDriver> 
 }
 
 /**
- * Where the app database lives: `DATABASE_URL` when it names a SQLite file
- * (`file:`, `sqlite:` or a plain path), `$DATA_DIR/app.db` otherwise.
+ * Where the app database lives: PostgreSQL when `DATABASE_URL` is a postgres:// or
+ * postgresql:// URL; the SQLite file it names (`file:`, `sqlite:` or a plain path);
+ * `$DATA_DIR/app.db` without it.
  */
-export function resolveAppDbFile({
+export function resolveAppDb({
   databaseUrl,
   dataDir,
 }: {
   databaseUrl?: string;
   dataDir: string;
-}): string {
-  if (!databaseUrl) return path.resolve(dataDir, "app.db");
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    throw new Error(
-      "DATABASE_URL=postgres://… is not supported yet: unset it to use the SQLite file in DATA_DIR.",
-    );
-  }
-  if (databaseUrl.startsWith("file://")) return fileURLToPath(databaseUrl);
+}): AppDbLocation {
+  if (!databaseUrl) return { file: path.resolve(dataDir, "app.db") };
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return { url: databaseUrl };
+  if (databaseUrl.startsWith("file://")) return { file: fileURLToPath(databaseUrl) };
   const file = databaseUrl.replace(/^(file|sqlite):/, "");
-  return file === ":memory:" ? file : path.resolve(file);
+  return { file: file === ":memory:" ? file : path.resolve(file) };
 }
 
 // On globalThis because Next bundles this module more than once per process
-// (instrumentation, route handlers): all bundles must share one connection.
+// (instrumentation, route handlers): all bundles must share one connection (pool).
 const shared = globalThis as typeof globalThis & { __parleyAppDb?: Promise<SqlDriver> };
 
 /** The process-wide app database, opened and migrated on first use. */
@@ -53,7 +54,7 @@ export function getAppDb(): Promise<SqlDriver> {
   if (!shared.__parleyAppDb) {
     const opening = (async () => {
       const { databaseUrl, dataDir } = getConfig();
-      return openAppDb({ file: resolveAppDbFile({ databaseUrl, dataDir }) });
+      return openAppDb(resolveAppDb({ databaseUrl, dataDir }));
     })();
     // A failed open is not cached, so the next request tries again.
     opening.catch(() => {
@@ -62,5 +63,13 @@ export function getAppDb(): Promise<SqlDriver> {
     shared.__parleyAppDb = opening;
   }
   return shared.__parleyAppDb;
+}
+
+/** Closes the process-wide app database, if open; the next getAppDb() opens it again. */
+export async function closeAppDb(): Promise<void> {
+  const opening = shared.__parleyAppDb;
+  shared.__parleyAppDb = undefined;
+  const db = await opening?.catch(() => undefined);
+  await db?.close();
 }
 export * from "./staff";

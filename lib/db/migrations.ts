@@ -12,6 +12,11 @@ export interface Migration {
   version: number;
   name: string;
   statements: readonly string[];
+  /**
+   * Run the statements only on this database; elsewhere the version is recorded
+   * with nothing to do. For fixing what one engine got wrong, never for features.
+   */
+  only?: SqlDriver["dialect"];
 }
 
 export const migrations: readonly Migration[] = [
@@ -117,7 +122,19 @@ export const migrations: readonly Migration[] = [
       "ALTER TABLE turns ADD COLUMN total_ms INTEGER",
     ],
   },
+  {
+    version: 3,
+    name: "turns.fcs as a double on Postgres",
+    // REAL is an 8-byte float in SQLite but a 4-byte one in Postgres, which would
+    // round scores to ~7 digits. SQLite's column is already a double.
+    only: "postgres",
+    statements: ["ALTER TABLE turns ALTER COLUMN fcs TYPE DOUBLE PRECISION"],
+  },
 ];
+
+/** Held by the migration transaction on Postgres, so instances starting together take turns. */
+const MIGRATION_LOCK =
+  "SELECT pg_advisory_xact_lock(hashtext('parley:migrations'), hashtext(current_schema()))";
 
 /**
  * Applies the pending migrations in one transaction: either the schema moves to
@@ -133,6 +150,8 @@ export async function runMigrations({
   now?: number;
 }): Promise<{ applied: number[] }> {
   return db.transaction(async (tx) => {
+    // Before anything else: CREATE TABLE IF NOT EXISTS itself races on Postgres.
+    if (tx.dialect === "postgres") await tx.run(MIGRATION_LOCK);
     await tx.run(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     );
@@ -143,7 +162,9 @@ export async function runMigrations({
     const applied: number[] = [];
     for (const m of [...list].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
-      for (const sql of m.statements) await tx.run(sql);
+      if (!m.only || m.only === tx.dialect) {
+        for (const sql of m.statements) await tx.run(sql);
+      }
       await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
         m.version,
         m.name,

@@ -1,32 +1,41 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { appDbs, listTables } from "../support/app-db";
 import { tempDir } from "../support/files";
 
 vi.mock("server-only", () => ({}));
 
-const dataDir = tempDir("parley-appdb-");
-vi.stubEnv("DATA_DIR", dataDir);
-vi.stubEnv("DATABASE_URL", "");
-const { getAppDb } = await import("@/lib/db");
+// getConfig() parses the environment once per module graph: each test loads a fresh one.
+async function loadWithEnv(env: Record<string, string>) {
+  vi.resetModules();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  return import("@/lib/db");
+}
 
-afterAll(async () => {
-  await (await getAppDb()).close();
+afterEach(async () => {
+  await (await import("@/lib/db")).closeAppDb();
   vi.unstubAllEnvs();
 });
 
-describe("getAppDb", () => {
-  it("opens one migrated database in DATA_DIR, shared by every caller", async () => {
+describe.each(appDbs)("getAppDb ($name)", (engine) => {
+  it("opens one migrated database, shared by every caller", async () => {
+    const dataDir = tempDir("parley-appdb-");
+    const where = await engine.location();
+    const { getAppDb } = await loadWithEnv({
+      DATA_DIR: dataDir,
+      DATABASE_URL: "url" in where ? where.url : "",
+    });
     const [a, b] = await Promise.all([getAppDb(), getAppDb()]);
     expect(a).toBe(b);
-    expect(existsSync(path.join(dataDir, "app.db"))).toBe(true);
+    expect(a.dialect).toBe(engine.dialect);
+    // Without DATABASE_URL, SQLite lives in DATA_DIR; with a Postgres URL nothing is written there.
+    expect(existsSync(path.join(dataDir, "app.db"))).toBe(engine.dialect === "sqlite");
     expect(await a.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ]);
-    const tables = await a.all<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'staff_sessions') ORDER BY name",
-    );
-    expect(tables.map((t) => t.name)).toEqual(["staff_sessions", "users"]);
+    expect(await listTables(a)).toEqual(expect.arrayContaining(["staff_sessions", "users"]));
   });
 });

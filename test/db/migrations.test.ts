@@ -1,36 +1,37 @@
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { tempDir } from "../support/files";
+import { appDbs, listTables } from "../support/app-db";
 
 vi.mock("server-only", () => ({}));
-const { openAppDb, resolveAppDbFile, upsertChatByChatId, getChatByChatId } = await import(
-  "@/lib/db"
-);
+const { openAppDb, resolveAppDb, upsertChatByChatId, getChatByChatId } = await import("@/lib/db");
 const { migrations, runMigrations } = await import("@/lib/db/migrations");
+type Migration = import("@/lib/db/migrations").Migration;
 
-describe("app database migrations", () => {
+const versions = (db: import("@/lib/db").SqlDriver) =>
+  db
+    .all<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version")
+    .then((rows) => rows.map((r) => r.version));
+
+describe.each(appDbs)("app database migrations ($name)", (engine) => {
   it("applies once and keeps the data when the database is opened again", async () => {
-    const file = path.join(tempDir("parley-db-"), "app.db");
-    const first = await openAppDb({ file });
+    const where = await engine.location();
+    const first = await openAppDb(where);
     await upsertChatByChatId({ db: first, chatId: "cht_1", ownerId: "vis_a", title: "Hi", now: 1 });
     await first.close();
 
-    const second = await openAppDb({ file });
-    expect(await runMigrations({ db: second })).toEqual({ applied: [] });
-    expect(await second.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual([
-      { version: 1 },
-      { version: 2 },
-    ]);
-    expect(await getChatByChatId({ db: second, chatId: "cht_1" })).toMatchObject({ title: "Hi" });
-    await second.close();
+    const second = await openAppDb(where);
+    try {
+      expect(await runMigrations({ db: second })).toEqual({ applied: [] });
+      expect(await versions(second)).toEqual([1, 2, 3]);
+      expect(await getChatByChatId({ db: second, chatId: "cht_1" })).toMatchObject({ title: "Hi" });
+    } finally {
+      await second.close();
+    }
   });
 
-  it("creates every table of schemas v1 and v2", async () => {
-    const db = await openAppDb({ file: ":memory:" });
-    const tables = await db.all<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
-    );
-    expect(tables.map((t) => t.name)).toEqual([
+  it("creates every table of the schema", async () => {
+    const db = await engine.open();
+    expect(await listTables(db)).toEqual([
       "audit_log",
       "chat_reviews",
       "chats",
@@ -42,46 +43,80 @@ describe("app database migrations", () => {
       "turns",
       "users",
     ]);
-    await db.close();
   });
 
   it("leaves no trace of a migration that fails halfway", async () => {
-    const db = await openAppDb({ file: ":memory:" });
+    const db = await engine.open();
     const broken = [
       ...migrations,
-      { version: 3, name: "broken", statements: ["CREATE TABLE extra (id TEXT)", "NOT SQL"] },
+      { version: 4, name: "broken", statements: ["CREATE TABLE extra (id TEXT)", "NOT SQL"] },
     ];
     await expect(runMigrations({ db, list: broken })).rejects.toThrow();
-    expect(await db.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual([
-      { version: 1 },
-      { version: 2 },
-    ]);
-    expect(await db.get("SELECT name FROM sqlite_master WHERE name = 'extra'")).toBeUndefined();
-    await db.close();
+    expect(await versions(db)).toEqual([1, 2, 3]);
+    expect(await listTables(db)).not.toContain("extra");
   });
+
+  it("runs a migration meant for one engine only there, and records it on both", async () => {
+    const db = await engine.open();
+    const other = engine.dialect === "sqlite" ? "postgres" : "sqlite";
+    const list: Migration[] = [
+      ...migrations,
+      {
+        version: 4,
+        name: "mine",
+        only: engine.dialect,
+        statements: ["CREATE TABLE mine (id TEXT)"],
+      },
+      { version: 5, name: "other", only: other, statements: ["CREATE TABLE theirs (id TEXT)"] },
+    ];
+    expect(await runMigrations({ db, list })).toEqual({ applied: [4, 5] });
+    expect(await versions(db)).toEqual([1, 2, 3, 4, 5]);
+    const tables = await listTables(db);
+    expect(tables).toContain("mine");
+    expect(tables).not.toContain("theirs");
+  });
+
+  // SQLite instances are separate processes; in one thread better-sqlite3's busy wait
+  // would block the very transaction it waits for, so only Postgres is raced here.
+  if (engine.dialect === "postgres") {
+    it("lets instances that start at once migrate one at a time", async () => {
+      const where = await engine.location();
+      const dbs = await Promise.all(Array.from({ length: 4 }, () => openAppDb(where)));
+      try {
+        expect(await versions(dbs[0] as import("@/lib/db").SqlDriver)).toEqual([1, 2, 3]);
+        const list = [
+          ...migrations,
+          { version: 4, name: "once", statements: ["CREATE TABLE once_only (id TEXT)"] },
+        ];
+        const results = await Promise.all(dbs.map((db) => runMigrations({ db, list })));
+        expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [4]]);
+      } finally {
+        for (const db of dbs) await db.close();
+      }
+    });
+  }
 });
 
 describe("where the app database lives", () => {
   it("defaults to app.db in DATA_DIR", () => {
-    expect(resolveAppDbFile({ dataDir: "/srv/parley" })).toBe("/srv/parley/app.db");
+    expect(resolveAppDb({ dataDir: "/srv/parley" })).toEqual({ file: "/srv/parley/app.db" });
   });
 
   it("accepts SQLite file URLs and paths in DATABASE_URL", () => {
-    expect(resolveAppDbFile({ databaseUrl: "file:/var/app.db", dataDir: "x" })).toBe("/var/app.db");
-    expect(resolveAppDbFile({ databaseUrl: "file:///var/app.db", dataDir: "x" })).toBe(
-      "/var/app.db",
-    );
-    expect(resolveAppDbFile({ databaseUrl: "sqlite:/var/app.db", dataDir: "x" })).toBe(
-      "/var/app.db",
-    );
-    expect(resolveAppDbFile({ databaseUrl: "./app.db", dataDir: "x" })).toBe(
-      path.resolve("app.db"),
-    );
+    const file = (databaseUrl: string) => resolveAppDb({ databaseUrl, dataDir: "x" });
+    expect(file("file:/var/app.db")).toEqual({ file: "/var/app.db" });
+    expect(file("file:///var/app.db")).toEqual({ file: "/var/app.db" });
+    expect(file("sqlite:/var/app.db")).toEqual({ file: "/var/app.db" });
+    expect(file("./app.db")).toEqual({ file: path.resolve("app.db") });
+    expect(file(":memory:")).toEqual({ file: ":memory:" });
   });
 
-  it("says plainly that Postgres is not supported yet", () => {
-    expect(() =>
-      resolveAppDbFile({ databaseUrl: "postgres://u:p@db/parley", dataDir: "x" }),
-    ).toThrow(/DATABASE_URL=postgres:\/\/… is not supported yet/);
+  it("uses PostgreSQL for postgres:// and postgresql:// URLs", () => {
+    for (const url of [
+      "postgres://u:p@db/parley",
+      "postgresql://u:p@db:5433/parley?sslmode=require",
+    ]) {
+      expect(resolveAppDb({ databaseUrl: url, dataDir: "x" })).toEqual({ url });
+    }
   });
 });

@@ -1,22 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { appDbs } from "../support/app-db";
 
 vi.mock("server-only", () => ({}));
-const { openAppDb, hitRateLimitByKey } = await import("@/lib/db");
+const { hitRateLimitByKey } = await import("@/lib/db");
 type SqlDriver = import("@/lib/db").SqlDriver;
 
-let db: SqlDriver;
-beforeEach(async () => {
-  db = await openAppDb({ file: ":memory:" });
-});
-afterEach(async () => {
-  await db.close();
-});
-
 const WINDOW = 60_000;
-const hit = (now: number, key = "chat:vis_a") =>
-  hitRateLimitByKey({ db, key, limit: 3, windowMs: WINDOW, now });
 
-describe("rate limit", () => {
+describe.each(appDbs)("rate limit ($name)", (engine) => {
+  let db: SqlDriver;
+  beforeEach(async () => {
+    db = await engine.open();
+  });
+  const hit = (now: number, key = "chat:vis_a") =>
+    hitRateLimitByKey({ db, key, limit: 3, windowMs: WINDOW, now });
+
   it("allows `limit` hits in a window, then refuses until the next window", async () => {
     const start = 10 * WINDOW;
     expect(await hit(start + 1_000)).toEqual({ allowed: true, remaining: 2, retryAfterMs: 0 });
@@ -39,13 +37,16 @@ describe("rate limit", () => {
   it("counts concurrent hits exactly", async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => hit(5_000)));
     expect(results.filter((r) => r.allowed)).toHaveLength(3);
+    expect(results.map((r) => r.remaining).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
   });
 
   it("forgets the key's earlier windows", async () => {
     await hit(1_000);
     await hit(WINDOW * 3 + 1);
-    expect(await db.all("SELECT window_start, count FROM rate_limits")).toEqual([
-      { window_start: WINDOW * 3, count: 1 },
-    ]);
+    const rows = await db.all<{ window_start: number | string; count: number }>(
+      "SELECT window_start, count FROM rate_limits",
+    );
+    // Postgres returns BIGINT as a string.
+    expect(rows.map((r) => [Number(r.window_start), r.count])).toEqual([[WINDOW * 3, 1]]);
   });
 });

@@ -25,19 +25,8 @@ async function readCounter(db: SqlDriver): Promise<number | undefined> {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
+// The promises every driver makes are in driver.test.ts; these are SQLite's own.
 describe("the SQLite driver", () => {
-  it("does not let concurrent transactions interleave their read-modify-write", async () => {
-    const db = await counterDb();
-    const increment = () =>
-      db.transaction(async (tx) => {
-        const n = (await tx.get<{ n: number }>("SELECT n FROM counter WHERE id = 1"))?.n ?? 0;
-        await tick(); // another request would run here without the mutex
-        await tx.run("UPDATE counter SET n = ? WHERE id = 1", [n + 1]);
-      });
-    await Promise.all(Array.from({ length: 10 }, increment));
-    expect(await readCounter(db)).toBe(10);
-  });
-
   it("makes a top-level statement wait for the open transaction to end", async () => {
     const db = await counterDb();
     const seen: string[] = [];
@@ -52,49 +41,6 @@ describe("the SQLite driver", () => {
     });
     await Promise.all([tx, read]);
     expect(seen).toEqual(["tx body done", "read 7"]);
-  });
-
-  it("rolls back everything a throwing transaction wrote, then keeps working", async () => {
-    const db = await counterDb();
-    await expect(
-      db.transaction(async (tx) => {
-        await tx.run("UPDATE counter SET n = 42 WHERE id = 1");
-        await tx.run("INSERT INTO counter (id, n) VALUES (2, 1)");
-        await tick();
-        throw new Error("boom");
-      }),
-    ).rejects.toThrow("boom");
-    expect(await readCounter(db)).toBe(0);
-    expect(await db.all("SELECT id FROM counter")).toEqual([{ id: 1 }]);
-    await db.transaction((tx) => tx.run("UPDATE counter SET n = 1 WHERE id = 1"));
-    expect(await readCounter(db)).toBe(1);
-  });
-
-  it("rolls back a failing nested transaction alone", async () => {
-    const db = await counterDb();
-    await db.transaction(async (tx) => {
-      await tx.run("UPDATE counter SET n = 1 WHERE id = 1");
-      await expect(
-        tx.transaction(async (inner) => {
-          await inner.run("UPDATE counter SET n = 99 WHERE id = 1");
-          throw new Error("inner");
-        }),
-      ).rejects.toThrow("inner");
-    });
-    expect(await readCounter(db)).toBe(1);
-  });
-
-  it("refuses the outer driver inside a transaction instead of deadlocking", async () => {
-    const db = await counterDb();
-    await expect(db.transaction(() => db.get("SELECT 1 AS one"))).rejects.toThrow(/use the `tx`/);
-    expect(await db.get("SELECT 1 AS one")).toEqual({ one: 1 });
-  });
-
-  it("refuses a transaction's tx once it has committed", async () => {
-    const db = await counterDb();
-    const leaked = await db.transaction(async (tx) => tx);
-    await expect(leaked.run("UPDATE counter SET n = 3 WHERE id = 1")).rejects.toThrow(/ended/);
-    expect(await readCounter(db)).toBe(0);
   });
 
   it("persists to a file in WAL mode with foreign keys on", async () => {

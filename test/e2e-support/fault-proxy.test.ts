@@ -230,6 +230,34 @@ describe("fault proxy: control API", () => {
   });
 });
 
+describe("fault proxy: request log", () => {
+  it("records every upstream call, faulted or forwarded, and not its own control calls", async () => {
+    await arm({ match: "POST /v2/chats", fault: "status", status: 503 });
+    await fetch(`${proxy.url}/v2/chats`, { method: "POST" });
+    await fetch(`${proxy.url}/v2/chats?limit=1`);
+    await fetch(`${proxy.url}/v2/chats`, { method: "POST" });
+    const logged = await (await fetch(`${proxy.url}/__requests`)).json();
+    expect(logged).toEqual({
+      requests: [
+        { method: "POST", path: "/v2/chats", fault: "status" },
+        { method: "GET", path: "/v2/chats" },
+        { method: "POST", path: "/v2/chats" },
+      ],
+    });
+    expect(proxy.requests()).toEqual(logged.requests);
+    // The proxy's answer to the faulted call never reached the upstream.
+    expect(upstream.received.map((r) => r.method)).toEqual(["GET", "POST"]);
+  });
+
+  it("logs a reset call too, and empties on DELETE", async () => {
+    await arm({ match: "POST /v2/chats", fault: "reset" });
+    await expect(fetch(`${proxy.url}/v2/chats`, { method: "POST" })).rejects.toThrow();
+    expect(proxy.requests()).toEqual([{ method: "POST", path: "/v2/chats", fault: "reset" }]);
+    expect((await fetch(`${proxy.url}/__requests`, { method: "DELETE" })).status).toBe(204);
+    expect(proxy.requests()).toEqual([]);
+  });
+});
+
 describe("compileMatch", () => {
   it("matches methods and path globs", () => {
     const turns = compileMatch("POST /v2/chats/*/turns");

@@ -1,13 +1,36 @@
+import { cachedUpstreamProbe, probeUpstream, type UpstreamHealth } from "@/lib/chat/health";
+import { getVectaraClient } from "@/lib/chat/vectara";
 import { getConfig } from "@/lib/config";
 import packageJson from "@/package.json";
 
 // Liveness must reflect the running server, never a response cached at build time.
 export const dynamic = "force-dynamic";
 
-export function GET() {
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/** Remote mode's upstream probe, shared by every request for 5 s. */
+const upstream = cachedUpstreamProbe(() => {
+  const config = getConfig();
+  return probeUpstream({ client: getVectaraClient(config), corpusKey: config.vectara.corpusKey });
+});
+
+/**
+ * Always 200 while the server runs: this is liveness. In remote mode it also says whether
+ * Vectara answers (`status: "degraded"` when not), so an operator sees an upstream problem
+ * without reading logs. Nothing in the body comes from configuration secrets.
+ */
+export async function GET() {
   const { mode } = getConfig();
+  const base = { mode, version: packageJson.version };
+  if (mode === "local") return Response.json({ status: "ok", ...base }, { headers: NO_STORE });
+  let health: UpstreamHealth;
+  try {
+    health = await upstream();
+  } catch {
+    health = { reachable: false, latencyMs: 0 };
+  }
   return Response.json(
-    { status: "ok", mode, version: packageJson.version },
-    { headers: { "Cache-Control": "no-store" } },
+    { status: health.reachable ? "ok" : "degraded", ...base, upstream: health },
+    { headers: NO_STORE },
   );
 }

@@ -1,0 +1,251 @@
+import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
+import type { SqlDriver, SqlParams } from "./driver";
+
+/**
+ * node-postgres behind the async SqlDriver interface.
+ *
+ * Queries are written with `?` placeholders for SQLite; here they become `$1..$n`.
+ * BIGINT columns come back as strings (pg's default, which keeps values past 2^53
+ * exact): the row schemas coerce them.
+ *
+ * Transactions run on a dedicated pool client and take a transaction-scoped
+ * advisory lock first, so they run one at a time per schema across every app
+ * instance: the same guarantee SQLite's single writer gives, which the queries'
+ * read-then-write transactions rely on. They are all a few short statements.
+ */
+export function openPostgresDriver({ url, max = 10 }: { url: string; max?: number }): SqlDriver {
+  // A database that does not answer fails the request in bounded time, not after the
+  // OS's TCP timeout; so does waiting that long for a free client.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  // An idle client whose connection drops emits "error" on the pool; unhandled, that
+  // would crash the process. The pool discards the client and the next query reconnects.
+  pool.on("error", (error) => {
+    console.error("Parley: an idle app-database connection failed:", error.message);
+  });
+
+  const query = async (client: pg.Pool | pg.PoolClient, sql: string, params: SqlParams = []) => {
+    const { text, count } = toPostgresPlaceholders(sql);
+    if (count !== params.length) {
+      throw new RangeError(
+        `The statement has ${count} placeholders but got ${params.length} values`,
+      );
+    }
+    return client.query(text, [...params]);
+  };
+  const on = (client: pg.Pool | pg.PoolClient) => ({
+    all: async <T>(sql: string, params?: SqlParams) =>
+      (await query(client, sql, params)).rows as T[],
+    get: async <T>(sql: string, params?: SqlParams) =>
+      (await query(client, sql, params)).rows[0] as T | undefined,
+    run: async (sql: string, params?: SqlParams) => ({
+      changes: (await query(client, sql, params)).rowCount ?? 0,
+    }),
+  });
+
+  // The outer driver used inside `fn` would run outside the transaction (on another
+  // pool client) and could wait on the transaction's own locks: refuse it, as SQLite does.
+  const insideTransaction = new AsyncLocalStorage<true>();
+  const guard = () => {
+    if (insideTransaction.getStore()) {
+      throw new Error(
+        "The app database was used directly inside a transaction: use the `tx` passed to transaction(fn).",
+      );
+    }
+  };
+
+  let savepoints = 0;
+  const txDriver = (client: pg.PoolClient): { tx: SqlDriver; end: () => void } => {
+    let open = true;
+    const check = () => {
+      if (!open) throw new Error("This transaction has ended; its `tx` can no longer be used.");
+    };
+    const exec = on(client);
+    const tx: SqlDriver = {
+      dialect: "postgres",
+      all: async (sql, params) => {
+        check();
+        return exec.all(sql, params);
+      },
+      get: async (sql, params) => {
+        check();
+        return exec.get(sql, params);
+      },
+      run: async (sql, params) => {
+        check();
+        return exec.run(sql, params);
+      },
+      // Nested transactions are savepoints: they roll back alone, inside the outer one.
+      transaction: async (fn) => {
+        check();
+        const name = `sp_${++savepoints}`;
+        await client.query(`SAVEPOINT ${name}`);
+        const inner = txDriver(client);
+        let result: Awaited<ReturnType<typeof fn>>;
+        try {
+          result = await fn(inner.tx);
+        } catch (error) {
+          inner.end();
+          await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+          await client.query(`RELEASE SAVEPOINT ${name}`);
+          throw error;
+        }
+        inner.end();
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      },
+      close: async () => {
+        throw new Error("Close the driver, not a transaction.");
+      },
+    };
+    return {
+      tx,
+      end: () => {
+        open = false;
+      },
+    };
+  };
+
+  const top = on(pool);
+  let closing: Promise<void> | undefined;
+  return {
+    dialect: "postgres",
+    all: async (sql, params) => {
+      guard();
+      return top.all(sql, params);
+    },
+    get: async (sql, params) => {
+      guard();
+      return top.get(sql, params);
+    },
+    run: async (sql, params) => {
+      guard();
+      return top.run(sql, params);
+    },
+    transaction: async (fn) => {
+      guard();
+      const client = await pool.connect();
+      // Set when the connection's state is unknown: the pool then drops it.
+      let broken: Error | undefined;
+      const { tx, end } = txDriver(client);
+      try {
+        await client.query("BEGIN");
+        await client.query(TRANSACTION_LOCK);
+        let result: Awaited<ReturnType<typeof fn>>;
+        try {
+          result = await insideTransaction.run(true, () => fn(tx));
+        } finally {
+          // Before COMMIT: a late call on `tx` must fail, not run after the transaction.
+          end();
+        }
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+          broken =
+            rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Serializes the app's transactions within one schema (two Parley deployments in
+ * separate schemas of one database do not wait on each other). The two-key form
+ * keeps clear of single-key locks other software might take.
+ */
+const TRANSACTION_LOCK =
+  "SELECT pg_advisory_xact_lock(hashtext('parley:transaction'), hashtext(current_schema()))";
+
+/**
+ * Rewrites `?` placeholders to Postgres's `$1..$n`, leaving alone any `?` inside a
+ * string literal ('…', E'…', $tag$…$tag$), a quoted identifier ("…") or a comment.
+ * Returns the rewritten text and how many placeholders it had.
+ */
+export function toPostgresPlaceholders(sql: string): { text: string; count: number } {
+  let text = "";
+  let count = 0;
+  let i = 0;
+  const n = sql.length;
+  // Copies sql[i..end) as is and moves past it.
+  const copyTo = (end: number) => {
+    text += sql.slice(i, end);
+    i = end;
+  };
+  while (i < n) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    if (c === "?") {
+      text += `$${++count}`;
+      i++;
+    } else if (c === "'") {
+      // An E'…' string treats backslash as an escape; a standard one does not.
+      const escapes = i > 0 && /[eE]/.test(sql[i - 1] ?? "") && !/[\w$]/.test(sql[i - 2] ?? "");
+      copyTo(endOfQuoted(sql, i, "'", escapes));
+    } else if (c === '"') {
+      copyTo(endOfQuoted(sql, i, '"', false));
+    } else if (c === "-" && next === "-") {
+      const eol = sql.indexOf("\n", i);
+      copyTo(eol === -1 ? n : eol + 1);
+    } else if (c === "/" && next === "*") {
+      copyTo(endOfBlockComment(sql, i));
+    } else if (c === "$" && !/[\w$]/.test(sql[i - 1] ?? "")) {
+      // A dollar quote's tag is empty or an identifier; `$1` is a parameter.
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i))?.[0];
+      if (tag) {
+        const close = sql.indexOf(tag, i + tag.length);
+        copyTo(close === -1 ? n : close + tag.length);
+      } else {
+        copyTo(i + 1);
+      }
+    } else {
+      copyTo(i + 1);
+    }
+  }
+  return { text, count };
+}
+
+/** The index just past the quoted run that opens at `start`; a doubled quote stays inside. */
+function endOfQuoted(sql: string, start: number, quote: string, escapes: boolean): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (escapes && c === "\\") {
+      i += 2;
+    } else if (c === quote) {
+      if (sql[i + 1] !== quote) return i + 1;
+      i += 2;
+    } else {
+      i++;
+    }
+  }
+  return sql.length;
+}
+
+/** The index just past the block comment that opens at `start`; Postgres nests them. */
+function endOfBlockComment(sql: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < sql.length) {
+    if (sql[i] === "/" && sql[i + 1] === "*") {
+      depth++;
+      i += 2;
+    } else if (sql[i] === "*" && sql[i + 1] === "/") {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return sql.length;
+}
