@@ -3,7 +3,7 @@ import { accessSync, constants, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E_API_KEY } from "./e2e/support/keys";
+import { E2E_API_KEY, E2E_APP_CLIENT } from "./e2e/support/keys";
 import {
   FAULT_PROXY_PORT,
   FAULT_PROXY_URL,
@@ -151,6 +151,10 @@ export default defineConfig({
         LOCAL_API_KEY: E2E_API_KEY,
         // Seeds agent@, moderator@ and admin@demo.local for the staff specs.
         DEMO_PASSWORD,
+        // The OAuth app client the remote instance signs in with; short-lived tokens.
+        LOCAL_APP_CLIENT_ID: E2E_APP_CLIENT.id,
+        LOCAL_APP_CLIENT_SECRET: E2E_APP_CLIENT.secret,
+        LOCAL_OAUTH_TOKEN_TTL_SECONDS: String(E2E_APP_CLIENT.ttlSeconds),
       },
     },
     {
@@ -180,8 +184,12 @@ export default defineConfig({
         HOSTNAME: "127.0.0.1",
         DATA_DIR: remoteDataDir,
         ...NO_VECTARA_CREDENTIALS,
-        // Remote mode by API key, against the fault proxy in front of server 1's /v2.
-        VECTARA_API_KEY: E2E_API_KEY,
+        // Remote mode by OAuth 2.0 client credentials, against the fault proxy in front of
+        // server 1: tokens come from its /oauth2/token and live a few seconds, so the
+        // client obtains and refreshes them for real during the run.
+        VECTARA_CLIENT_ID: E2E_APP_CLIENT.id,
+        VECTARA_CLIENT_SECRET: E2E_APP_CLIENT.secret,
+        VECTARA_AUTH_URL: `${FAULT_PROXY_URL}/oauth2/token`,
         VECTARA_BASE_URL: FAULT_PROXY_URL,
         VECTARA_CORPUS_KEY: "support_kb",
         LOCAL_API_KEY: "",

@@ -18,7 +18,7 @@ const staticDir = join(root, ".next", "static");
 
 /** Variables whose values are credentials, whichever server got them. */
 const SECRET_VARIABLE =
-  /^(VECTARA_API_KEY|VECTARA_CLIENT_SECRET|VECTARA_CLIENT_ID|LOCAL_API_KEY|LLM_API_KEY|AUTH_SECRET|DEMO_PASSWORD)$/;
+  /^(VECTARA_API_KEY|VECTARA_CLIENT_SECRET|VECTARA_CLIENT_ID|LOCAL_API_KEY|LOCAL_APP_CLIENT_SECRET|LLM_API_KEY|AUTH_SECRET|DEMO_PASSWORD|DATABASE_URL)$/;
 
 function startupSecrets(): Map<string, string> {
   const secrets = new Map<string, string>([["E2E_API_KEY", E2E_API_KEY]]);
@@ -62,9 +62,11 @@ test.describe("client assets", () => {
   test("the servers were started with the secrets this spec looks for", () => {
     const secrets = startupSecrets();
     const names = [...secrets.keys()].join(", ");
-    // Both instances got E2E_API_KEY (as LOCAL_API_KEY and VECTARA_API_KEY), and DEMO_PASSWORD.
+    // The local app got E2E_API_KEY, DEMO_PASSWORD and its OAuth client's secret; the
+    // remote instance signs in with that client.
     expect(names).toMatch(/LOCAL_API_KEY \(server 1\)/);
-    expect(names).toMatch(/VECTARA_API_KEY \(server 3\)/);
+    expect(names).toMatch(/LOCAL_APP_CLIENT_SECRET \(server 1\)/);
+    expect(names).toMatch(/VECTARA_CLIENT_SECRET \(server 3\)/);
     expect(names).toMatch(/DEMO_PASSWORD/);
   });
 

@@ -3,7 +3,7 @@ import { buildChatRequest } from "../lib/chat/request";
 import { expect, test } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 import type { LoggedRequest } from "./support/fault-proxy";
-import { E2E_API_KEY } from "./support/keys";
+import { E2E_API_KEY, E2E_APP_CLIENT } from "./support/keys";
 import { localClient, waitForDemoKb } from "./support/local-api";
 import {
   abandonedUpstreamRequests,
@@ -294,6 +294,33 @@ test("reads are retried: a conversation loads although Vectara failed its first 
     (r) => r.method === "GET" && r.path === `/v2/chats/${chatId}/turns`,
   );
   expect(listings.map((r) => r.fault ?? "ok")).toEqual(["status", "status", "ok"]);
+});
+
+test("an OAuth token that expires mid-session is refreshed exactly once under concurrent requests", async ({
+  page,
+  request,
+}) => {
+  // The remote instance signs in with client credentials; the local engine's tokens live
+  // E2E_APP_CLIENT.ttlSeconds (playwright.config.ts).
+  const chat = new ChatPage(page, REMOTE_BASE_URL);
+  await chat.goto("/");
+  await chat.ask("How do I invite a colleague to our workspace?");
+  await chat.waitForAnswer(0);
+  const chatId = await chat.chatIdFromUrl();
+
+  // Let the token expire, then load the conversation eight times at once: every load
+  // lists the turns at the upstream, and all of them wait on one token refresh.
+  await page.waitForTimeout(E2E_APP_CLIENT.ttlSeconds * 1000 + 500);
+  await clearUpstreamLog(request);
+  const loads = await Promise.all(
+    Array.from({ length: 8 }, () => page.request.get(`${REMOTE_BASE_URL}/chat/${chatId}`)),
+  );
+  expect(loads.map((r) => r.status())).toEqual(Array(8).fill(200));
+  const log = await upstreamLog(request);
+  expect(log.filter((r) => r.method === "POST" && r.path === "/oauth2/token")).toHaveLength(1);
+  expect(
+    log.filter((r) => r.method === "GET" && r.path === `/v2/chats/${chatId}/turns`).length,
+  ).toBeGreaterThanOrEqual(8);
 });
 
 test("health reports remote mode and whether Vectara answers, never the key", async ({
