@@ -1,19 +1,4 @@
-/** What the staff list routes return (lib/chat/review.ts StaffChatRow), for client components. */
-export type ChatFlag = "thumbs_down" | "reported" | "low_score" | "uncited" | "moderated";
-
-export interface StaffChatRow {
-  chatId: string;
-  firstQuery: string;
-  firstAnswer: string;
-  createdAt: string | null;
-  turns: number | null;
-  ownerId: string | null;
-  lowestFcs: number | null;
-  feedback: { up: number; down: number; reported: number };
-  flags: ChatFlag[];
-  review: { status: "open" | "reviewed" | "escalated"; assigneeEmail: string | null };
-  need: number;
-}
+export type { ChatFlag, StaffChatRow } from "@/lib/chat/staff-types";
 
 export const staffKeys = {
   all: ["staff"] as const,

@@ -23,6 +23,7 @@ import { citedIndexes } from "./cited";
 import { ChatError } from "./errors";
 import type { Citation } from "./messages";
 import { FCS_HIGH, FCS_MEDIUM } from "./messages";
+import type { ChatFlag, StaffChatRow } from "./staff-types";
 import { getVectaraClient } from "./vectara";
 
 /**
@@ -31,24 +32,7 @@ import { getVectaraClient } from "./vectara";
  * moderation). Staff routes and pages call these; role checks happen before.
  */
 
-export type ChatFlag = "thumbs_down" | "reported" | "low_score" | "uncited" | "moderated";
-
-export interface StaffChatRow {
-  chatId: string;
-  firstQuery: string;
-  firstAnswer: string;
-  createdAt: string | null;
-  /** Turns Parley stored; null for chats started outside Parley. */
-  turns: number | null;
-  /** The visitor who owns it; null for chats started outside Parley. */
-  ownerId: string | null;
-  lowestFcs: number | null;
-  feedback: { up: number; down: number; reported: number };
-  flags: ChatFlag[];
-  review: { status: ReviewStatus; assigneeEmail: string | null };
-  /** How much the chat needs a look; the triage queue's order. */
-  need: number;
-}
+export type { ChatFlag, StaffChatRow } from "./staff-types";
 
 /** A regular expression from a staff member, checked before it reaches Vectara (RE2: linear time). */
 export function checkChatFilter(pattern: string): ChatError | undefined {

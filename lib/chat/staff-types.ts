@@ -1,0 +1,21 @@
+import type { ReviewStatus } from "@/lib/db/staff";
+
+/** What the staff list routes return: plain types, for server and browser alike. */
+export type ChatFlag = "thumbs_down" | "reported" | "low_score" | "uncited" | "moderated";
+
+export interface StaffChatRow {
+  chatId: string;
+  firstQuery: string;
+  firstAnswer: string;
+  createdAt: string | null;
+  /** Turns Parley stored; null for chats started outside Parley. */
+  turns: number | null;
+  /** The visitor who owns it; null for chats started outside Parley. */
+  ownerId: string | null;
+  lowestFcs: number | null;
+  feedback: { up: number; down: number; reported: number };
+  flags: ChatFlag[];
+  review: { status: ReviewStatus; assigneeEmail: string | null };
+  /** How much the chat needs a look; the triage queue's order. */
+  need: number;
+}
