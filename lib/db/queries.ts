@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { SqlDriver } from "./driver";
 
-export { hitRateLimitByKey, type RateLimitResult } from "./rate-limits";
+export { hitRateLimitByKey, peekRateLimitByKey, type RateLimitResult } from "./rate-limits";
 
 /**
  * The app database's queries. Each takes one object argument with the driver in

@@ -27,10 +27,7 @@ export async function hitRateLimitByKey({
   windowMs: number;
   now: number;
 }): Promise<RateLimitResult> {
-  if (!Number.isInteger(windowMs) || windowMs < 1) {
-    throw new RangeError(`windowMs must be a positive integer (got ${windowMs})`);
-  }
-  const windowStart = now - (((now % windowMs) + windowMs) % windowMs);
+  const windowStart = windowStartOf(now, windowMs);
   return db.transaction(async (tx) => {
     await tx.run("DELETE FROM rate_limits WHERE key = ? AND window_start < ?", [key, windowStart]);
     const row = await tx.get(
@@ -39,12 +36,58 @@ export async function hitRateLimitByKey({
        RETURNING count`,
       [key, windowStart],
     );
-    const count = z.object({ count: z.coerce.number().int() }).parse(row).count;
-    const allowed = count <= limit;
-    return {
-      allowed,
-      remaining: Math.max(0, limit - count),
-      retryAfterMs: allowed ? 0 : windowStart + windowMs - now,
-    };
+    const count = countRow.parse(row).count;
+    return resultOf({ allowed: count <= limit, count, limit, windowStart, windowMs, now });
   });
+}
+
+/**
+ * Reads a `hitRateLimitByKey` counter without adding to it: `allowed` is false
+ * once `limit` hits are in the current window. Sign-in uses it to refuse an
+ * attempt before checking the password, and counts only failed attempts.
+ */
+export async function peekRateLimitByKey({
+  db,
+  key,
+  limit,
+  windowMs,
+  now,
+}: {
+  db: SqlDriver;
+  key: string;
+  limit: number;
+  windowMs: number;
+  now: number;
+}): Promise<RateLimitResult> {
+  const windowStart = windowStartOf(now, windowMs);
+  const row = await db.get("SELECT count FROM rate_limits WHERE key = ? AND window_start = ?", [
+    key,
+    windowStart,
+  ]);
+  const count = row === undefined ? 0 : countRow.parse(row).count;
+  return resultOf({ allowed: count < limit, count, limit, windowStart, windowMs, now });
+}
+
+const countRow = z.object({ count: z.coerce.number().int() });
+
+function windowStartOf(now: number, windowMs: number): number {
+  if (!Number.isInteger(windowMs) || windowMs < 1) {
+    throw new RangeError(`windowMs must be a positive integer (got ${windowMs})`);
+  }
+  return now - (((now % windowMs) + windowMs) % windowMs);
+}
+
+function resultOf(r: {
+  allowed: boolean;
+  count: number;
+  limit: number;
+  windowStart: number;
+  windowMs: number;
+  now: number;
+}): RateLimitResult {
+  return {
+    allowed: r.allowed,
+    remaining: Math.max(0, r.limit - r.count),
+    retryAfterMs: r.allowed ? 0 : r.windowStart + r.windowMs - r.now,
+  };
 }

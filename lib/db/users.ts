@@ -2,7 +2,6 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { SqlDriver } from "./driver";
-import type { RateLimitResult } from "./rate-limits";
 
 /**
  * Staff users and their sessions. Emails are stored lowercased and trimmed, so
@@ -386,40 +385,4 @@ export async function deleteExpiredStaffSessions({
           now - idleMs,
         ]);
   return changes;
-}
-
-/**
- * Reads a `hitRateLimitByKey` counter without adding to it: `allowed` is false
- * once `limit` hits are in the current window. Sign-in uses it to refuse an
- * attempt before checking the password, and counts only failed attempts.
- */
-export async function peekRateLimitByKey({
-  db,
-  key,
-  limit,
-  windowMs,
-  now,
-}: {
-  db: SqlDriver;
-  key: string;
-  limit: number;
-  windowMs: number;
-  now: number;
-}): Promise<RateLimitResult> {
-  if (!Number.isInteger(windowMs) || windowMs < 1) {
-    throw new RangeError(`windowMs must be a positive integer (got ${windowMs})`);
-  }
-  const windowStart = now - (((now % windowMs) + windowMs) % windowMs);
-  const row = await db.get("SELECT count FROM rate_limits WHERE key = ? AND window_start = ?", [
-    key,
-    windowStart,
-  ]);
-  const count =
-    row === undefined ? 0 : z.object({ count: z.coerce.number().int() }).parse(row).count;
-  const allowed = count < limit;
-  return {
-    allowed,
-    remaining: Math.max(0, limit - count),
-    retryAfterMs: allowed ? 0 : windowStart + windowMs - now,
-  };
 }
