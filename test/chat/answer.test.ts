@@ -4,6 +4,7 @@ import { citedIndexes } from "@/lib/chat/cited";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { AbortError, type ChatStreamEvent, type SearchResult, StreamError } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
+import { seedSmallKb } from "../support/small-kb";
 
 vi.mock("server-only", () => ({}));
 const { openAnswerStream, writeAnswer } = await import("@/lib/chat/answer");
@@ -252,31 +253,7 @@ describe("writeAnswer", () => {
 describe("writeAnswer over the engine's real stream", () => {
   async function seeded() {
     const { client } = makeEngine();
-    await client.corpora.create({ key: "support_kb" });
-    await client.documents.create("support_kb", {
-      type: "structured",
-      id: "billing/refunds.md",
-      title: "Refund policy",
-      metadata: { category: "billing", url: "https://help.example/refunds" },
-      sections: [
-        {
-          title: "Yearly plans",
-          text: "Yearly plans are refunded in full within 30 days of purchase. Monthly plans are not refunded.",
-        },
-      ],
-    });
-    await client.documents.create("support_kb", {
-      type: "structured",
-      id: "account/invite.md",
-      title: "Inviting teammates",
-      metadata: { category: "account" },
-      sections: [
-        {
-          title: "Members",
-          text: "Invite teammates from the Members page. Each invite expires in 7 days.",
-        },
-      ],
-    });
+    await seedSmallKb(client);
     return client;
   }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
+import { seedSmallKb } from "../support/small-kb";
 
 vi.mock("server-only", () => ({}));
 
@@ -62,31 +63,7 @@ const OFF_TOPIC = "What is the airspeed of an unladen swallow?";
 async function kb() {
   const fx = makeEngine();
   const { client } = fx;
-  await client.corpora.create({ key: "support_kb" });
-  await client.documents.create("support_kb", {
-    type: "structured",
-    id: "billing/refunds.md",
-    title: "Refund policy",
-    metadata: { category: "billing", url: "https://help.example/refunds" },
-    sections: [
-      {
-        title: "Yearly plans",
-        text: "Yearly plans are refunded in full within 30 days of purchase. Monthly plans are not refunded.",
-      },
-    ],
-  });
-  await client.documents.create("support_kb", {
-    type: "structured",
-    id: "account/invite.md",
-    title: "Inviting teammates",
-    metadata: { category: "account" },
-    sections: [
-      {
-        title: "Members",
-        text: "Invite teammates from the Members page. Each invite expires in 7 days.",
-      },
-    ],
-  });
+  await seedSmallKb(client);
   await client.documents.create("support_kb", {
     type: "structured",
     id: "security/passwords.md",
