@@ -2,6 +2,7 @@
 
 import { type ReactNode, useActionState, useEffect, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
+import { ActionResult } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
 
 type Action = (state: AdminActionState, form: FormData) => Promise<AdminActionState>;
@@ -97,18 +98,7 @@ export function AddUserForm({ action }: { action: Action }) {
           {pending ? "Adding…" : "Add user"}
         </Button>
       </form>
-      <div aria-live="polite">
-        {state.status === "error" && (
-          <p role="alert" className="mt-2 text-danger text-sm">
-            {state.message}
-          </p>
-        )}
-        {state.status === "success" && (
-          <p data-testid="add-user-result" className="mt-2 text-positive-foreground text-sm">
-            {state.message}
-          </p>
-        )}
-      </div>
+      <ActionResult state={state} successTestId="add-user-result" />
     </section>
   );
 }

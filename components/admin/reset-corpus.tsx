@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
+import { ActionResult } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
 import { adminKeys } from "./query-keys";
 
@@ -62,18 +63,7 @@ export function ResetCorpus({
           {pending ? "Resetting…" : "Delete all documents"}
         </Button>
       </form>
-      <div aria-live="polite">
-        {state.status === "error" && (
-          <p role="alert" className="mt-2 text-danger text-sm">
-            {state.message}
-          </p>
-        )}
-        {state.status === "success" && (
-          <p data-testid="reset-result" className="mt-2 text-positive-foreground text-sm">
-            {state.message}
-          </p>
-        )}
-      </div>
+      <ActionResult state={state} successTestId="reset-result" />
     </section>
   );
 }
