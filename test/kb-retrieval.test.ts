@@ -1,15 +1,13 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine, type Engine } from "@/lib/engine";
-import { ingest } from "@/lib/ingest";
-import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
+import type { Engine } from "@/lib/engine";
+import type { VectaraClient } from "@/lib/vectara";
+import { openDemoKbEngine } from "./support/demo-kb-engine";
 
 /**
  * The demo knowledge base answers customers in their own words: each question, as a
  * customer would type it, must find its article among the top three documents. This
  * guards the articles (and the engine's lexical retrieval) together.
  */
-const KB = path.resolve("content/demo-kb");
 
 const QUESTIONS: Array<[question: string, article: string]> = [
   ["I forgot my password", "authentication/resetting-your-password.md"],
@@ -31,20 +29,8 @@ describe("retrieval on the demo knowledge base", () => {
   let client: VectaraClient;
 
   beforeAll(async () => {
-    engine = createEngine({ dataDir: "", inMemory: true, log: () => undefined });
-    client = createVectaraClient({
-      baseUrl: "http://parley.local",
-      fetch: engine.handle,
-      auth: { type: "api_key", apiKey: engine.apiKey },
-      maxRetries: 0,
-    });
-    const summary = await ingest({
-      client,
-      corpus: "support_kb",
-      paths: [KB],
-      extensions: ["md"],
-      create: true,
-    });
+    let summary: Awaited<ReturnType<typeof openDemoKbEngine>>["summary"];
+    ({ engine, client, summary } = await openDemoKbEngine());
     expect(summary.failed).toEqual([]);
     expect(summary.added).toBeGreaterThanOrEqual(40);
   });

@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildChatRequest } from "@/lib/chat/request";
-import { createEngine, type Engine } from "@/lib/engine";
+import type { Engine } from "@/lib/engine";
 import { expandContext, expandContextSegments, planContext } from "@/lib/engine/core/context";
 import { composeExtractive } from "@/lib/engine/core/generation/extractive";
-import { ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
-import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
+import { SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
+import type { VectaraClient } from "@/lib/vectara";
+import { DEMO_KB, openDemoKbEngine } from "../support/demo-kb-engine";
 
 /**
  * Extractive answers are whole sentences: a result's text joins its parts (headings,
@@ -14,7 +15,7 @@ import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
  * heading and the sentence after it as one sentence. The demo KB, asked as the chat
  * UI asks (same context_configuration), shows it end to end.
  */
-const KB = path.resolve("content/demo-kb");
+const KB = DEMO_KB;
 
 /** An article's headings and title, as plain text. */
 function headingsOf(documentId: string): string[] {
@@ -68,20 +69,11 @@ describe("extractive answers on the demo KB, asked as the chat UI asks", () => {
   let client: VectaraClient;
 
   beforeAll(async () => {
-    engine = createEngine({ dataDir: "", inMemory: true, log: () => undefined });
-    client = createVectaraClient({
-      baseUrl: "http://parley.local",
-      fetch: engine.handle,
-      auth: { type: "api_key", apiKey: engine.apiKey },
-      maxRetries: 0,
-    });
-    const summary = await ingest({
-      client,
-      corpus: "support_kb",
-      paths: [KB],
-      extensions: ["md"],
-      create: { name: "Support knowledge base", filterAttributes: SUPPORT_KB_FILTER_ATTRIBUTES },
-    });
+    let summary: Awaited<ReturnType<typeof openDemoKbEngine>>["summary"];
+    ({ engine, client, summary } = await openDemoKbEngine({
+      name: "Support knowledge base",
+      filterAttributes: SUPPORT_KB_FILTER_ATTRIBUTES,
+    }));
     expect(summary.failed).toEqual([]);
   });
 
