@@ -79,7 +79,7 @@ describe("extractMarkdown", () => {
       [
         "Click Reset",
         "Check your e-mail",
-        "Follow the link",
+        "1. Follow the link",
         "Plan: Pro; Price: $20",
         "Plan: Team; Price: $50",
         "parley reset --user me",
@@ -123,6 +123,68 @@ describe("extractHtml", () => {
     for (const hidden of ["secret", "color", "Home", "Hidden promo", "icon", "Enable JS"]) {
       expect(all).not.toContain(hidden);
     }
+  });
+});
+
+describe("extractHtml: generated documentation", () => {
+  it("drops navigation marked by class, role or summary, not only <nav>", () => {
+    const doc = extractHtml(`<html><head><title>21.1. The pg_hba.conf File</title></head><body>
+      <div class="navheader"><table summary="Navigation header"><tr><th>21.1. The file</th></tr>
+      <tr><td><a href="p.html">Prev</a></td><td><a href="u.html">Up</a></td></tr></table></div>
+      <div class="related" role="navigation"><a href="i.html">index</a></div>
+      <ol class="breadcrumb"><li>Docs</li><li>Auth</li></ol>
+      <h2>21.1. The pg_hba.conf File</h2><p>Client authentication is controlled by a file.</p>
+      <div class="navfooter"><table summary="Navigation footer"><tr><td>Next</td></tr></table></div>
+      </body></html>`);
+    expect(outline(doc.sections)).toEqual([
+      "# 21.1. The pg_hba.conf File",
+      "Client authentication is controlled by a file.",
+    ]);
+  });
+
+  it("numbers the items of ordered lists, from `start`, through nested paragraphs", () => {
+    const doc = extractHtml(`<h1>Steps</h1>
+      <ol><li><p>Stop the server.</p></li><li>Copy the files.<ul><li>all of them</li></ul></li></ol>
+      <ol start="4"><li>Start it again.</li></ol><ul><li>A bullet</li></ul>`);
+    expect(outline(doc.sections)).toEqual([
+      "# Steps",
+      [
+        "1. Stop the server.",
+        "2. Copy the files.",
+        "all of them",
+        "4. Start it again.",
+        "A bullet",
+      ].join("\n\n"),
+    ]);
+  });
+});
+
+describe("extractMarkdown: numbered steps", () => {
+  it("keeps each item's number as a renderer counts it, and restarts after the list", () => {
+    const doc = extractMarkdown(
+      [
+        "## Steps",
+        "1. Go to the page.",
+        "1. Enter your email.",
+        "   It must be yours.",
+        "",
+        "1. Click Send.",
+        "",
+        "Then wait.",
+        "",
+        "5. A new list",
+      ].join("\n"),
+    );
+    expect(outline(doc.sections)).toEqual([
+      "# Steps",
+      [
+        "1. Go to the page.",
+        "2. Enter your email. It must be yours.",
+        "3. Click Send.",
+        "Then wait.",
+        "5. A new list",
+      ].join("\n\n"),
+    ]);
   });
 });
 

@@ -4,9 +4,11 @@ import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
 /**
  * HTML to readable text with htmlparser2 (entities decoded by the parser). Only what
  * a reader sees is kept: script, style, nav, templates, embedded objects and
- * anything `hidden` or `aria-hidden` are dropped. `<title>` is the title, `h1`–`h6`
- * open nested sections, block elements and `<br>` end a block, and table rows become
- * blocks written "Header: cell; Header: cell" when the table has a header row.
+ * anything `hidden` or `aria-hidden` are dropped, and so is site navigation that is
+ * not in a `<nav>` (see `isNavigation`). `<title>` is the title, `h1`–`h6` open nested
+ * sections, block elements and `<br>` end a block, items of an ordered list keep their
+ * number ("2. Enter your email"), and table rows become blocks written
+ * "Header: cell; Header: cell" when the table has a header row.
  */
 const SKIP = new Set([
   "script",
@@ -54,6 +56,21 @@ const BLOCK = new Set([
   "ul",
 ]);
 
+/**
+ * Navigation that generated documentation marks by role, class or summary rather than
+ * with `<nav>`: DocBook's "Prev / Up / Home / Next" tables (`navheader`, `navfooter`,
+ * `summary="Navigation header"`), Sphinx's `role="navigation"` bars and sidebars,
+ * breadcrumbs and skip links. Indexed, they would put the same links into every page.
+ */
+const NAV_CLASS =
+  /(?:^|[\s_-])(?:navheader|navfooter|navbar|navigation|breadcrumbs?|sphinxsidebar|skip-?link|toc-?sidebar)(?:$|[\s_-])/i;
+
+function isNavigation(name: string, attribs: Record<string, string>): boolean {
+  if (attribs.role === "navigation" || attribs.role === "search") return true;
+  if (name === "table" && /navigation/i.test(attribs.summary ?? "")) return true;
+  return NAV_CLASS.test(attribs.class ?? "") || NAV_CLASS.test(attribs.id ?? "");
+}
+
 interface TableState {
   headers: string[] | undefined;
   row: string[] | undefined;
@@ -72,6 +89,10 @@ export function extractHtml(html: string): ExtractedDocument {
   let pre = 0;
   let block = "";
   const tables: TableState[] = [];
+  /** Open lists, innermost last: the last number used in an `<ol>`, undefined in a `<ul>`. */
+  const lists: Array<number | undefined> = [];
+  /** "3. " while an ordered item's first text is awaited (it may sit in a nested `<p>`). */
+  let itemNumber = "";
 
   const flush = () => {
     if (block) out.block(block, { keepLines: pre > 0 });
@@ -86,7 +107,12 @@ export function extractHtml(html: string): ExtractedDocument {
           skipDepth++;
           return;
         }
-        if (SKIP.has(name) || "hidden" in attribs || attribs["aria-hidden"] === "true") {
+        if (
+          SKIP.has(name) ||
+          "hidden" in attribs ||
+          attribs["aria-hidden"] === "true" ||
+          isNavigation(name, attribs)
+        ) {
           skipDepth = 1;
           return;
         }
@@ -122,6 +148,19 @@ export function extractHtml(html: string): ExtractedDocument {
           table.cell = "";
           if (name === "td") table.rowAllHeaders = false;
           return;
+        }
+        if (name === "ol" || name === "ul") {
+          const start = Number.parseInt(attribs.start ?? "", 10);
+          lists.push(name === "ol" ? (Number.isSafeInteger(start) ? start - 1 : 0) : undefined);
+        }
+        if (name === "li" && !cellOpen()) {
+          const last = lists.length - 1;
+          const n = lists[last];
+          if (n !== undefined) {
+            lists[last] = n + 1;
+            flush();
+            itemNumber = `${n + 1}. `;
+          }
         }
         if (name === "br" || BLOCK.has(name)) {
           if (cellOpen()) appendText(" ");
@@ -170,6 +209,8 @@ export function extractHtml(html: string): ExtractedDocument {
           pre = Math.max(0, pre - 1);
           return;
         }
+        if (name === "ol" || name === "ul") lists.pop();
+        if (name === "li") itemNumber = "";
         if (BLOCK.has(name) && !cellOpen()) flush();
       },
     },
@@ -180,7 +221,10 @@ export function extractHtml(html: string): ExtractedDocument {
     const table = tables.at(-1);
     if (heading) heading.text += text;
     else if (table && table.cell !== undefined) table.cell += text;
-    else block += text;
+    else if (itemNumber && !block.trim() && text.trim()) {
+      block = itemNumber + text.trimStart();
+      itemNumber = "";
+    } else block += text;
   }
 
   function emitRow(table: TableState) {

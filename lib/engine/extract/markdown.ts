@@ -7,7 +7,8 @@ import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
 /**
  * Markdown to readable text. YAML front matter becomes document metadata; `#`…`######`
  * (and setext) headings become nested sections; each paragraph, list item, table row
- * and code block becomes its own block, so it is at least one sentence. Table rows are
+ * and code block becomes its own block, so it is at least one sentence; a numbered
+ * item keeps its number ("2. Enter your email"), counted as a renderer counts. Table rows are
  * written as "Header: cell; Header: cell" so a row found alone still says what its
  * cells mean. Fenced code is kept verbatim (support answers quote commands and
  * settings); link targets, image URLs, emphasis markers and HTML tags are dropped.
@@ -17,6 +18,9 @@ export function extractMarkdown(source: string): ExtractedDocument {
   const out = new OutlineBuilder();
   const lines = body.replace(/<!--[\s\S]*?-->/g, "").split("\n");
   let paragraph: string[] = [];
+  /** The ordered list being read: its items' indent and the next number to give. */
+  let ordered: { indent: number; next: number } | undefined;
+  let blank = false;
   const flush = () => {
     if (paragraph.length) out.block(inline(paragraph.join(" ")));
     paragraph = [];
@@ -24,9 +28,12 @@ export function extractMarkdown(source: string): ExtractedDocument {
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
+    const afterBlank = blank;
+    blank = line.trim() === "";
     const fence = /^ {0,3}(`{3,}|~{3,})/.exec(line);
     if (fence) {
       flush();
+      ordered = undefined;
       const marker = fence[1] as string;
       const code: string[] = [];
       while (++i < lines.length) {
@@ -40,6 +47,7 @@ export function extractMarkdown(source: string): ExtractedDocument {
     const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
     if (atx) {
       flush();
+      ordered = undefined;
       out.heading((atx[1] as string).length, inline(atx[2] ?? ""));
       continue;
     }
@@ -65,16 +73,27 @@ export function extractMarkdown(source: string): ExtractedDocument {
       continue;
     }
     if (/^ {0,3}\[[^\]]+\]:\s*\S/.test(line)) continue; // a link reference definition
-    const item = /^\s*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/.exec(line);
+    const item = /^(\s*)(?:[-*+]|(\d{1,9})[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/.exec(line);
     if (item) {
       flush();
-      paragraph = [item[1] as string];
+      const indent = (item[1] as string).length;
+      const text = item[3] as string;
+      if (item[2] === undefined) {
+        if (ordered && indent <= ordered.indent) ordered = undefined;
+        paragraph = [text];
+        continue;
+      }
+      // Numbered steps keep their number, counted as a renderer would ("1." "1." → 1, 2).
+      if (!ordered || indent !== ordered.indent) ordered = { indent, next: Number(item[2]) };
+      paragraph = [`${ordered.next++}. ${text}`];
       continue;
     }
-    if (line.trim() === "") {
+    if (blank) {
       flush();
       continue;
     }
+    // A paragraph at the margin after a blank line ends the list.
+    if (afterBlank && ordered && /^\S/.test(line)) ordered = undefined;
     const quote = /^ {0,3}>[ \t]?(.*)$/.exec(line);
     paragraph.push(quote ? (quote[1] as string) : line);
   }
