@@ -52,14 +52,23 @@ const setArg = args.find((a) => a.startsWith("--set="))?.slice(6);
 const CORPUS = "docs";
 const SETS_DIR = path.resolve("bench/answers/sets");
 
+/** The question files, merged per documentation folder so each folder is ingested once. */
 function loadSets(): QuestionFile[] {
   const files = readdirSync(SETS_DIR)
     .filter((f) => f.endsWith(".json"))
     .filter((f) => !setArg || f.startsWith(setArg))
     .sort();
-  return files.map((f) =>
-    questionFileSchema.parse(JSON.parse(readFileSync(path.join(SETS_DIR, f), "utf8"))),
-  );
+  const byRoot = new Map<string, QuestionFile>();
+  for (const f of files) {
+    const set = questionFileSchema.parse(JSON.parse(readFileSync(path.join(SETS_DIR, f), "utf8")));
+    const merged = byRoot.get(set.root);
+    if (!merged) byRoot.set(set.root, set);
+    else {
+      merged.questions.push(...set.questions);
+      merged.conversations.push(...set.conversations);
+    }
+  }
+  return [...byRoot.values()];
 }
 
 interface Outcome {
