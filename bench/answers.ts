@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { buildChatRequest } from "@/lib/chat/request";
+import { buildChatRequest, MAX_USED_SEARCH_RESULTS } from "@/lib/chat/request";
 import { createEngine, type Engine } from "@/lib/engine";
+import { WEIGHTS } from "@/lib/engine/core/fusion";
 import { createLlm } from "@/lib/engine/providers/llm";
 import { ingest, parseFile, walkPaths } from "@/lib/ingest";
 import { type ChatAnswer, createVectaraClient, type VectaraClient } from "@/lib/vectara";
@@ -49,7 +50,24 @@ const final = args.includes("--final");
 const verbose = args.includes("--verbose");
 const skipLlm = args.includes("--no-llm");
 const setArg = args.find((a) => a.startsWith("--set="))?.slice(6);
+/** `--reuse=DIR`: keep the ingested engine in DIR and reuse it on the next run (for tuning). */
+const reuseDir = args.find((a) => a.startsWith("--reuse="))?.slice(8);
+const noWordNet = args.includes("--no-wordnet");
 const CORPUS = "docs";
+
+// `--weights=document:0.3,expansion:0.4`: try other fusion weights (tuning on the dev half).
+for (const pair of args
+  .find((a) => a.startsWith("--weights="))
+  ?.slice(10)
+  .split(",") ?? []) {
+  const [name, value] = pair.split(":");
+  const w = WEIGHTS as unknown as Record<string, unknown>;
+  if (!name || !(name in w) || typeof w[name] !== "number" || !Number.isFinite(Number(value))) {
+    console.error(`unknown or bad weight: ${pair}`);
+    process.exit(2);
+  }
+  w[name] = Number(value);
+}
 const SETS_DIR = path.resolve("bench/answers/sets");
 
 /** The question files, merged per documentation folder so each folder is ingested once. */
@@ -82,6 +100,8 @@ interface Outcome {
   documents: string[];
   gold: string[];
   rephrased?: string;
+  /** A gold sentence is in the passages the answer is made from (the first five results). */
+  inPassages: boolean;
   ms: number;
 }
 
@@ -112,6 +132,13 @@ function outcome(
     documents,
     gold: q.gold_pages,
     rephrased: a.rephrasedQuery,
+    inPassages: answerHasGold(
+      a.searchResults
+        .slice(0, MAX_USED_SEARCH_RESULTS)
+        .map((r) => r.text.replace(/%(?:START|END)_SNIPPET%/g, ""))
+        .join("\n"),
+      q.gold_sentences,
+    ),
     ms,
   };
 }
@@ -155,6 +182,7 @@ function row(label: string, outcomes: Outcome[]): string {
     `${t.at5}/${t.n} ${pct(t.at5, t.n)}`.padStart(14),
     fmt(t.n ? t.reciprocal / t.n : Number.NaN, 3).padStart(6),
     `${t.answered}/${t.n} ${pct(t.answered, t.n)}`.padStart(14),
+    pct(outcomes.filter((o) => o.inPassages).length, t.n).padStart(9),
     fmt(mean(fcsHit), 2).padStart(8),
     fmt(mean(fcsMiss), 2).padStart(9),
   ].join("  ");
@@ -215,9 +243,11 @@ async function main(): Promise<void> {
 }
 
 async function runSet(set: QuestionFile, dir: string): Promise<void> {
-  const dataDir = mkdtempSync(path.join(dir, "engine-"));
+  const dataDir = reuseDir ? path.resolve(reuseDir) : mkdtempSync(path.join(dir, "engine-"));
+  mkdirSync(dataDir, { recursive: true });
   console.log(`\n${set.corpus}: ${set.root}`);
-  let engine = createEngine({ dataDir, log: () => {} });
+  const lexicon = noWordNet ? (false as const) : undefined;
+  let engine = createEngine({ dataDir, log: () => {}, lexicon });
   let client = clientFor(engine);
   const t0 = performance.now();
   const summary = await ingest({
@@ -226,6 +256,9 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
     paths: [set.root],
     extensions: ["html", "htm", "md"],
     create: true,
+    // One file at a time, so part ids (and so tie-breaks and the term sketch) are the
+    // same on every run.
+    concurrency: 1,
   });
   const parts = engine.db.prepare("SELECT COUNT(*) FROM parts").pluck().get() as number;
   console.log(
@@ -252,10 +285,9 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
     }
     return t;
   };
-  bm25.close();
 
   console.log(
-    `\n${"".padEnd(26)}  ${"n".padStart(3)}  ${"recall@1".padStart(14)}  ${"recall@5".padStart(14)}  ${"MRR".padStart(6)}  ${"gold in answer".padStart(14)}  ${"FCS hit".padStart(8)}  ${"FCS miss".padStart(9)}`,
+    `\n${"".padEnd(26)}  ${"n".padStart(3)}  ${"recall@1".padStart(14)}  ${"recall@5".padStart(14)}  ${"MRR".padStart(6)}  ${"gold in answer".padStart(14)}  ${"in top 5".padStart(9)}  ${"FCS hit".padStart(8)}  ${"FCS miss".padStart(9)}`,
   );
   for (const split of final ? (["dev", "heldout"] as const) : (["dev"] as const)) {
     console.log(
@@ -277,6 +309,7 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
       `plain BM25 over paragraphs, ${split}: recall@1 ${pct(t.at1, t.n)}, recall@5 ${t.at5}/${t.n} ${pct(t.at5, t.n)}, MRR ${fmt(t.reciprocal / t.n, 3)}`,
     );
   }
+  bm25.close();
   const times = summarize([...asked, ...followUps].map((o) => o.ms));
   console.log(
     `time per answer (whole chat request, in process): p50 ${fmt(times.p50, 1)} ms, p95 ${fmt(times.p95, 1)} ms`,
@@ -291,6 +324,7 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
     engine = createEngine({
       dataDir,
       log: () => {},
+      lexicon,
       llm: createLlm({ baseURL: `${stub.url}/v1`, model: "stub", apiKey: "x" }),
     });
     client = clientFor(engine);

@@ -10,7 +10,7 @@ Options:
   --corpus <key>            the corpus to index into (required)
   --create                  create the corpus if it does not exist
   --metadata k=v            add metadata to every document (repeatable)
-  --chunking <strategy>     sentence | max_chars:N (N >= 100); default: the server's
+  --chunking <strategy>     sentence | max_chars:N (N >= 100); default: max_chars:600
   --prune                   delete documents whose files are gone
   --dry-run                 report what would happen; change nothing
   -h, --help                show this help

@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createEngine } from "@/lib/engine";
-import { type IngestSummary, ingest } from "@/lib/ingest";
+import { CHUNKING, type IngestSummary, ingest } from "@/lib/ingest";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 import { makeEngine } from "./support/engine";
 import {
@@ -147,15 +147,22 @@ describe("ingest (library)", () => {
     writeTree(root, { "long.md": `# Long\n${sentences.join(" ")}` });
     const base = { client, corpus: "kb", paths: [root], create: true } as const;
 
+    // By default, section-aware parts: sentences packed up to 600 characters.
     await ingest({ ...base, metadata: { team: "support" } });
-    const sentenceParts = (await client.documents.get("kb", "long.md")).parts?.length ?? 0;
+    const packed = await client.documents.get("kb", "long.md");
     expect((await listDocs(client))[0]?.metadata.team).toBe("support");
+    expect(packed.metadata[CHUNKING]).toBe("max_chars:600");
 
-    const s = await ingest({ ...base, metadata: { team: "sales" }, chunking: { maxChars: 2000 } });
+    const s = await ingest({ ...base, metadata: { team: "sales" }, chunking: "sentence" });
     expect(s.updated).toBe(1);
     const doc = await client.documents.get("kb", "long.md");
     expect(doc.metadata.team).toBe("sales");
-    expect(doc.parts?.length ?? 0).toBeLessThan(sentenceParts);
+    expect(doc.parts?.length ?? 0).toBeGreaterThan(packed.parts?.length ?? 0);
+
+    // A new chunking strategy alone re-indexes: the parts would differ.
+    const again = await ingest({ ...base, metadata: { team: "sales" } });
+    expect(again).toMatchObject({ updated: 1, unchanged: 0 });
+    expect((await client.documents.get("kb", "long.md")).parts?.length).toBe(packed.parts?.length);
   });
 
   it("fails the run when the corpus is missing and may not be created", async () => {

@@ -2,10 +2,14 @@ import "server-only";
 import type { UIMessageStreamWriter } from "ai";
 import type { ChatStreamEvent, VectaraClient } from "@/lib/vectara";
 import { toCitations } from "./citations";
+import { citedIndexes } from "./cited";
 import type { ChatError } from "./errors";
 import type { ChatMessage, Citation, TurnStatus } from "./messages";
 import { buildChatRequest } from "./request";
 import { toChatError } from "./upstream-errors";
+
+/** One `data-citations` part per answer: written with the results, replaced if none is cited. */
+const CITATIONS_ID = "citations";
 
 /** What one answer turned out to be, gathered while it streams; persisted when it ends. */
 export interface AnswerRecord {
@@ -74,7 +78,7 @@ export async function writeAnswer({
       switch (event.type) {
         case "search_results":
           record.citations = toCitations(event.searchResults);
-          writer.write({ type: "data-citations", data: record.citations });
+          writer.write({ type: "data-citations", id: CITATIONS_ID, data: record.citations });
           break;
         case "chat_info":
           if (event.chatId && event.turnId) {
@@ -119,6 +123,12 @@ export async function writeAnswer({
       }
     }
     if (textOpen) writer.write({ type: "text-end", id: textId });
+    if (record.citations.length > 0 && citedIndexes(record.answer).length === 0) {
+      // An answer that cites nothing (the knowledge base had no answer) shows no
+      // sources: the results it was given are only the nearest, unrelated passages.
+      record.citations = [];
+      writer.write({ type: "data-citations", id: CITATIONS_ID, data: [] });
+    }
     record.totalMs = elapsed();
     writer.write({ type: "message-metadata", messageMetadata: { status: "complete" } });
     writer.write({ type: "finish" });

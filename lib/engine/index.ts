@@ -12,6 +12,7 @@ import { queryRoutes } from "./http/handlers/query";
 import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
+import { createWordNet, type Lexicon } from "./lexicon/wordnet";
 import type { Llm } from "./providers/llm";
 import { ensureAppClient } from "./store/app-clients";
 import { type DB, openDatabase } from "./store/db";
@@ -23,6 +24,11 @@ export interface EngineOptions {
   /** The personal key; generated, stored in `$dataDir/local-api-key` and printed once when unset. */
   localApiKey?: string;
   embedder?: Embedder;
+  /**
+   * Synonyms for query expansion: WordNet (`lexicon/wordnet.ts`) unless given, or
+   * `false` for none (the curated support vocabulary applies either way).
+   */
+  lexicon?: Lexicon | false;
   /** Answers are written by this model when set; extractive otherwise (`generation.ts`). */
   llm?: Llm;
   log?: (message: string) => void;
@@ -78,6 +84,7 @@ export function createEngine(options: EngineOptions): Engine {
   const generator = createGenerator({ llm: options.llm });
   const services: EngineServices = {
     embedder: options.embedder,
+    lexicon: options.lexicon === false ? undefined : (options.lexicon ?? createWordNet()),
     generate: generator.generate,
     rephrase: generator.rephrase,
     extractFilter: generator.extractFilter,

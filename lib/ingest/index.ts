@@ -1,8 +1,10 @@
 export { type SourceFile, sha256, walkPaths } from "./files";
 export {
+  CHUNKING,
   type Chunking,
   CONTENT_HASH,
   type CreateCorpusOptions,
+  DEFAULT_CHUNKING,
   IngestError,
   type IngestOptions,
   type IngestOutcome,

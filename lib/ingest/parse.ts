@@ -11,6 +11,8 @@ export type ParsedFile =
   | {
       kind: "structured";
       title?: string;
+      /** Front matter `description` (or `summary`): indexed as the document's description. */
+      description?: string;
       metadata: Record<string, unknown>;
       sections: StructuredDocumentSection[];
     }
@@ -33,7 +35,16 @@ export async function parseFile(name: string, bytes: Uint8Array): Promise<Parsed
   const doc = await extractFile({ name, type: "", bytes });
   const sections = doc.sections.map(toSection).filter(hasText);
   if (sections.length === 0) throw new Error("the file has no text to index");
-  return { kind: "structured", title: doc.title, metadata: doc.metadata, sections };
+  const description = [doc.metadata.description, doc.metadata.summary].find(
+    (d): d is string => typeof d === "string" && d.trim() !== "",
+  );
+  return {
+    kind: "structured",
+    title: doc.title,
+    ...(description ? { description: description.trim() } : {}),
+    metadata: doc.metadata,
+    sections,
+  };
 }
 
 /**

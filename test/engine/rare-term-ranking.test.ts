@@ -163,9 +163,11 @@ describe("fuseRuns: the section weight only counts where the section run applies
 
   it("keeps the full weight total for a structured document's parts, title parts included", () => {
     const fused = fuseRuns({ word, trigram, section, sectioned }, 1);
-    const total = 1 + WEIGHTS.trigram + WEIGHTS.section;
-    expect(fused.get(2)).toBeCloseTo((0.3 + WEIGHTS.trigram * 0.25 + WEIGHTS.section) / total, 9);
-    expect(fused.get(3)).toBeCloseTo((1 + WEIGHTS.trigram) / total, 9);
+    // A part's own evidence (word and trigram runs) is one share, its section's another.
+    const own = (w: number, t: number) => (w + WEIGHTS.trigram * t) / (1 + WEIGHTS.trigram);
+    const total = 1 + WEIGHTS.section;
+    expect(fused.get(2)).toBeCloseTo((own(0.3, 0.25) + WEIGHTS.section) / total, 9);
+    expect(fused.get(3)).toBeCloseTo(own(1, 1) / total, 9);
   });
 
   it("scores stay in [0, 1]", () => {

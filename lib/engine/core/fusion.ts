@@ -11,10 +11,24 @@ import { errors } from "./errors";
 export const WEIGHTS = {
   /** `bm25()` column weights of the word index: title, heading, text. */
   columns: [3, 2, 1] as const,
+  /** `bm25()` column weights of the document index: title, description, headings, body. */
+  documentColumns: [6, 4, 2, 1] as const,
   /** The character-trigram run, added to the word run (retrieval notes: 0.35). */
   trigram: 0.35,
-  /** The best-matching section's score, added to each part cut from it. */
-  section: 2,
+  /** The section run's score, added to the best-matching part cut from each section. */
+  section: 1,
+  /**
+   * Synonyms and related phrasings (`core/synonyms.ts`, WordNet), run apart from the
+   * user's words and added at this weight: a part that only matches an expansion
+   * scores below one that matches the words as typed.
+   */
+  expansion: 0.5,
+  /**
+   * The document-level run (title, description, headings and the whole text), added
+   * to every candidate part of the document: which page is about the question, as
+   * well as which sentence matches it.
+   */
+  document: 0.25,
 };
 
 /** `lexical_interpolation` when the request gives none and an embedder exists. */
@@ -48,6 +62,18 @@ export interface Runs {
    * answer (SciFact structured nDCG@10 0.688 → 0.648).
    */
   sectioned?: Set<number>;
+  /** Word-index BM25 of the query's expansions (synonyms), per part. */
+  expansion?: Map<number, number>;
+  /** Document-index BM25 per document row id, and of the expansions. */
+  document?: Map<number, number>;
+  documentExpansion?: Map<number, number>;
+  /**
+   * Parts that are candidates for their section's or document's sake alone (the best
+   * part of a top section or document that no part run found): scored by that evidence.
+   */
+  leads?: Set<number>;
+  /** Each candidate part's document row id (needed when `document` is given). */
+  documentOf?: Map<number, number>;
   /** Cosine similarity of the part's vector to the query's, when an embedder ran. */
   semantic?: Map<number, number>;
   /**
@@ -65,19 +91,47 @@ export function fuseRuns(runs: Runs, lexicalInterpolation: number): Map<number, 
   const word = maxNormalize(runs.word);
   const trigram = runs.trigram ? maxNormalize(runs.trigram) : undefined;
   const section = runs.section ? maxNormalize(runs.section) : undefined;
+  const expansion = runs.expansion ? maxNormalize(runs.expansion) : undefined;
   const semantic = runs.semantic ? maxNormalize(runs.semantic) : undefined;
-  const base = 1 + (trigram ? WEIGHTS.trigram : 0);
-  const ids = new Set<number>([...word.keys(), ...(trigram?.keys() ?? [])]);
+  const document = runs.document ? maxNormalize(runs.document) : undefined;
+  const documentExpansion = runs.documentExpansion
+    ? maxNormalize(runs.documentExpansion)
+    : undefined;
+  const base = 1 + (trigram ? WEIGHTS.trigram : 0) + (expansion ? WEIGHTS.expansion : 0);
+  const documentBase = 1 + (documentExpansion ? WEIGHTS.expansion : 0);
+  const ids = new Set<number>([
+    ...word.keys(),
+    ...(trigram?.keys() ?? []),
+    ...(expansion?.keys() ?? []),
+  ]);
   for (const id of semantic?.keys() ?? []) ids.add(id);
+  for (const id of runs.leads ?? []) ids.add(id);
   const lambda = semantic ? Math.min(1, Math.max(0, lexicalInterpolation)) : 1;
   const out = new Map<number, number>();
   for (const id of ids) {
     if (runs.restrictTo && !runs.restrictTo.has(id)) continue;
-    const own = (word.get(id) ?? 0) + WEIGHTS.trigram * (trigram?.get(id) ?? 0);
-    const lexical =
-      section && (!runs.sectioned || runs.sectioned.has(id))
-        ? (own + WEIGHTS.section * (section.get(id) ?? 0)) / (base + WEIGHTS.section)
-        : own / base;
+    const own =
+      ((word.get(id) ?? 0) +
+        WEIGHTS.trigram * (trigram?.get(id) ?? 0) +
+        WEIGHTS.expansion * (expansion?.get(id) ?? 0)) /
+      base;
+    let sum = own;
+    let total = 1;
+    if (section && (!runs.sectioned || runs.sectioned.has(id))) {
+      sum += WEIGHTS.section * (section.get(id) ?? 0);
+      total += WEIGHTS.section;
+    }
+    if (document) {
+      const doc = runs.documentOf?.get(id);
+      const evidence =
+        doc === undefined
+          ? 0
+          : ((document.get(doc) ?? 0) + WEIGHTS.expansion * (documentExpansion?.get(doc) ?? 0)) /
+            documentBase;
+      sum += WEIGHTS.document * evidence;
+      total += WEIGHTS.document;
+    }
+    const lexical = sum / total;
     const score = lambda * lexical + (1 - lambda) * (semantic?.get(id) ?? 0);
     if (score > 0) out.set(id, score);
   }

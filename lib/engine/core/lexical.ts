@@ -18,6 +18,22 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   ...["what", "when", "where", "which", "who", "whom", "whose", "why", "how"],
 ]);
 
+/**
+ * A query with at least this many plain content words (three letters or more, not a
+ * stop word or a pronoun or auxiliary) besides its quotes, `-` words and prefixes is a
+ * sentence, not search syntax: its quotes quote ("FATAL: no pg_hba.conf entry for
+ * host "10.0.3.7""), and a `-` before a word is a dash or a minus. Its phrases and
+ * excluded words then count as ordinary words, so a pasted error message is never
+ * narrowed to the parts that contain every quoted fragment.
+ */
+export const SENTENCE_MIN_WORDS = 4;
+const NOT_CONTENT: ReadonlySet<string> = new Set([
+  ...["you", "your", "our", "she", "him", "her", "his", "them", "its", "can", "could", "would"],
+  ...["should", "does", "did", "have", "has", "had", "get", "got", "was", "were", "been"],
+]);
+const isContentWord = (t: QueryTerm) =>
+  !t.prefix && [...t.text].length >= 3 && !NOT_CONTENT.has(t.text);
+
 /** Bounds on what one query may ask of the index. */
 export const QUERY_LIMITS = { terms: 256, phrases: 16, excluded: 16, phraseTokens: 32 };
 /** Shorter prefixes would expand to a large part of the vocabulary. */
@@ -132,6 +148,12 @@ export function parseLexicalQuery(query: string): LexicalQuery {
       continue;
     }
     i++;
+  }
+  const sentence = out.terms.filter(isContentWord).length >= SENTENCE_MIN_WORDS;
+  if (sentence && (out.phrases.length || out.excluded.length)) {
+    for (const words of [...out.phrases, ...out.excluded]) for (const w of words) addTerm(w, false);
+    out.phrases = [];
+    out.excluded = [];
   }
   return out;
 }

@@ -86,6 +86,14 @@ export interface PreparedDocument {
   metadata: Metadata;
   /** The title the index weights: metadata `title` when it is a string. */
   title: string;
+  /**
+   * What the document says it is about, weighted in the document-level index: a
+   * structured document's `description`, and metadata `description`/`summary` (front
+   * matter) when they are strings.
+   */
+  description: string;
+  /** A structured document's own `description` ("" for core documents). */
+  statedDescription: string;
   tables: unknown[];
   sections: PreparedSection[];
   parts: PreparedPart[];
@@ -133,6 +141,8 @@ function prepareCore(input: CoreDocumentInput): PreparedDocument {
     id: input.id,
     metadata,
     title: titleOf(metadata),
+    description: descriptionOf(undefined, metadata),
+    statedDescription: "",
     tables: [...(input.tables ?? [])],
     sections: [],
     parts,
@@ -152,6 +162,8 @@ function prepareStructured(
     id: input.id,
     metadata,
     title: titleOf(metadata),
+    description: descriptionOf(input.description, metadata),
+    statedDescription: input.description?.trim() ?? "",
     tables: [],
     sections: [],
     parts: [],
@@ -255,6 +267,15 @@ function assignLanguages(doc: PreparedDocument, docMetadata: Metadata): void {
 }
 
 const titleOf = (metadata: Metadata) => (typeof metadata.title === "string" ? metadata.title : "");
+
+/** The stated description and metadata `description`/`summary`, each once. */
+export function descriptionOf(stated: string | null | undefined, metadata: Metadata): string {
+  const texts = [stated, metadata.description, metadata.summary]
+    .filter((t): t is string => typeof t === "string")
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return [...new Set(texts)].join("\n");
+}
 
 function nonEmpty(d: Dimensions | null | undefined): Dimensions | undefined {
   return d && Object.keys(d).length > 0 ? { ...d } : undefined;

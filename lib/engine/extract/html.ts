@@ -5,7 +5,8 @@ import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
  * HTML to readable text with htmlparser2 (entities decoded by the parser). Only what
  * a reader sees is kept: script, style, nav, templates, embedded objects and
  * anything `hidden` or `aria-hidden` are dropped, and so is site navigation that is
- * not in a `<nav>` (see `isNavigation`). `<title>` is the title, `h1`–`h6` open nested
+ * not in a `<nav>` (see `isNavigation`). `<title>` is the title and
+ * `<meta name="description">` metadata `description`; `h1`–`h6` open nested
  * sections, block elements and `<br>` end a block, items of an ordered list keep their
  * number ("2. Enter your email"), and table rows become blocks written
  * "Header: cell; Header: cell" when the table has a header row.
@@ -59,16 +60,29 @@ const BLOCK = new Set([
 /**
  * Navigation that generated documentation marks by role, class or summary rather than
  * with `<nav>`: DocBook's "Prev / Up / Home / Next" tables (`navheader`, `navfooter`,
- * `summary="Navigation header"`), Sphinx's `role="navigation"` bars and sidebars,
- * breadcrumbs and skip links. Indexed, they would put the same links into every page.
+ * `summary="Navigation header"`) and in-page tables of contents (`class="toc"`),
+ * Sphinx's `role="navigation"` bars and sidebars, breadcrumbs and skip links. Indexed,
+ * they would put the same links into every page. Class and id are matched as whole
+ * tokens, so a heading's `toc-backref` link stays.
  */
-const NAV_CLASS =
-  /(?:^|[\s_-])(?:navheader|navfooter|navbar|navigation|breadcrumbs?|sphinxsidebar|skip-?link|toc-?sidebar)(?:$|[\s_-])/i;
+const NAV_CLASSES = new Set([
+  "navheader",
+  "navfooter",
+  "navbar",
+  "navigation",
+  "breadcrumb",
+  "breadcrumbs",
+  "sphinxsidebar",
+  "toc",
+  "skip-link",
+  "skiplink",
+]);
 
 function isNavigation(name: string, attribs: Record<string, string>): boolean {
   if (attribs.role === "navigation" || attribs.role === "search") return true;
   if (name === "table" && /navigation/i.test(attribs.summary ?? "")) return true;
-  return NAV_CLASS.test(attribs.class ?? "") || NAV_CLASS.test(attribs.id ?? "");
+  const tokens = `${attribs.class ?? ""} ${attribs.id ?? ""}`.toLowerCase().split(/\s+/);
+  return tokens.some((t) => NAV_CLASSES.has(t));
 }
 
 interface TableState {
@@ -83,6 +97,7 @@ interface TableState {
 export function extractHtml(html: string): ExtractedDocument {
   const out = new OutlineBuilder();
   let title: string | undefined;
+  let description = "";
   let inTitle = false;
   let skipDepth = 0;
   let heading: { level: number; text: string } | undefined;
@@ -114,6 +129,10 @@ export function extractHtml(html: string): ExtractedDocument {
           isNavigation(name, attribs)
         ) {
           skipDepth = 1;
+          return;
+        }
+        if (name === "meta" && attribs.name?.toLowerCase() === "description" && attribs.content) {
+          description = collapse(attribs.content);
           return;
         }
         if (name === "title") {
@@ -250,7 +269,7 @@ export function extractHtml(html: string): ExtractedDocument {
   flush();
   const cleanTitle = title ? collapse(title) : "";
   return {
-    metadata: {},
+    metadata: description ? { description } : {},
     title: cleanTitle || undefined,
     firstHeading: out.firstHeading,
     sections: out.build(),

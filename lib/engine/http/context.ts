@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { EngineError, errors } from "../core/errors";
 import type { ExtractFilterFn, GenerationPreset, RephraseFn } from "../generation";
+import type { Lexicon } from "../lexicon/wordnet";
 import type { DB } from "../store/db";
 import type { ApiKeyRow, KeyRole } from "../store/keys";
 import type { GenerateFn } from "./handlers/query";
@@ -21,6 +22,8 @@ export interface Ctx {
 export interface EngineServices {
   /** Semantic embeddings; absent means lexical-only retrieval. */
   embedder?: Embedder;
+  /** General-English synonyms for query expansion (WordNet by default); absent means none. */
+  lexicon?: Lexicon;
   /**
    * Summary generation for requests with `generation` (the seam of
    * `handlers/query.ts`); `createEngine` always sets it (`generation.ts`:

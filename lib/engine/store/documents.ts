@@ -1,6 +1,6 @@
-import type { Metadata, PreparedDocument } from "../core/prepare";
+import { descriptionOf, type Metadata, type PreparedDocument } from "../core/prepare";
 import type { DB } from "./db";
-import { addToIndex, type IndexRow, removeFromIndexWhere } from "./search-index";
+import { addToIndex, type IndexRow, indexDocument, removeFromIndexWhere } from "./search-index";
 
 /**
  * Documents, their sections and parts. Every write that touches more than one row
@@ -102,12 +102,13 @@ export function insertDocument(
     const rowId = Number(
       db
         .prepare(
-          "INSERT INTO documents (corpus_id, doc_id, metadata, tables, created_at) VALUES (?, ?, ?, ?, ?)",
+          "INSERT INTO documents (corpus_id, doc_id, metadata, description, tables, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .run(
           corpusId,
           document.id,
           metadataJson,
+          document.statedDescription,
           document.tables.length ? JSON.stringify(document.tables) : null,
           createdAt,
         ).lastInsertRowid,
@@ -147,6 +148,16 @@ export function insertDocument(
       return { partId, title: document.title, heading: p.heading, text: p.text };
     });
     addToIndex(db, index);
+    indexDocument(db, {
+      documentId: rowId,
+      title: document.title,
+      description: document.description,
+      headings: document.sections.flatMap((s) => (s.title ? [s.title] : [])).join("\n"),
+      body: document.parts
+        .filter((p) => p.isTitle !== true)
+        .map((p) => p.text)
+        .join("\n"),
+    });
     return {
       row: {
         rowId,
@@ -274,22 +285,46 @@ export function updateDocumentMetadataByDocId(
       doc.rowId,
     );
     const title = (m: Metadata) => (typeof m.title === "string" ? m.title : "");
-    if (title(next) !== title(doc.metadata)) reindexDocument(db, doc.rowId, title(next));
+    const description = (m: Metadata) => descriptionOf(undefined, m);
+    if (title(next) !== title(doc.metadata) || description(next) !== description(doc.metadata)) {
+      reindexDocument(db, doc.rowId, next);
+    }
     return { ...doc, metadata: next };
   })();
 }
 
-function reindexDocument(db: DB, rowId: number, title: string): void {
+function reindexDocument(db: DB, rowId: number, metadata: Metadata): void {
+  const title = typeof metadata.title === "string" ? metadata.title : "";
   const rows = db
     .prepare(
-      `SELECT p.id AS partId, COALESCE(s.title, '') AS heading, p.text AS text
+      `SELECT p.id AS partId, COALESCE(s.title, '') AS heading, p.text AS text,
+              p.is_title AS isTitle
        FROM parts p LEFT JOIN sections s ON s.id = p.section_id
        WHERE p.document_id = ? ORDER BY p.ordinal`,
     )
-    .all(rowId) as Array<Omit<IndexRow, "title">>;
+    .all(rowId) as Array<Omit<IndexRow, "title"> & { isTitle: number | null }>;
+  const stated = db.prepare("SELECT description FROM documents WHERE id = ?").pluck().get(rowId) as
+    | string
+    | undefined;
+  const headings = db
+    .prepare(
+      "SELECT title FROM sections WHERE document_id = ? AND title IS NOT NULL ORDER BY ordinal",
+    )
+    .pluck()
+    .all(rowId) as string[];
   removeFromIndexWhere(db, "document_id = ?", rowId);
   addToIndex(
     db,
-    rows.map((r) => ({ ...r, title })),
+    rows.map(({ partId, heading, text }) => ({ partId, heading, text, title })),
   );
+  indexDocument(db, {
+    documentId: rowId,
+    title,
+    description: descriptionOf(stated, metadata),
+    headings: headings.join("\n"),
+    body: rows
+      .filter((r) => r.isTitle !== 1)
+      .map((r) => r.text)
+      .join("\n"),
+  });
 }

@@ -178,4 +178,37 @@ export const migrations: Migration[] = [
       CREATE INDEX oauth_tokens_expiry ON oauth_tokens(expires_at);
     `,
   },
+  {
+    version: 4,
+    name: "document-level index",
+    sql: `
+      -- One row per document (rowid = documents.id): its title, its description (a
+      -- structured document's description, or metadata description/summary), the
+      -- headings of its sections, and the text of every part. Ranked with column
+      -- weights (BM25F-style), it is the page-level evidence of retrieval: which page
+      -- is about the question, whatever its length.
+      -- A structured document's stated description, kept so that re-indexing the
+      -- document (after a title change) can write the same row again.
+      ALTER TABLE documents ADD COLUMN description TEXT NOT NULL DEFAULT '';
+      -- Retrieval reads the parts of its best sections (their id range).
+      CREATE INDEX parts_section ON parts(section_id);
+      CREATE VIRTUAL TABLE docs_fts USING fts5(
+        title, description, headings, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      INSERT INTO docs_fts (rowid, title, description, headings, body)
+      SELECT d.id,
+        CASE WHEN json_type(d.metadata, '$.title') = 'text' THEN json_extract(d.metadata, '$.title') ELSE '' END,
+        trim(
+          CASE WHEN json_type(d.metadata, '$.description') = 'text' THEN json_extract(d.metadata, '$.description') ELSE '' END
+          || ' ' ||
+          CASE WHEN json_type(d.metadata, '$.summary') = 'text' THEN json_extract(d.metadata, '$.summary') ELSE '' END),
+        COALESCE((SELECT group_concat(s.title, char(10)) FROM sections s
+                  WHERE s.document_id = d.id AND s.title IS NOT NULL), ''),
+        COALESCE((SELECT group_concat(p.text, char(10)) FROM parts p
+                  WHERE p.document_id = d.id AND p.is_title IS NOT 1), '')
+      FROM documents d;
+    `,
+  },
 ];

@@ -2,7 +2,8 @@ import type { DB } from "./db";
 
 /**
  * The lexical index: FTS5 word index and trigram index over parts (rowid =
- * `parts.id`), and a word index over whole sections (rowid = `sections.id`). Callers
+ * `parts.id`), a word index over whole sections (rowid = `sections.id`), and one over
+ * whole documents (rowid = `documents.id`; see `indexDocument`). Callers
  * run these inside the transaction that writes or deletes the parts, so a part is
  * never in the table without being indexed. Semantic vectors are written
  * separately (`store/vectors.ts`), after the transaction, because embedding is a
@@ -61,12 +62,37 @@ function indexSections(db: DB, rows: IndexRow[]): void {
   }
 }
 
-/** Removes the index rows of every part matching `where` (a fixed SQL condition on `parts`). */
+/** A document's row in the document-level index (`docs_fts`). */
+export interface DocumentIndexRow {
+  documentId: number;
+  title: string;
+  description: string;
+  /** Section headings, one per line. */
+  headings: string;
+  /** The text of every part that is not a title. */
+  body: string;
+}
+
+/** Writes (or replaces) a document's row in the document-level index. */
+export function indexDocument(db: DB, row: DocumentIndexRow): void {
+  db.prepare("DELETE FROM docs_fts WHERE rowid = ?").run(row.documentId);
+  db.prepare(
+    "INSERT INTO docs_fts (rowid, title, description, headings, body) VALUES (?, ?, ?, ?, ?)",
+  ).run(row.documentId, row.title, row.description, row.headings, row.body);
+}
+
+/**
+ * Removes the index rows of every part matching `where` (a fixed SQL condition on
+ * `parts`), and of the documents they belong to.
+ */
 export function removeFromIndexWhere(
   db: DB,
   where: "document_id = ?" | "corpus_id = ?",
   id: number,
 ): void {
+  const documents =
+    where === "document_id = ?" ? "?" : "SELECT id FROM documents WHERE corpus_id = ?";
+  db.prepare(`DELETE FROM docs_fts WHERE rowid IN (${documents})`).run(id);
   db.prepare(`DELETE FROM parts_fts WHERE rowid IN (SELECT id FROM parts WHERE ${where})`).run(id);
   db.prepare(`DELETE FROM parts_tri WHERE rowid IN (SELECT id FROM parts WHERE ${where})`).run(id);
   db.prepare(

@@ -4,16 +4,23 @@ import { dimensionBoost, fuseRuns, WEIGHTS } from "../core/fusion";
 import {
   buildTrigramMatch,
   buildWordMatch,
+  ftsString,
   hasConstraints,
   type LexicalQuery,
   parseLexicalQuery,
   type QueryTerm,
   queryTrigrams,
+  STOP_WORDS,
+  stemTokens,
 } from "../core/lexical";
+import { porterStem } from "../core/stem";
+import { curatedExpansions, type Expansion } from "../core/synonyms";
+import type { Lexicon } from "../lexicon/wordnet";
 import type { CorpusRow } from "./corpora";
 import type { DB } from "./db";
 import { getTermStats, type TermStats } from "./term-stats";
 import { corpusVectors, cosineAll } from "./vectors";
+import { correctionsFor, indexedPartCount } from "./vocabulary";
 
 /**
  * Retrieval over one corpus: a BM25 run over the word index (title, heading and
@@ -37,6 +44,8 @@ export interface CorpusQuery {
   /** The query's embedding, when an embedder is configured. */
   queryVector?: ArrayLike<number>;
   embeddingModel?: string;
+  /** General-English synonyms (WordNet) for query expansion; curated ones always apply. */
+  lexicon?: Lexicon;
 }
 
 export interface Hit {
@@ -94,6 +103,7 @@ export interface Checkpoint {
 export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Checkpoint): Hit[] {
   const parsed = parseLexicalQuery(q.query);
   const stats = getTermStats(db);
+  const analyzed = analyzeQuery(db, parsed, stats, q.lexicon);
   const n = Math.min(Math.max(RUN_CANDIDATES, want), MAX_CANDIDATES);
   const scope: Scope = {
     ...q,
@@ -101,7 +111,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
     allowed: new Map(),
   };
   const word = new Map<number, number>();
-  const wordMatch = buildWordMatch(parsed, chooseTerms(parsed.terms, stats));
+  const wordMatch = buildWordMatch(parsed, chooseTerms(analyzed.terms, stats));
   if (wordMatch) {
     for (const r of runParts(db, "parts_fts", wordMatch, scope, n, want)) word.set(r.id, -r.s);
   }
@@ -115,23 +125,65 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
     deadline.check();
   }
 
-  const candidates = [...word.keys(), ...(trigram?.keys() ?? [])];
-  const sectionOf = sectionsOf(db, candidates);
-  let section: Map<number, number> | undefined;
-  let sectioned: Set<number> | undefined;
-  if (wordMatch && sectionOf.size > 0) {
-    const bySection = new Map<number, number>();
-    for (const r of runSections(db, wordMatch, q.corpus.id, n)) bySection.set(r.id, -r.s);
-    if (bySection.size > 0) {
-      section = bestPartPerSection(sectionOf, bySection, word, trigram);
-      sectioned = sectionedParts(db, candidates, sectionOf);
+  let expansion: Map<number, number> | undefined;
+  const expansionMatch = buildExpansionMatch(analyzed.expansions);
+  if (expansionMatch && !hasConstraints(parsed)) {
+    expansion = new Map();
+    for (const r of runParts(db, "parts_fts", expansionMatch, scope, n, want)) {
+      expansion.set(r.id, -r.s);
     }
     deadline.check();
   }
 
+  // Section- and page-level evidence. These indexes hold one row per section or
+  // document, far fewer than parts, so they take every query word (the part runs keep
+  // the rarest within a budget): a common word such as "password" or "server" is
+  // often what says which page the question is about. The best parts of the best
+  // sections and documents join the candidates even when the budgeted part runs missed them.
+  const allWords = buildWordMatch(parsed, analyzed.terms);
+  let bySection: Map<number, number> | undefined;
+  let document: Map<number, number> | undefined;
+  let documentExpansion: Map<number, number> | undefined;
+  let leads: number[] = [];
+  if (allWords) {
+    bySection = runSections(db, allWords, q.corpus.id, n);
+    document = runDocuments(db, allWords, q.corpus.id, DOCUMENT_CANDIDATES);
+    if (expansionMatch && !hasConstraints(parsed)) {
+      documentExpansion = runDocuments(db, expansionMatch, q.corpus.id, DOCUMENT_CANDIDATES);
+    }
+    deadline.check();
+    leads = leadParts(
+      db,
+      [...new Set(analyzed.terms.filter((t) => !t.prefix).map((t) => t.stem))],
+      stats,
+      scope,
+      [...word.keys(), ...(trigram?.keys() ?? []), ...(expansion?.keys() ?? [])],
+      [
+        ...topRanges(db, "section", bySection, LEAD_CANDIDATES.sections),
+        ...topRanges(db, "document", document, LEAD_CANDIDATES.documents),
+      ],
+    );
+    deadline.check();
+  }
+
+  const candidates = [
+    ...word.keys(),
+    ...(trigram?.keys() ?? []),
+    ...(expansion?.keys() ?? []),
+    ...leads,
+  ];
+  const located = locate(db, candidates);
+  const sectionOf = located.section;
+  let section: Map<number, number> | undefined;
+  let sectioned: Set<number> | undefined;
+  if (bySection && bySection.size > 0 && sectionOf.size > 0) {
+    section = bestPartPerSection(sectionOf, bySection, word, trigram);
+    sectioned = sectionedParts(db, candidates, sectionOf);
+  }
+
   let semantic: Map<number, number> | undefined;
   if (q.queryVector && q.embeddingModel && q.lexicalInterpolation < 1) {
-    semantic = semanticRun(db, q, n, new Set([...word.keys(), ...(trigram?.keys() ?? [])]));
+    semantic = semanticRun(db, q, n, new Set(candidates));
     deadline.check();
   }
 
@@ -141,11 +193,19 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       trigram,
       section,
       sectioned,
+      expansion,
+      document,
+      documentExpansion,
+      documentOf: located.document,
+      leads: new Set(leads),
       semantic,
       restrictTo: hasConstraints(parsed) ? new Set(word.keys()) : undefined,
     },
     q.lexicalInterpolation,
   );
+  if (fused.size === 0 && !hasConstraints(parsed)) {
+    for (const [id, score] of nearestByLetters(db, q, parsed, want)) fused.set(id, score);
+  }
   if (Object.values(q.dimensions).some((w) => w !== 0) && fused.size > 0) {
     applyDimensions(db, q, fused);
   }
@@ -157,6 +217,82 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       corpusIndex: q.corpusIndex,
       corpusKey: q.corpus.key,
     }));
+}
+
+/** Documents the document-level run ranks. */
+export const DOCUMENT_CANDIDATES = 200;
+/** The best sections and documents whose best parts always join the candidates, and how many each. */
+export const LEAD_CANDIDATES = { sections: 30, documents: 20, partsRead: 400 };
+
+export interface AnalyzedQuery {
+  /** The word run's terms: the user's, a typo replaced by the terms it most likely meant. */
+  terms: QueryTerm[];
+  /** Typos and what they were read as. */
+  corrections: Array<{ word: string; readAs: string[] }>;
+  /** Synonyms and related phrasings the index holds, run at `WEIGHTS.expansion`. */
+  expansions: Expansion[];
+}
+
+/** Expansions per query, at most: each one widens the expansion run's candidate set. */
+const MAX_EXPANSIONS = 12;
+
+/**
+ * Typo tolerance and synonyms. A word the index has never seen (not in the term
+ * sketch, and an exact look-up finds no part) is replaced by the index terms within a
+ * small edit distance (`store/vocabulary.ts`); a word it holds is kept as typed. Then
+ * the curated support vocabulary and WordNet add the expansions whose words the index
+ * holds. Nothing here changes which parts the user's own words match.
+ */
+export function analyzeQuery(
+  db: DB,
+  parsed: LexicalQuery,
+  stats: TermStats,
+  lexicon: Lexicon | undefined,
+): AnalyzedQuery {
+  const known = (stem: string) => stats.wordDf(stem) > 0 || indexedPartCount(db, stem) > 0;
+  const terms: QueryTerm[] = [];
+  const corrections: AnalyzedQuery["corrections"] = [];
+  for (const t of parsed.terms) {
+    if (t.prefix || known(t.stem) || /\d/.test(t.text)) {
+      terms.push(t);
+      continue;
+    }
+    const readAs = correctionsFor(db, t.text, t.stem);
+    if (readAs.length === 0) {
+      terms.push(t);
+      continue;
+    }
+    corrections.push({ word: t.text, readAs });
+    for (const w of readAs) terms.push({ text: w, stem: porterStem(w), prefix: false });
+  }
+
+  const text = [...terms.map((t) => t.text), ...parsed.phrases.flat()].join(" ");
+  const original = parsed.terms.map((t) => t.text).join(" ");
+  const { expansions: curated, matched } = curatedExpansions(`${original} ${text}`);
+  const expansions: Expansion[] = [];
+  const seen = new Set(terms.map((t) => t.stem));
+  const add = (e: Expansion) => {
+    if (expansions.length >= MAX_EXPANSIONS) return;
+    const stems = e.words.map(porterStem);
+    const key = stems.join(" ");
+    if (seen.has(key) || !stems.every((s) => STOP_WORDS.has(s) || known(s))) return;
+    seen.add(key);
+    expansions.push(e);
+  };
+  for (const e of curated) add(e);
+  if (lexicon) {
+    for (const t of terms) {
+      if (t.prefix || matched.has(t.stem)) continue;
+      for (const words of lexicon.synonyms(t.text).slice(0, 3)) add({ words, source: "wordnet" });
+    }
+  }
+  return { terms, corrections, expansions };
+}
+
+/** An OR of the expansions, phrases quoted (`"log in"`), for the word index. */
+function buildExpansionMatch(expansions: Expansion[]): string | undefined {
+  if (expansions.length === 0) return undefined;
+  return expansions.map((e) => ftsString(e.words.join(" "))).join(" OR ");
 }
 
 /**
@@ -310,16 +446,177 @@ function checkParts(db: DB, q: Scope, ids: number[]): void {
   for (const id of pass) q.allowed.set(id, true);
 }
 
-/** Part → section for the candidates that have one (one query). */
-function sectionsOf(db: DB, ids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  if (ids.length === 0) return out;
+/** Part → section (for those cut from one) and part → document, for the candidates (one query). */
+function locate(
+  db: DB,
+  ids: number[],
+): { section: Map<number, number>; document: Map<number, number> } {
+  const section = new Map<number, number>();
+  const document = new Map<number, number>();
+  if (ids.length === 0) return { section, document };
   const rows = prepare(
     db,
-    `SELECT p.id AS id, p.section_id AS sec FROM json_each(?) j
-     CROSS JOIN parts p ON p.id = j.value WHERE p.section_id IS NOT NULL`,
-  ).all(JSON.stringify([...new Set(ids)])) as Array<{ id: number; sec: number }>;
-  for (const r of rows) out.set(r.id, r.sec);
+    `SELECT p.id AS id, p.section_id AS sec, p.document_id AS doc FROM json_each(?) j
+     CROSS JOIN parts p ON p.id = j.value`,
+  ).all(JSON.stringify([...new Set(ids)])) as Array<{
+    id: number;
+    sec: number | null;
+    doc: number;
+  }>;
+  for (const r of rows) {
+    if (r.sec !== null) section.set(r.id, r.sec);
+    document.set(r.id, r.doc);
+  }
+  return { section, document };
+}
+
+/**
+ * The document-level run: BM25 over each document's title, description, headings and
+ * whole text (`WEIGHTS.documentColumns`), for one corpus. FTS5 normalizes by the
+ * document's length, so a long reference page gains nothing from its size alone.
+ */
+function runDocuments(db: DB, match: string, corpusId: number, limit: number): Map<number, number> {
+  const sql = `SELECT d.id AS id, bm25(docs_fts, ${WEIGHTS.documentColumns.join(", ")}) AS s
+    FROM docs_fts CROSS JOIN documents d ON d.id = docs_fts.rowid
+    WHERE docs_fts MATCH ? AND d.corpus_id = ?
+    ORDER BY s LIMIT ?`;
+  const out = new Map<number, number>();
+  for (const r of prepare(db, sql).all(match, corpusId, limit) as RunRow[]) out.set(r.id, -r.s);
+  return out;
+}
+
+/**
+ * The part-id ranges of the best sections or documents: a section's or document's
+ * parts are written together, so their ids are one range. Used to find the best parts
+ * of the best sections and documents (`addBestParts`).
+ */
+function topRanges(
+  db: DB,
+  kind: "section" | "document",
+  scores: Map<number, number>,
+  count: number,
+): Array<{ key: string; lo: number; hi: number }> {
+  const top = [...scores]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, count)
+    .map(([id]) => id);
+  if (top.length === 0) return [];
+  const column = kind === "section" ? "section_id" : "document_id";
+  const rows = prepare(
+    db,
+    `SELECT j.value AS id, (SELECT MIN(p.id) FROM parts p WHERE p.${column} = j.value) AS lo,
+            (SELECT MAX(p.id) FROM parts p WHERE p.${column} = j.value) AS hi
+     FROM json_each(?) j`,
+  ).all(JSON.stringify(top)) as Array<{ id: number; lo: number | null; hi: number | null }>;
+  return rows.flatMap((r) =>
+    r.lo === null || r.hi === null ? [] : [{ key: `${kind}:${r.id}`, lo: r.lo, hi: r.hi }],
+  );
+}
+
+/**
+ * The best-matching part of each range that has no candidate part yet: its parts are
+ * read (at most `LEAD_CANDIDATES.partsRead`) and scored in memory by the query stems
+ * they hold, each weighted by its inverse document frequency (from the term sketch).
+ * Scoring in memory keeps this cheap whatever the query: FTS5 with a rowid range still
+ * merges every common word's full doclist (about 6 ms a look-up at 84k parts). Returns
+ * the chosen parts that pass the corpus and filter check.
+ */
+function leadParts(
+  db: DB,
+  stems: string[],
+  stats: TermStats,
+  q: Scope,
+  have: number[],
+  ranges: Array<{ key: string; lo: number; hi: number }>,
+): number[] {
+  if (ranges.length === 0 || stems.length === 0) return [];
+  const sorted = [...have].sort((a, b) => a - b);
+  const covered = (lo: number, hi: number) => {
+    let a = 0;
+    let b = sorted.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if ((sorted[m] as number) < lo) a = m + 1;
+      else b = m;
+    }
+    return a < sorted.length && (sorted[a] as number) <= hi;
+  };
+  const idf = new Map(
+    stems.map((t) => [t, Math.log(1 + (stats.parts + 1) / (stats.wordDf(t) + 0.5))]),
+  );
+  const read = prepare(
+    db,
+    `SELECT p.id AS id, p.text AS text, COALESCE(s.title, '') AS heading FROM parts p
+     LEFT JOIN sections s ON s.id = p.section_id
+     WHERE p.id BETWEEN ? AND ? ORDER BY p.id LIMIT ${LEAD_CANDIDATES.partsRead}`,
+  );
+  const chosen: number[] = [];
+  const seen = new Set<string>();
+  for (const r of ranges) {
+    if (seen.has(r.key) || covered(r.lo, r.hi)) continue;
+    seen.add(r.key);
+    let best: { id: number; score: number } | undefined;
+    for (const row of read.all(r.lo, r.hi) as Array<{
+      id: number;
+      text: string;
+      heading: string;
+    }>) {
+      const own = new Set(stemTokens(row.text));
+      const heading = new Set(stemTokens(row.heading));
+      let score = 0;
+      for (const t of stems) {
+        if (own.has(t)) score += idf.get(t) ?? 0;
+        else if (heading.has(t)) score += 0.5 * (idf.get(t) ?? 0);
+      }
+      // Per word, so a long part is not preferred for its length alone.
+      score /= Math.sqrt(Math.max(1, own.size));
+      if (!best || score > best.score) best = { id: row.id, score };
+    }
+    if (best && best.score > 0) chosen.push(best.id);
+  }
+  checkParts(db, q, chosen);
+  return chosen.filter((id) => q.allowed.get(id) === true);
+}
+
+/**
+ * When no word matches at all, the nearest results still come back, honestly scored:
+ * the first part of each document, ranked by the character trigrams its document's
+ * title shares with the query, with scores under 0.05.
+ */
+function nearestByLetters(
+  db: DB,
+  q: CorpusQuery,
+  parsed: LexicalQuery,
+  want: number,
+): Map<number, number> {
+  const filter = q.filter ? ` AND (${q.filter.sql})` : "";
+  const rows = prepare(
+    db,
+    `SELECT MIN(p.id) AS id, d.metadata AS metadata FROM parts p
+     CROSS JOIN documents d ON d.id = p.document_id
+     WHERE p.corpus_id = ?${filter}
+     GROUP BY p.document_id ORDER BY MIN(p.id) LIMIT ?`,
+  ).all(q.corpus.id, ...(q.filter?.params ?? []), Math.min(want, MAX_CANDIDATES)) as Array<{
+    id: number;
+    metadata: string;
+  }>;
+  const grams = (text: string) => {
+    const out = new Set<string>();
+    for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+      for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3));
+    }
+    return out;
+  };
+  const query = grams(parsed.terms.map((t) => t.text).join(" "));
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const meta = JSON.parse(r.metadata) as Record<string, unknown>;
+    const title = grams(typeof meta.title === "string" ? meta.title : "");
+    let shared = 0;
+    for (const g of query) if (title.has(g)) shared++;
+    const similarity = shared / Math.max(1, query.size + title.size - shared);
+    out.set(r.id, 0.01 + 0.04 * similarity);
+  }
   return out;
 }
 
@@ -344,13 +641,15 @@ function sectionedParts(db: DB, ids: number[], sectionOf: Map<number, number>): 
   return out;
 }
 
-function runSections(db: DB, match: string, corpusId: number, limit: number): RunRow[] {
+function runSections(db: DB, match: string, corpusId: number, limit: number): Map<number, number> {
   const sql = `SELECT s.id AS id, bm25(sections_fts, ${WEIGHTS.columns.join(", ")}) AS s
     FROM sections_fts CROSS JOIN sections s ON s.id = sections_fts.rowid
       CROSS JOIN documents d ON d.id = s.document_id
     WHERE sections_fts MATCH ? AND d.corpus_id = ?
     ORDER BY s LIMIT ?`;
-  return prepare(db, sql).all(match, corpusId, limit) as RunRow[];
+  const out = new Map<number, number>();
+  for (const r of prepare(db, sql).all(match, corpusId, limit) as RunRow[]) out.set(r.id, -r.s);
+  return out;
 }
 
 /**

@@ -125,6 +125,7 @@ function plan(
         `${s.field}.custom_dimensions`,
       ),
       embeddingModel: embedder?.model,
+      lexicon: ctx.services.lexicon,
     }),
   );
   const context = search.context_configuration ?? undefined;
