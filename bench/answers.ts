@@ -185,6 +185,7 @@ function row(label: string, outcomes: Outcome[]): string {
     pct(outcomes.filter((o) => o.inPassages).length, t.n).padStart(9),
     fmt(mean(fcsHit), 2).padStart(8),
     fmt(mean(fcsMiss), 2).padStart(9),
+    String(outcomes.filter((o) => o.fcs === undefined).length).padStart(9),
   ].join("  ");
 }
 
@@ -287,7 +288,7 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
   };
 
   console.log(
-    `\n${"".padEnd(26)}  ${"n".padStart(3)}  ${"recall@1".padStart(14)}  ${"recall@5".padStart(14)}  ${"MRR".padStart(6)}  ${"gold in answer".padStart(14)}  ${"in top 5".padStart(9)}  ${"FCS hit".padStart(8)}  ${"FCS miss".padStart(9)}`,
+    `\n${"".padEnd(26)}  ${"n".padStart(3)}  ${"recall@1".padStart(14)}  ${"recall@5".padStart(14)}  ${"MRR".padStart(6)}  ${"gold in answer".padStart(14)}  ${"in top 5".padStart(9)}  ${"FCS hit".padStart(8)}  ${"FCS miss".padStart(9)}  ${"no answer".padStart(9)}`,
   );
   for (const split of final ? (["dev", "heldout"] as const) : (["dev"] as const)) {
     console.log(

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { segmentsOf } from "./core/context";
+import { sectionOf, segmentsOf } from "./core/context";
 import { formatCitation, restyleCitations, stripCitations } from "./core/generation/citations";
-import { composeExtractive, NO_ANSWER } from "./core/generation/extractive";
+import { composeExtractiveAnswer, NO_ANSWER } from "./core/generation/extractive";
 import { factualConsistencyScore } from "./core/generation/fcs";
 import {
   DEFAULT_MAX_USED_SEARCH_RESULTS,
@@ -9,6 +9,13 @@ import {
   parseGenerationParams,
   templateOf,
 } from "./core/generation/params";
+import { renderAnswer } from "./core/generation/render";
+import {
+  CONTACT_QUERY,
+  NO_CONTACT_REPLY,
+  SMALL_TALK_REPLIES,
+  smallTalkOf,
+} from "./core/generation/smalltalk";
 import {
   DEFAULT_PROMPT_TEMPLATE,
   type PromptMessage,
@@ -142,14 +149,20 @@ async function* run(
   const answerWith = llm && preset !== EXTRACTIVE_PRESET ? llm : undefined;
 
   let plain = "";
+  let score: number | undefined;
   if (answerWith) {
     for await (const chunk of streamLlm(answerWith, prompt.messages, request, params, used)) {
       if (chunk.type === "plain") plain += chunk.text;
       else yield { type: "chunk", text: chunk.text };
     }
+    score = factualConsistencyScore(
+      plain,
+      used.map((r) => r.text),
+    );
   } else {
     const answer = extractiveAnswer(request, params, used);
     plain = answer.plain;
+    score = answer.score;
     for (const text of wordGroups(answer.styled)) yield { type: "chunk", text };
   }
 
@@ -158,54 +171,64 @@ async function* run(
     rendered_prompt: prompt.text,
     ...(request.rephrasedQuery !== undefined ? { rephrased_query: request.rephrasedQuery } : {}),
   };
-  if (params.enable_factual_consistency_score !== false) {
-    const score = factualConsistencyScore(
-      plain,
-      used.map((r) => r.text),
-    );
-    if (score !== undefined) yield { type: "factual_consistency_score", score };
+  if (params.enable_factual_consistency_score !== false && score !== undefined) {
+    yield { type: "factual_consistency_score", score };
   }
 }
 
-/** The extractive answer, styled as requested and plain (for scoring). */
+/**
+ * The extractive answer, styled as requested and plain, with its score: how much of the
+ * question it covers (`ExtractiveAnswer.coverage`), undefined when there is nothing to
+ * score (no answer, small talk). Copied sentences are consistent with their sources by
+ * construction, so a consistency score would always say 100%; coverage says whether
+ * they are about the question at all.
+ */
 function extractiveAnswer(
   request: GenerationRequest,
   params: GenerationParams,
   used: SearchResult[],
-): { styled: string; plain: string } {
+): { styled: string; plain: string; score?: number } {
   const citations = params.citations ?? undefined;
   const cite = (n: number) => formatCitation(n, used[n - 1], citations);
-  const sentences = composeExtractive({
+  const talk = smallTalkOf(request.query);
+  if (talk && talk !== "human") {
+    const reply = SMALL_TALK_REPLIES[talk];
+    return { styled: reply, plain: reply };
+  }
+  const answer = composeExtractiveAnswer({
     // History never enters the extractive answer; a rephrased query is already standalone.
-    query: request.rephrasedQuery ?? request.query,
+    query: talk === "human" ? CONTACT_QUERY : (request.rephrasedQuery ?? request.query),
     texts: used.map((r) => r.text),
     // The parts behind each text, so sentences are split within a part, never across.
     parts: used.map((r) =>
       segmentsOf(r)?.map((s) => ({
         text: s.text,
         isTitle: s.match && r.part_metadata.is_title === true,
+        match: s.match,
       })),
     ),
+    sections: used.map((r) => sectionOf(r)),
+    documents: used.map((r) => `${r.corpus_key}\u0000${r.document_id}`),
+    titles: used.map((r) =>
+      typeof r.document_metadata.title === "string" ? r.document_metadata.title : undefined,
+    ),
+    unknownWords: request.unknownWords,
+    corrections: request.corrections,
     maxResults: used.length,
     maxChars: params.max_response_characters ?? undefined,
     citationWidth: (n) => cite(n).length,
   });
-  if (sentences.length === 0) return { styled: NO_ANSWER, plain: NO_ANSWER };
-  return {
-    styled: sentences.map((s) => withCitation(s.text, cite(s.result))).join(" "),
-    plain: sentences.map((s) => s.text).join(" "),
-  };
+  if (talk === "human") {
+    if (answer.sentences.length === 0) return { styled: NO_CONTACT_REPLY, plain: NO_CONTACT_REPLY };
+    const rendered = renderAnswer(answer.sentences, cite);
+    const lead = SMALL_TALK_REPLIES.human;
+    return { styled: `${lead} ${rendered.styled}`, plain: `${lead} ${rendered.plain}` };
+  }
+  if (answer.sentences.length === 0) return { styled: NO_ANSWER, plain: NO_ANSWER };
+  return { ...renderAnswer(answer.sentences, cite), score: roundScore(answer.coverage) };
 }
 
-/**
- * "Refunds take five days." + " [1]" → "Refunds take five days [1]." A final `?` keeps
- * its citation after it: it may close a button's name ("click Forgot password? [1]").
- */
-function withCitation(sentence: string, citation: string): string {
-  const m = /[.!。！]+["'”’)\]]*$/.exec(sentence);
-  if (!m) return sentence + citation;
-  return sentence.slice(0, m.index) + citation + m[0];
-}
+const roundScore = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** Streams as word groups, so clients see the answer arrive as it would from a model. */
 function wordGroups(text: string, words = 3): string[] {

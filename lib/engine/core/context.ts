@@ -167,3 +167,27 @@ export function expandContextSegments(
     segments,
   };
 }
+
+/**
+ * The section a result's part was cut from (its parts around the match, in document
+ * order), for the answer generator: it may quote any sentence of the section, not only
+ * those in the result's text. Carried like `SEGMENTS`, never serialized.
+ */
+export interface SectionSegment {
+  text: string;
+  isTitle: boolean;
+  match: boolean;
+}
+export const SECTION: unique symbol = Symbol("parley.context.section");
+interface Sectioned {
+  [SECTION]?: SectionSegment[];
+}
+
+export function withSection<T extends object>(result: T, section: SectionSegment[]): T {
+  (result as T & Sectioned)[SECTION] = section;
+  return result;
+}
+
+export function sectionOf(result: object): SectionSegment[] | undefined {
+  return (result as Sectioned)[SECTION];
+}

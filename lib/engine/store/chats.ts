@@ -1,3 +1,4 @@
+import type { TurnSource } from "../core/history";
 import type { DB } from "./db";
 
 /**
@@ -30,6 +31,8 @@ export interface TurnRow {
   factualConsistencyScore: number | null;
   enabled: boolean;
   createdAt: string;
+  /** The documents the answer came from, best first. */
+  sources: TurnSource[];
 }
 
 interface RawChat {
@@ -54,6 +57,7 @@ interface RawTurn {
   factual_consistency_score: number | null;
   enabled: number;
   created_at: string;
+  sources: string;
 }
 
 const toChat = (r: RawChat): ChatRow => ({
@@ -78,6 +82,7 @@ const toTurn = (r: RawTurn): TurnRow => ({
   factualConsistencyScore: r.factual_consistency_score,
   enabled: r.enabled === 1,
   createdAt: r.created_at,
+  sources: JSON.parse(r.sources) as TurnSource[],
 });
 
 export function getChatById({ db, chatId }: { db: DB; chatId: string }): ChatRow | undefined {
@@ -157,6 +162,8 @@ export interface NewTurn {
   factualConsistencyScore?: number;
   /** The corpora this turn searched; added to the chat's. */
   corpusKeys: string[];
+  /** The documents the answer came from, best first. */
+  sources?: TurnSource[];
 }
 
 /**
@@ -201,8 +208,8 @@ export function saveTurnByChatId({
       .get(turn.chatId) as { next: number };
     db.prepare(
       `INSERT INTO turns (id, chat_id, ordinal, query, answer, rephrased_query, rendered_prompt,
-         factual_consistency_score, enabled, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+         factual_consistency_score, enabled, created_at, sources)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
     ).run(
       turn.turnId,
       turn.chatId,
@@ -213,6 +220,7 @@ export function saveTurnByChatId({
       turn.renderedPrompt ?? null,
       turn.factualConsistencyScore ?? null,
       now,
+      JSON.stringify(turn.sources ?? []),
     );
     return getTurnById({ db, chatId: turn.chatId, turnId: turn.turnId });
   })();

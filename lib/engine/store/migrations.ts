@@ -180,7 +180,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 4,
-    name: "document-level index",
+    name: "document-level index, turn sources",
     sql: `
       -- One row per document (rowid = documents.id): its title, its description (a
       -- structured document's description, or metadata description/summary), the
@@ -192,6 +192,9 @@ export const migrations: Migration[] = [
       ALTER TABLE documents ADD COLUMN description TEXT NOT NULL DEFAULT '';
       -- Retrieval reads the parts of its best sections (their id range).
       CREATE INDEX parts_section ON parts(section_id);
+      -- The documents a turn's answer came from ([{corpus_key, document_id}], best first):
+      -- a follow-up's retrieval favours them.
+      ALTER TABLE turns ADD COLUMN sources TEXT NOT NULL DEFAULT '[]';
       CREATE VIRTUAL TABLE docs_fts USING fts5(
         title, description, headings, body,
         content = '', contentless_delete = 1,

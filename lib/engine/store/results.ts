@@ -104,3 +104,67 @@ export function loadNeighbours(db: DB, hits: LoadedHit[], plan: ContextPlan): Ne
   }
   return out;
 }
+
+/** A part of the section around a hit, in document order. */
+export interface SectionPart {
+  text: string;
+  isTitle: boolean;
+  /** The hit's own part. */
+  match: boolean;
+}
+
+/** Bounds on the text read around one hit: parts on each side, and characters in all. */
+export const SECTION_WINDOW = { parts: 20, chars: 12_000 };
+/** A document of at most this many parts is read whole (a help-centre article). */
+export const WHOLE_DOCUMENT_PARTS = 60;
+
+/**
+ * What the answer generator may quote around each hit, in document order: the whole
+ * document when it is short (`WHOLE_DOCUMENT_PARTS`: a support article, whose steps are
+ * often in another section than the words that matched), else the section the hit was
+ * cut from, around the hit (at most `SECTION_WINDOW`); undefined for a part outside any
+ * section of a long document. One query.
+ */
+export function loadSections(db: DB, hits: LoadedHit[]): Array<SectionPart[] | undefined> {
+  if (hits.length === 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT j.key AS k, p.id AS id, p.text AS text, p.is_title AS isTitle
+       FROM json_each(?) j
+       CROSS JOIN parts h ON h.id = j.value
+       CROSS JOIN parts p ON p.document_id = h.document_id
+         AND p.ordinal BETWEEN h.ordinal - ? AND h.ordinal + ?
+       WHERE (SELECT COUNT(*) FROM parts c WHERE c.document_id = h.document_id) <= ?
+          OR (p.section_id = h.section_id AND p.ordinal BETWEEN h.ordinal - ? AND h.ordinal + ?)
+       ORDER BY j.key, p.ordinal`,
+    )
+    .all(
+      JSON.stringify(hits.map((h) => h.partId)),
+      WHOLE_DOCUMENT_PARTS,
+      WHOLE_DOCUMENT_PARTS,
+      WHOLE_DOCUMENT_PARTS,
+      SECTION_WINDOW.parts,
+      SECTION_WINDOW.parts,
+    ) as Array<{ k: number; id: number; text: string; isTitle: number | null }>;
+  const out: Array<SectionPart[] | undefined> = hits.map(() => undefined);
+  for (const r of rows) {
+    const list = (out[r.k] ??= []);
+    list.push({ text: r.text, isTitle: r.isTitle === 1, match: r.id === hits[r.k]?.partId });
+  }
+  // Trim each window to the character budget, keeping the hit's part and what is nearest it.
+  return out.map((list) => {
+    if (!list) return undefined;
+    let chars = list.reduce((n, p) => n + p.text.length, 0);
+    let lo = 0;
+    let hi = list.length - 1;
+    const at = Math.max(
+      0,
+      list.findIndex((p) => p.match),
+    );
+    while (chars > SECTION_WINDOW.chars && hi > lo) {
+      if (hi - at >= at - lo) chars -= (list[hi--] as SectionPart).text.length;
+      else chars -= (list[lo++] as SectionPart).text.length;
+    }
+    return list.slice(lo, hi + 1);
+  });
+}

@@ -46,6 +46,12 @@ export interface CorpusQuery {
   embeddingModel?: string;
   /** General-English synonyms (WordNet) for query expansion; curated ones always apply. */
   lexicon?: Lexicon;
+  /** Set by `searchCorpus`: query words the index has never seen, typos it could not read. */
+  unknownWords?: string[];
+  /** Documents to favour (a chat follow-up: those the previous answer came from). */
+  preferDocuments?: string[];
+  /** Set by `searchCorpus`: typos and the index words they were read as. */
+  corrections?: Array<{ word: string; readAs: string[] }>;
 }
 
 export interface Hit {
@@ -104,6 +110,8 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   const parsed = parseLexicalQuery(q.query);
   const stats = getTermStats(db);
   const analyzed = analyzeQuery(db, parsed, stats, q.lexicon);
+  q.unknownWords = analyzed.unknown;
+  q.corrections = analyzed.corrections;
   const n = Math.min(Math.max(RUN_CANDIDATES, want), MAX_CANDIDATES);
   const scope: Scope = {
     ...q,
@@ -145,6 +153,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   let document: Map<number, number> | undefined;
   let documentExpansion: Map<number, number> | undefined;
   let leads: number[] = [];
+  const preferred = preferredDocuments(db, q);
   if (allWords) {
     bySection = runSections(db, allWords, q.corpus.id, n);
     document = runDocuments(db, allWords, q.corpus.id, DOCUMENT_CANDIDATES);
@@ -161,6 +170,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       [
         ...topRanges(db, "section", bySection, LEAD_CANDIDATES.sections),
         ...topRanges(db, "document", document, LEAD_CANDIDATES.documents),
+        ...topRanges(db, "document", preferred, preferred.size),
       ],
     );
     deadline.check();
@@ -198,6 +208,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       documentExpansion,
       documentOf: located.document,
       leads: new Set(leads),
+      preferred: new Set(preferred.keys()),
       semantic,
       restrictTo: hasConstraints(parsed) ? new Set(word.keys()) : undefined,
     },
@@ -219,6 +230,18 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
     }));
 }
 
+/** The row ids of the documents to favour, each scored 1 (for `topRanges`). */
+function preferredDocuments(db: DB, q: CorpusQuery): Map<number, number> {
+  if (!q.preferDocuments?.length) return new Map();
+  const ids = prepare(
+    db,
+    "SELECT d.id FROM json_each(?) j CROSS JOIN documents d ON d.corpus_id = ? AND d.doc_id = j.value",
+  )
+    .pluck()
+    .all(JSON.stringify(q.preferDocuments.slice(0, 5)), q.corpus.id) as number[];
+  return new Map(ids.map((id) => [id, 1]));
+}
+
 /** Documents the document-level run ranks. */
 export const DOCUMENT_CANDIDATES = 200;
 /** The best sections and documents whose best parts always join the candidates, and how many each. */
@@ -229,6 +252,8 @@ export interface AnalyzedQuery {
   terms: QueryTerm[];
   /** Typos and what they were read as. */
   corrections: Array<{ word: string; readAs: string[] }>;
+  /** Words the index has never seen and no close term explains. */
+  unknown: string[];
   /** Synonyms and related phrasings the index holds, run at `WEIGHTS.expansion`. */
   expansions: Expansion[];
 }
@@ -251,8 +276,13 @@ export function analyzeQuery(
 ): AnalyzedQuery {
   const known = (stem: string) => stats.wordDf(stem) > 0 || indexedPartCount(db, stem) > 0;
   const terms: QueryTerm[] = [];
+  // The words of asking ("can I get", "do you have") say nothing about the topic; they
+  // are dropped when the question has any other word.
+  const topical = parsed.terms.filter((t) => t.prefix || !QUESTION_FILLER.has(t.text));
+  const asked = topical.length > 0 ? topical : parsed.terms;
   const corrections: AnalyzedQuery["corrections"] = [];
-  for (const t of parsed.terms) {
+  const unknown: string[] = [];
+  for (const t of asked) {
     if (t.prefix || known(t.stem) || /\d/.test(t.text)) {
       terms.push(t);
       continue;
@@ -260,6 +290,7 @@ export function analyzeQuery(
     const readAs = correctionsFor(db, t.text, t.stem);
     if (readAs.length === 0) {
       terms.push(t);
+      unknown.push(t.text);
       continue;
     }
     corrections.push({ word: t.text, readAs });
@@ -279,15 +310,36 @@ export function analyzeQuery(
     seen.add(key);
     expansions.push(e);
   };
-  for (const e of curated) add(e);
+  for (const e of curated) {
+    // A rule rewrites an idiom into the knowledge base's words, which take its place.
+    if (e.source === "rule") {
+      const replaced = new Set(e.replaces ?? []);
+      for (let i = terms.length - 1; i >= 0; i--) {
+        if (replaced.has((terms[i] as QueryTerm).stem)) terms.splice(i, 1);
+      }
+      for (const w of e.words) {
+        const stem = porterStem(w);
+        if (STOP_WORDS.has(w) || seen.has(stem) || !known(stem)) continue;
+        seen.add(stem);
+        terms.push({ text: w, stem, prefix: false });
+      }
+    } else add(e);
+  }
   if (lexicon) {
     for (const t of terms) {
       if (t.prefix || matched.has(t.stem)) continue;
       for (const words of lexicon.synonyms(t.text).slice(0, 3)) add({ words, source: "wordnet" });
     }
   }
-  return { terms, corrections, expansions };
+  return { terms, corrections, unknown, expansions };
 }
+
+/** Pronouns and auxiliaries of a question: they ask, they are not what is asked about. */
+const QUESTION_FILLER: ReadonlySet<string> = new Set([
+  ...["i", "me", "my", "we", "us", "our", "you", "your", "can", "could", "would", "should"],
+  ...["do", "does", "did", "get", "got", "have", "has", "had", "am", "please", "just", "any"],
+  ...["need", "want", "im", "ive", "cant", "dont", "doesnt"],
+]);
 
 /** An OR of the expansions, phrases quoted (`"log in"`), for the word index. */
 function buildExpansionMatch(expansions: Expansion[]): string | undefined {

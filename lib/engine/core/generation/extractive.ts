@@ -1,38 +1,44 @@
 import { splitSentences } from "../sentences";
+import { porterStem } from "../stem";
+import { curatedExpansions } from "../synonyms";
 import { analyze, cleanResultText, type SentenceTerms } from "./terms";
 
 /**
  * The extractive generator's core: an answer made only of sentences from the
- * results, so it cannot state anything the knowledge base does not say.
+ * results, so it cannot state anything the knowledge base does not say. What it
+ * chooses, in order:
  *
- * 1. Candidates: the sentences of the first `maxResults` results (snippet tags
- *    stripped), split within each of the result's parts (`parts`), never across
- *    two, so a heading cannot run into the sentence after it. Only whole
- *    statements (ending in `.`, `!` or `…`) are candidates; a title part, a heading
- *    or lead-in without a full stop, and a question are not, but their words count
- *    for the statement right after them ("Yearly plans" + "You can get a full
- *    refund…"). A table row (`Header: cell; Header: cell`) is quoted whole and
- *    alone, and only when it beats every statement (see `TABLE_WINS`); with no
- *    statement or row at all, the other sentences are the last resort. A candidate
- *    must share at least one stemmed content term with the query (its own or its
- *    heading's); with none, the answer is NO_ANSWER.
- * 2. Relevance: weighted query-term coverage (a term's weight is its inverse
- *    frequency among the candidates, so the distinctive words count most), times
- *    a rank prior `1 / (1 + 0.25·rank)`, plus a small density bonus for short,
- *    on-topic sentences.
- * 3. Selection: greedy MMR. Each step takes the sentence maximising
- *    `0.7·(relevance + 0.5·newly covered query weight) − 0.3·max Jaccard(similar selected)`;
- *    near-duplicates (Jaccard ≥ 0.6) are never taken, and a step stops once the best
- *    relevance falls under half the best candidate's, or after 4 sentences. With
- *    `maxChars`, whole sentences are then dropped, least relevant first, until it fits.
- * 4. Continuation: up to two statements that directly follow the best one in its
- *    result join the answer, stopping at the next heading, question or table row
- *    (see `continuation`).
- * 5. Order: results by rank, sentences in their original order within a result,
- *    so the answer reads as one passage. Each sentence carries its result number.
+ * 1. Candidates: the sentences of the first `maxResults` results, split within each
+ *    part, never across two (a heading cannot run into the sentence after it). When a
+ *    result carries its section (`sections`), every sentence of that section is a
+ *    candidate, not only those in the result's text: the sentence that answers is often
+ *    two or three after the one that matched the question's words. A heading, a title
+ *    part or a lead-in without a full stop is not quoted alone, but its words count for
+ *    the statements under it; a question is never quoted.
+ * 2. Relevance of a sentence: the question's content terms it (or its heading) holds,
+ *    each weighted by how rare it is among the candidates, with the curated synonyms
+ *    (`core/synonyms.ts`) counting half; times a prior for the result's rank; more for
+ *    a sentence that says something the question did not (a sentence made only of the
+ *    question's own words restates the problem: "the site loads fine, yet the monitor
+ *    says it is down"), and a little more for the shape of an answer: a number, a
+ *    setting or command, a step, a rule ("must", "expires", "default").
+ * 3. The article that answers: the document whose sentences best cover the question
+ *    (its best sentence, plus how much of the question all its candidates cover). The
+ *    answer stays with it; another document's sentence joins only when it is more
+ *    relevant than that article's best.
+ * 4. Composition: the best sentence leads. Then what completes it: a numbered list it
+ *    belongs to or introduces ("Check these things:") is given whole, as a list; else
+ *    up to two statements that follow it in its section; then up to two more of the
+ *    article's relevant sentences that cover question terms not yet covered. A table
+ *    row is given as "cell: cell" or, with three or more columns, as a small table.
+ * 5. Out of scope: when the chosen sentences (with their headings and the article's
+ *    title) cover less than `MIN_COVERAGE` of the question's weighted terms, or the
+ *    words the knowledge base does not contain at all make up a third of the question,
+ *    there is no answer (`NO_ANSWER`) rather than the nearest unrelated sentence.
  * Deterministic: ties break on rank, then position.
  */
-export const NO_ANSWER = "I couldn't find anything about that in the knowledge base.";
+export const NO_ANSWER =
+  "I couldn't find an answer to that in the knowledge base. Try asking in other words, or contact support if you need a person to help.";
 
 export interface ExtractiveInput {
   query: string;
@@ -43,6 +49,16 @@ export interface ExtractiveInput {
    * Sentences are split within a part; without them the whole text is one part.
    */
   parts?: Array<ResultPart[] | undefined>;
+  /** Each result's section (its parts around the match, in order), when known. */
+  sections?: Array<ResultPart[] | undefined>;
+  /** Each result's document, to keep the answer with one article; by default each result is its own. */
+  documents?: Array<string | undefined>;
+  /** Each result's document title, whose words count for every sentence of the document. */
+  titles?: Array<string | undefined>;
+  /** Words of the question the knowledge base does not contain at all (from retrieval). */
+  unknownWords?: string[];
+  /** Typos and the words retrieval read them as ("pasword" → ["password"]). */
+  corrections?: Array<{ word: string; readAs: string[] }>;
   maxResults: number;
   /** The caller's `max_response_characters`, measured on the sentence text plus `citationWidth`. */
   maxChars?: number;
@@ -54,12 +70,30 @@ export interface AnswerSentence {
   text: string;
   /** 1-based result number to cite. */
   result: number;
+  /** An item of a numbered list: its number, rendered as "n. text". */
+  item?: number;
+  /** A further sentence of the item before it, rendered on the same line. */
+  continuesItem?: boolean;
+  /** A table row: its headers and cells (rendered as "cell: cell", or a small table). */
+  row?: { headers: string[]; cells: string[] };
 }
 
 export interface ResultPart {
   text: string;
   /** A title or heading part (`is_title`): never quoted, its words count for what follows. */
   isTitle?: boolean;
+  /** The result's own part (for sections: the part the result's text is built around). */
+  match?: boolean;
+}
+
+export interface ExtractiveAnswer {
+  sentences: AnswerSentence[];
+  /**
+   * How much of the question the answer covers: the weighted share of the question's
+   * content terms found in the chosen sentences, their headings and their article's
+   * title (synonyms count half). The factual consistency score of an extractive answer.
+   */
+  coverage: number;
 }
 
 /**
@@ -72,34 +106,56 @@ type Kind = "statement" | "question" | "table" | "lead";
 interface Unit {
   text: string;
   kind: Kind;
+  /** Its place among the result's units. */
   position: number;
   info: SentenceTerms;
   /** From a title part (`is_title`). */
   title: boolean;
-  /** Terms of the headings, questions and lead-ins right before a statement. */
-  lead?: Set<string>;
+  /** Terms of the headings, questions and lead-ins right before it. */
+  lead: Set<string>;
+  /** In the result's text (its part or context), not only in its section. */
+  inText: boolean;
+  /** The number of a numbered-list item ("3. Click Save."). */
+  item?: number;
+  /** A further sentence of the numbered item before it (same block). */
+  continuesItem?: boolean;
+  /** Ends in ":" and introduces what follows (a list). */
+  introduces: boolean;
 }
 
-interface Candidate extends AnswerSentence {
-  kind: Kind;
-  position: number;
-  info: SentenceTerms;
+interface Candidate {
+  unit: Unit;
+  /** 1-based result number. */
+  result: number;
+  document: string;
   relevance: number;
-  covered: string[];
-  /** How many terms it was matched on (its own and its lead's). */
-  matched?: number;
+  /** Question terms it (or its lead) holds. */
+  covered: Set<string>;
+  /** Question terms it holds itself (not through its heading or title). */
+  own: Set<string>;
+  /** Mostly the question's own words: it restates the problem rather than answering it. */
+  restates: boolean;
 }
 
-const MAX_SENTENCES = 4;
+const MAX_SENTENCES = 5;
+const MAX_LIST_ITEMS = 8;
+const MAX_PROSE_CHARS = 900;
+/**
+ * Below this share of the question's weighted terms (for questions of up to four
+ * content terms; proportionally less for longer ones), the passages do not answer it.
+ */
+export const MIN_COVERAGE = 0.34;
+/** A synonym of a question term counts this much. */
+const SYNONYM_CREDIT = 0.5;
 const MIN_ANSWER_CHARS = 21;
-/** A table row is the answer only when it is this much more relevant than every statement. */
-const TABLE_WINS = 1.25;
 
 /** A table row as ingestion writes it: `Header: cell; Header: cell` (two cells at least). */
 const TABLE_ROW = /^[^:;\n]{1,60}: \S[^\n]*?; [^:;\n]{1,60}: \S/;
 const CLOSE = "[\"'”’)\\]»」』）]*$";
 const STATEMENT_END = new RegExp(`[.!…。！｡]${CLOSE}`);
 const QUESTION_END = new RegExp(`[?？]${CLOSE}`);
+/** "3. Click Save." as ingestion keeps a numbered item. */
+const ITEM = /^(\d{1,3})\.\s+(?=\S)/;
 
 /**
  * How a real question opens: an interrogative, an auxiliary, or a support article's
@@ -110,6 +166,18 @@ const QUESTION_END = new RegExp(`[?？]${CLOSE}`);
 const QUESTION_START =
   /^["'“‘(¿]*(?:how|what|what's|why|when|where|who|whom|whose|which|whether|can|can't|could|do|does|did|don't|doesn't|is|isn't|are|aren't|was|were|will|won't|would|should|shall|may|might|must|have|has|had|am|want|need|seeing|wondering|looking|trying|having|still|not|changed|forgot|lost|got)\b/i;
 
+/** A question asking for a procedure. */
+const HOW_TO =
+  /\b(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)|how\s+to|steps?\s+to|what\s+are\s+the\s+steps)\b/i;
+
+/** A sentence about the article rather than its subject. */
+const META =
+  /^(?:this|the following|in this)\s+(?:article|guide|page|section|chapter|document|tutorial|topic)\b/i;
+
+/** The shape of an answer: a number, a setting or command, a rule. */
+const ANSWER_SHAPE =
+  /\d|[=`]|--?[a-z]|\b(?:must|need to|needs to|expires?|only|default|set|use|run|click|choose|select|go to|enter|open|check|make sure|cannot|can't|won't|requires?|allowed?|limit|within|after|before|until)\b/i;
+
 function kindOf(text: string): Kind {
   if (TABLE_ROW.test(text)) return "table";
   if (STATEMENT_END.test(text)) return "statement";
@@ -117,166 +185,426 @@ function kindOf(text: string): Kind {
     const words = text.split(/\s+/).length;
     return QUESTION_START.test(text) || words <= 3 ? "question" : "statement";
   }
+  // A numbered item is a step even without a full stop ("2. Enter your email").
+  if (ITEM.test(text) && text.split(/\s+/).length > 2) return "statement";
   return "lead";
 }
 
-/** A result's sentences, split within its parts, classified, with their lead terms. */
-function unitsOf(input: ExtractiveInput, index: number): Unit[] {
-  const parts = input.parts?.[index] ?? [{ text: input.texts[index] ?? "" }];
+/**
+ * A result's sentences (from its section when given, else its parts), classified. A
+ * heading's words (a title part, or a line without a full stop) count for every
+ * sentence under it until the next heading; a lead-in ending in ":" and a question
+ * count for the sentences after them too. A statement right after a lead-in that is
+ * not a numbered item is quoted with it ("If it's been 10 days: check your card."),
+ * since it reads as half a sentence alone.
+ */
+function unitsOf(input: ExtractiveInput, index: number, queryStems: Set<string>): Unit[] {
+  const section = input.sections?.[index];
+  const parts = section ?? input.parts?.[index] ?? [{ text: input.texts[index] ?? "" }];
+  // Sentences of the result's own text, to tell them apart within a section.
+  const own = new Set(
+    (input.parts?.[index] ?? [{ text: input.texts[index] ?? "" }]).flatMap((p) =>
+      splitSentences(cleanResultText(p.text)).map((s) => s.text),
+    ),
+  );
   const units: Unit[] = [];
+  let heading = new Set<string>();
   let lead = new Set<string>();
   const push = (sentence: string, kind: Kind, title = false) => {
-    const info = analyze(sentence);
-    // A list's lead-in ("If it's been more than 10 days since our email:") stays with
-    // its first item, which reads as half a sentence without it.
+    // A table row's headers repeat in every row, so they are its own words only when
+    // its first cell (what the row is about: "Plan: Team") is something asked about;
+    // otherwise they are context, and "Team members" does not make every row about teams.
+    const row = kind === "table" ? rowCells(sentence) : undefined;
+    const keyed =
+      row !== undefined && [...analyze(row.cells[0] ?? "").terms].some((t) => queryStems.has(t));
+    const info = row && !keyed ? analyze(row.cells.join(" ")) : analyze(sentence);
+    const item = ITEM.exec(sentence);
+    const introduces = kind !== "table" && /:\s*$/.test(sentence);
     const before = units.at(-1);
-    const leadIn = kind === "statement" && before?.kind === "lead" && !before.title;
-    const text = leadIn && before.text.endsWith(":") ? `${before.text} ${sentence}` : sentence;
-    const unit: Unit = { text, kind, position: units.length, info, title };
-    if (kind === "statement") {
-      if (lead.size > 0) unit.lead = lead;
-      lead = new Set();
-    } else if (kind === "table") {
-      lead = new Set();
-    } else {
-      for (const t of info.terms) lead.add(t);
+    if (kind === "lead" || kind === "question") {
+      if (title || (kind === "lead" && !introduces)) {
+        heading = info.terms;
+        lead = new Set(heading);
+      } else lead = new Set([...lead, ...info.terms]);
     }
-    units.push(unit);
+    const glued =
+      kind === "statement" &&
+      !item &&
+      before?.kind === "lead" &&
+      before.introduces &&
+      !before.title;
+    units.push({
+      text: glued ? `${before.text} ${sentence}` : sentence,
+      kind,
+      position: units.length,
+      info: glued ? analyze(`${before.text} ${sentence}`) : info,
+      title,
+      lead: row ? new Set([...lead, ...analyze(row.headers.join(" ")).terms]) : lead,
+      inText: !section || own.has(sentence),
+      introduces,
+      ...(item ? { item: Number(item[1]) } : {}),
+    });
   };
   for (const part of parts) {
-    const text = cleanResultText(part.text);
-    if (text === "") continue;
-    if (part.isTitle) push(text, "lead", true);
-    else if (TABLE_ROW.test(text)) push(text, "table");
-    else for (const span of splitSentences(text)) push(span.text, kindOf(span.text));
+    if (part.isTitle) {
+      const text = cleanResultText(part.text);
+      if (text) push(text, "lead", true);
+      continue;
+    }
+    // A part packs whole blocks (paragraphs, list items, table rows) separated by blank lines.
+    for (const block of part.text.split(/\n[ \t]*\n/)) {
+      const text = cleanResultText(block);
+      if (text === "") continue;
+      if (TABLE_ROW.test(text)) push(text, "table");
+      else {
+        const spans = splitSentences(text);
+        const first = units.length;
+        for (const span of spans) push(span.text, kindOf(span.text));
+        // The sentences after an item's first one belong to the item ("4. Choose a new
+        // password. It must be at least 12 characters long.").
+        if (units[first]?.item !== undefined) {
+          for (const u of units.slice(first + 1)) if (u.item === undefined) u.continuesItem = true;
+        }
+      }
+    }
   }
   return units;
 }
 
-export function composeExtractive(input: ExtractiveInput): AnswerSentence[] {
-  const queryTerms = analyze(input.query).terms;
-  if (queryTerms.size === 0) return [];
-  const units = input.texts.slice(0, input.maxResults).map((_, i) => unitsOf(input, i));
-  const all = candidatesOf(units, queryTerms);
-  const statements = all.filter((c) => c.kind === "statement");
-  const rows = all.filter((c) => c.kind === "table");
-  const top = (cs: Candidate[]) => Math.max(0, ...cs.map((c) => c.relevance));
-  const bestRow = rows.find((r) => r.relevance === top(rows));
-  if (bestRow && top(rows) > TABLE_WINS * top(statements)) {
-    // Quoted as it stands and alone: a row glued to prose reads as neither.
-    return [{ text: bestRow.text, result: bestRow.result }];
-  }
-  const candidates = statements.length > 0 ? statements : all;
-  if (candidates.length === 0) return [];
-
-  const selected: Candidate[] = [];
-  const covered = new Set<string>();
-  const weight = termWeights(candidates, queryTerms);
-  const best = Math.max(...candidates.map((c) => c.relevance));
-  while (selected.length < MAX_SENTENCES) {
-    let pick: Candidate | undefined;
-    let pickScore = Number.NEGATIVE_INFINITY;
-    for (const c of candidates) {
-      if (selected.includes(c) || c.relevance < 0.5 * best) continue;
-      const redundancy = Math.max(0, ...selected.map((s) => jaccard(s.info.terms, c.info.terms)));
-      if (redundancy >= 0.6) continue;
-      const gain = c.covered.reduce(
-        (sum, t) => sum + (covered.has(t) ? 0 : (weight.get(t) ?? 0)),
-        0,
-      );
-      const score = 0.7 * (c.relevance + 0.5 * gain) - 0.3 * redundancy;
-      if (score > pickScore + 1e-12) {
-        pick = c;
-        pickScore = score;
-      }
-    }
-    if (!pick) break;
-    selected.push(pick);
-    for (const t of pick.covered) covered.add(t);
-  }
-  const first = selected[0];
-  if (first?.kind === "statement") selected.push(...continuation(units, first, selected));
-  if (input.maxChars !== undefined) fitBudget(selected, input.maxChars, input.citationWidth);
-
-  const ordered = selected.sort((a, b) => a.result - b.result || a.position - b.position);
-  const answer = ordered.map(({ text, result }) => ({ text, result }));
-  const length = answer.reduce((n, s) => n + s.text.length + 1, 0);
-  if (length < MIN_ANSWER_CHARS && input.maxChars === undefined) {
-    return padShort(answer, candidates);
-  }
-  return answer;
+interface QueryTerms {
+  /** The question's content terms (stems). */
+  terms: Set<string>;
+  /** Stems of the curated synonyms of its words ("how much" → price): half credit. */
+  synonyms: Set<string>;
+  /** Question terms the knowledge base does not contain at all. */
+  unknown: Set<string>;
 }
 
-function candidatesOf(units: Unit[][], queryTerms: Set<string>): Candidate[] {
-  const out: Candidate[] = [];
-  units.forEach((list, rank) => {
-    for (const u of list) {
-      const terms = u.lead ? new Set([...u.info.terms, ...u.lead]) : u.info.terms;
-      const covered = [...queryTerms].filter((t) => terms.has(t));
-      if (covered.length === 0) continue;
-      out.push({
-        text: u.text,
-        kind: u.kind,
-        result: rank + 1,
-        position: u.position,
-        info: u.info,
-        relevance: 0,
-        covered,
-        matched: terms.size,
-      });
-    }
-  });
-  const weight = termWeights(out, queryTerms);
-  const total = [...queryTerms].reduce((s, t) => s + (weight.get(t) ?? 0), 0) || 1;
-  for (const c of out) {
-    const coverage = c.covered.reduce((s, t) => s + (weight.get(t) ?? 0), 0) / total;
-    const density = c.covered.length / Math.sqrt(Math.max(1, c.matched ?? 0));
-    c.relevance = (coverage + 0.1 * Math.min(1, density)) / (1 + 0.25 * (c.result - 1));
+function queryTermsOf(
+  query: string,
+  unknownWords: string[] = [],
+  corrections: ExtractiveInput["corrections"] = [],
+): QueryTerms {
+  const terms = analyze(query).terms;
+  for (const c of corrections) {
+    const typo = porterStem(c.word);
+    if (!terms.delete(typo)) continue;
+    for (const w of c.readAs) for (const t of analyze(w).terms) terms.add(t);
   }
-  return out;
+  const synonyms = new Set<string>();
+  const { expansions } = curatedExpansions(query);
+  for (const e of expansions) {
+    // A rule rewrites an idiom ("money back") into the knowledge base's word (refund).
+    if (e.source !== "rule") continue;
+    for (const t of e.replaces ?? []) terms.delete(t);
+    for (const w of e.words) for (const t of analyze(w).terms) terms.add(t);
+  }
+  for (const e of expansions) {
+    if (e.source === "rule" || e.words.length !== 1) continue;
+    const stem = porterStem(e.words[0] as string);
+    if (!terms.has(stem)) synonyms.add(stem);
+  }
+  const unknown = new Set(unknownWords.map((w) => porterStem(w)).filter((t) => terms.has(t)));
+  return { terms, synonyms, unknown };
 }
 
-/**
- * The statements right after the best one, in the same result, even when they share
- * no query word: in support articles they are usually the rest of the steps ("Enter
- * your email. We send a link that expires after 30 minutes."). At most two, within
- * the sentence cap, never near-duplicates; a heading, question or table row ends
- * them (the next section starts there). Picked last, so a character budget drops
- * them first. Only a result whose text holds more than the matched part (context
- * or a multi-sentence part) has any.
- */
-function continuation(units: Unit[][], first: Candidate, selected: Candidate[]): Candidate[] {
-  const list = units[first.result - 1] ?? [];
-  const out: Candidate[] = [];
-  for (let position = first.position + 1; position < list.length; position++) {
-    if (out.length === 2 || selected.length + out.length >= MAX_SENTENCES) break;
-    if (selected.some((s) => s.result === first.result && s.position === position)) continue;
-    const unit = list[position];
-    if (unit?.kind !== "statement" || unit.info.terms.size === 0) break;
-    const { text, info } = unit;
-    if ([...selected, ...out].some((s) => jaccard(s.info.terms, info.terms) >= 0.6)) continue;
-    out.push({
-      text,
-      kind: unit.kind,
-      result: first.result,
-      position,
-      info,
-      relevance: 0,
-      covered: [],
-    });
-  }
-  return out;
-}
-
-/** Inverse frequency among candidates: a query word in every sentence says little. */
-function termWeights(candidates: Candidate[], queryTerms: Set<string>): Map<string, number> {
-  const n = candidates.length;
+/** Inverse frequency among the candidates: a question word in every sentence says little. */
+function termWeights(units: Unit[], terms: Set<string>): Map<string, number> {
+  const n = units.length;
   const weights = new Map<string, number>();
-  for (const t of queryTerms) {
-    const df = candidates.filter((c) => c.info.terms.has(t)).length;
+  for (const t of terms) {
+    const df = units.filter((u) => u.info.terms.has(t) || u.lead.has(t)).length;
     weights.set(t, Math.log(1 + (n + 1) / (df + 0.5)));
   }
   return weights;
+}
+
+/** The question terms a unit holds: its own, its heading's or lead's or title's, and synonyms. */
+function coveredBy(
+  unit: Unit,
+  q: QueryTerms,
+  title: Set<string>,
+): { own: Set<string>; context: Set<string>; synonym: Set<string> } {
+  const own = new Set<string>();
+  const context = new Set<string>();
+  const synonym = new Set<string>();
+  for (const t of q.terms) {
+    if (unit.info.terms.has(t)) own.add(t);
+    else if (unit.lead.has(t) || title.has(t)) context.add(t);
+  }
+  for (const t of q.synonyms) if (unit.info.terms.has(t) || unit.lead.has(t)) synonym.add(t);
+  return { own, context, synonym };
+}
+
+export function composeExtractive(input: ExtractiveInput): AnswerSentence[] {
+  return composeExtractiveAnswer(input).sentences;
+}
+
+export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
+  const q = queryTermsOf(input.query, input.unknownWords, input.corrections);
+  if (q.terms.size === 0) return { sentences: [], coverage: 0 };
+  // Words the knowledge base has never seen make up a third of the question: it asks
+  // about something the knowledge base does not cover ("an Android app").
+  if (q.unknown.size > 0 && q.unknown.size * 3 >= q.terms.size) {
+    return { sentences: [], coverage: 0 };
+  }
+  const results = input.texts.slice(0, input.maxResults);
+  const units = results.map((_, i) => unitsOf(input, i, q.terms));
+  const titles = results.map((_, i) => analyze(input.titles?.[i] ?? "").terms);
+  const documents = results.map((_, i) => input.documents?.[i] ?? `#${i}`);
+  const all = units.flat();
+  const howTo = HOW_TO.test(input.query);
+  const weight = termWeights(all, new Set([...q.terms, ...q.synonyms]));
+  const total = [...q.terms].reduce((s, t) => s + (weight.get(t) ?? 0), 0) || 1;
+
+  // Every sentence of a document once, from its best-ranked result.
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  units.forEach((list, i) => {
+    for (const unit of list) {
+      if (unit.kind === "question" || unit.kind === "lead") continue;
+      const key = `${documents[i]}\u0000${unit.text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const covered = coveredBy(unit, q, titles[i] as Set<string>);
+      const score = (set: Set<string>, credit: number) =>
+        [...set].reduce((s, t) => s + credit * (weight.get(t) ?? 0), 0);
+      const own = score(covered.own, 1);
+      if (own === 0 && covered.synonym.size === 0) continue;
+      const coverage =
+        (own + score(covered.context, 0.5) + score(covered.synonym, SYNONYM_CREDIT)) / total;
+      const terms = unit.info.terms;
+      const fresh = [...terms].filter((t) => !q.terms.has(t)).length;
+      const novelty = terms.size ? fresh / terms.size : 0;
+      // A "how do I…" question is answered by steps.
+      const shape =
+        (ANSWER_SHAPE.test(unit.text) || unit.item !== undefined ? 0.1 : 0) +
+        (howTo && (unit.item !== undefined || unit.introduces) ? 0.15 : 0);
+      // Retrieval ranked the results with page- and section-level evidence a sentence lacks.
+      const prior = (1 / (1 + 0.5 * i)) * (unit.inText ? 1.15 : 1);
+      // A sentence that is mostly the question's own words restates the problem ("the
+      // site loads fine, yet the monitor says it is down"); one about the article itself
+      // ("This article explains…") answers nothing.
+      const restates = novelty < 0.5 && own / total >= 0.5;
+      const demote = (restates ? 0.25 : 1) * (META.test(unit.text) ? 0.3 : 1);
+      const relevance =
+        (coverage * (0.55 + 0.45 * Math.min(1, novelty * 1.5)) * demote + shape) * prior;
+      candidates.push({
+        unit,
+        result: i + 1,
+        document: documents[i] as string,
+        relevance,
+        covered: new Set([...covered.own, ...covered.context, ...covered.synonym]),
+        own: covered.own,
+        restates,
+      });
+    }
+  });
+  if (candidates.length === 0) return { sentences: [], coverage: 0 };
+
+  const article = answeringDocument(candidates, weight, total);
+  const inArticle = candidates.filter((c) => c.document === article);
+  const best = pickBest(inArticle) as Candidate;
+  // The best sentence leads; a list it belongs to is given whole, in its own order.
+  const list = listAround(units, best, candidates);
+  const chosen: Candidate[] =
+    list.length > 0
+      ? [best, ...list].sort((a, b) => a.unit.position - b.unit.position)
+      : [best, ...following(units, best, candidates)];
+  // More of the article, and other articles only where they answer better.
+  const covered = new Set(chosen.flatMap((c) => [...c.own]));
+  const others = candidates
+    .filter((c) => !chosen.includes(c) && !c.restates)
+    .filter((c) => c.document === article || c.relevance > best.relevance)
+    .filter((c) => c.relevance >= 0.5 * best.relevance)
+    .sort(byRelevance);
+  for (const c of others) {
+    if (chosen.length >= MAX_SENTENCES + list.length) break;
+    // Only for something the answer does not say yet.
+    if ([...c.own].every((t) => covered.has(t))) continue;
+    if (chosen.some((s) => jaccard(s.unit.info.terms, c.unit.info.terms) >= 0.6)) continue;
+    chosen.push(...withItsList(units, c, candidates, chosen));
+    for (const t of c.own) covered.add(t);
+  }
+
+  const coverage = answerCoverage(chosen, q, weight, total, titles);
+  // A long question has many words no one sentence repeats: the bar falls with its length.
+  if (coverage < MIN_COVERAGE * Math.min(1, 4 / q.terms.size)) return { sentences: [], coverage };
+  const sentences = chosen.map(toSentence);
+  if (input.maxChars !== undefined) fitBudget(sentences, input.maxChars, input.citationWidth);
+  else if (sentences.reduce((n, s) => n + s.text.length + 1, 0) < MIN_ANSWER_CHARS) {
+    const next = following(units, best, candidates, 1)[0];
+    if (next) sentences.push(toSentence(next));
+  } else trimProse(sentences);
+  return { sentences, coverage };
+}
+
+const byRelevance = (a: Candidate, b: Candidate) =>
+  b.relevance - a.relevance || a.result - b.result || a.unit.position - b.unit.position;
+
+function pickBest(candidates: Candidate[]): Candidate | undefined {
+  // A table row leads only when it clearly beats every statement: a row glued to prose reads as neither.
+  const sorted = [...candidates].sort(byRelevance);
+  const statement = sorted.find((c) => c.unit.kind !== "table");
+  const row = sorted.find((c) => c.unit.kind === "table");
+  if (row && (!statement || row.relevance > 1.25 * statement.relevance)) return row;
+  return statement ?? row;
+}
+
+/**
+ * The article that answers: each document's best sentence, plus half the share of the
+ * question all its candidates cover together (an article that explains the whole
+ * question beats one that shares a single rare word with it).
+ */
+function answeringDocument(
+  candidates: Candidate[],
+  weight: Map<string, number>,
+  total: number,
+): string {
+  const byDocument = new Map<string, { best: number; covered: Set<string>; rank: number }>();
+  for (const c of candidates) {
+    const d = byDocument.get(c.document) ?? { best: 0, covered: new Set(), rank: c.result };
+    d.best = Math.max(d.best, c.relevance);
+    for (const t of c.covered) d.covered.add(t);
+    d.rank = Math.min(d.rank, c.result);
+    byDocument.set(c.document, d);
+  }
+  let pick = "";
+  let pickScore = Number.NEGATIVE_INFINITY;
+  let pickRank = Number.POSITIVE_INFINITY;
+  for (const [doc, d] of byDocument) {
+    const share = [...d.covered].reduce((s, t) => s + (weight.get(t) ?? 0), 0) / total;
+    const score = d.best + (0.5 * share) / (1 + 0.5 * (d.rank - 1));
+    if (score > pickScore + 1e-12 || (Math.abs(score - pickScore) <= 1e-12 && d.rank < pickRank)) {
+      pick = doc;
+      pickScore = score;
+      pickRank = d.rank;
+    }
+  }
+  return pick;
+}
+
+/**
+ * A numbered list the best sentence belongs to or introduces, whole (at most
+ * `MAX_LIST_ITEMS` items), in order; with its lead-in when the best sentence is an item.
+ */
+function listAround(units: Unit[][], best: Candidate, candidates: Candidate[]): Candidate[] {
+  const list = units[best.result - 1] ?? [];
+  const at = best.unit.position;
+  const inList = (u: Unit | undefined) => u?.item !== undefined || u?.continuesItem === true;
+  let start: number;
+  if (inList(best.unit)) {
+    start = at;
+    while (start > 0 && inList(list[start - 1])) start--;
+  } else if (best.unit.introduces && list[at + 1]?.item !== undefined) {
+    start = at + 1;
+  } else return [];
+  const out: Candidate[] = [];
+  const lead = list[start - 1];
+  if (inList(best.unit) && lead?.introduces) {
+    out.push(asCandidate(lead, best, candidates));
+  }
+  for (let p = start; p < list.length && inList(list[p]); p++) {
+    if (out.filter((c) => c.unit.item !== undefined).length >= MAX_LIST_ITEMS) break;
+    const unit = list[p] as Unit;
+    if (unit === best.unit) continue;
+    out.push(asCandidate(unit, best, candidates));
+  }
+  return out;
+}
+
+/** A sentence, or when it is an item of a numbered list, the list with its lead-in (not repeating `chosen`). */
+function withItsList(
+  units: Unit[][],
+  c: Candidate,
+  candidates: Candidate[],
+  chosen: Candidate[],
+): Candidate[] {
+  if (c.unit.item === undefined && !c.unit.continuesItem) return [c];
+  const list = [c, ...listAround(units, c, candidates)]
+    .filter((x) => !chosen.some((y) => y.unit === x.unit))
+    .sort((a, b) => a.unit.position - b.unit.position);
+  return list;
+}
+
+/**
+ * The statements right after the best one in its section, even when they share no
+ * question word: in support articles they are usually the rest of the answer ("Enter
+ * your email. We send a link that expires after 30 minutes."). At most `count`; a
+ * heading, question or table row ends them.
+ */
+function following(
+  units: Unit[][],
+  best: Candidate,
+  candidates: Candidate[],
+  count = 2,
+): Candidate[] {
+  const list = units[best.result - 1] ?? [];
+  const out: Candidate[] = [];
+  for (let p = best.unit.position + 1; p < list.length && out.length < count; p++) {
+    const unit = list[p] as Unit;
+    if (unit.kind !== "statement" || unit.info.terms.size === 0) break;
+    if (jaccard(unit.info.terms, best.unit.info.terms) >= 0.6) continue;
+    out.push(asCandidate(unit, best, candidates));
+  }
+  return out;
+}
+
+function asCandidate(unit: Unit, near: Candidate, candidates: Candidate[]): Candidate {
+  return (
+    candidates.find((c) => c.unit === unit) ?? {
+      unit,
+      result: near.result,
+      document: near.document,
+      relevance: 0,
+      covered: new Set(),
+      own: new Set(),
+      restates: false,
+    }
+  );
+}
+
+/** The weighted share of the question the answer covers (its sentences, headings, article titles). */
+function answerCoverage(
+  chosen: Candidate[],
+  q: QueryTerms,
+  weight: Map<string, number>,
+  total: number,
+  titles: Set<string>[],
+): number {
+  let sum = 0;
+  for (const t of q.terms) {
+    const w = weight.get(t) ?? 0;
+    const direct = chosen.some(
+      (c) =>
+        c.unit.info.terms.has(t) || c.unit.lead.has(t) || titles[c.result - 1]?.has(t) === true,
+    );
+    if (direct) sum += w;
+  }
+  for (const t of q.synonyms) {
+    if (chosen.some((c) => c.unit.info.terms.has(t) || c.unit.lead.has(t))) {
+      sum += SYNONYM_CREDIT * (weight.get(t) ?? 0);
+    }
+  }
+  return Math.min(1, sum / total);
+}
+
+/** "Plan: Team; Price: $29" → headers ["Plan", "Price"], cells ["Team", "$29"]. */
+function rowCells(text: string): { headers: string[]; cells: string[] } {
+  const pairs = text.split("; ").map((cell) => {
+    const i = cell.indexOf(": ");
+    return i > 0 ? [cell.slice(0, i), cell.slice(i + 2)] : ["", cell];
+  });
+  return { headers: pairs.map(([h]) => h as string), cells: pairs.map(([, v]) => v as string) };
+}
+
+function toSentence(c: Candidate): AnswerSentence {
+  const { text } = c.unit;
+  if (c.unit.kind === "table") return { text, result: c.result, row: rowCells(text) };
+  const item = ITEM.exec(text);
+  if (item) return { text: text.slice(item[0].length), result: c.result, item: Number(item[1]) };
+  if (c.unit.continuesItem) return { text, result: c.result, continuesItem: true };
+  return { text, result: c.result };
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {
@@ -286,13 +614,26 @@ function jaccard(a: Set<string>, b: Set<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
+/** Prose (not a list or table) stays readable: later sentences go past `MAX_PROSE_CHARS`. */
+function trimProse(sentences: AnswerSentence[]): void {
+  if (sentences.some((s) => s.item !== undefined || s.row)) return;
+  let chars = 0;
+  for (let i = 0; i < sentences.length; i++) {
+    chars += (sentences[i] as AnswerSentence).text.length + 1;
+    if (i > 0 && chars > MAX_PROSE_CHARS) {
+      sentences.length = i;
+      return;
+    }
+  }
+}
+
 /**
- * `max_response_characters`: drops whole sentences, least relevant (last picked)
- * first, until the answer with its citations fits. A single sentence longer than
- * the budget is the one exception: it is cut at a word boundary and marked "…".
+ * `max_response_characters`: drops whole sentences, the last first, until the answer
+ * with its citations fits. A single sentence longer than the budget is the one
+ * exception: it is cut at a word boundary and marked "…".
  */
 function fitBudget(
-  selected: Candidate[],
+  selected: AnswerSentence[],
   max: number,
   width: (n: number) => number = () => 0,
 ): void {
@@ -300,18 +641,9 @@ function fitBudget(
     selected.reduce((n, s, i) => n + s.text.length + width(s.result) + (i ? 1 : 0), 0);
   while (selected.length > 1 && size() > max) selected.pop();
   const only = selected[0];
-  if (only && size() > max)
-    selected[0] = { ...only, text: cutAtWord(only.text, max - width(only.result)) };
-}
-
-/** A lone sentence too short to be an answer ("Yes.") gets the one that follows it. */
-function padShort(answer: AnswerSentence[], candidates: Candidate[]): AnswerSentence[] {
-  const last = answer.at(-1);
-  if (!last) return answer;
-  const next = candidates.find(
-    (c) => c.result === last.result && !answer.some((a) => a.text === c.text),
-  );
-  return next ? [...answer, { text: next.text, result: next.result }] : answer;
+  if (only && size() > max) {
+    selected[0] = { text: cutAtWord(only.text, max - width(only.result)), result: only.result };
+  }
 }
 
 /** The longest word-boundary prefix within `max` characters, marked as cut. */

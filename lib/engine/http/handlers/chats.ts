@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { EngineError, errors } from "../../core/errors";
-import { type HistoryTurn, rephraseFollowUp } from "../../core/history";
+import { CONTACT_QUERY, smallTalkOf } from "../../core/generation/smalltalk";
+import {
+  type HistoryTurn,
+  type ResolvedQuery,
+  resolveFollowUp,
+  type TurnSource,
+} from "../../core/history";
 import { KeyedMutex } from "../../core/mutex";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
@@ -17,6 +23,7 @@ import {
   type TurnRow,
 } from "../../store/chats";
 import type { DB } from "../../store/db";
+import { createCorpusSignals } from "../../store/signals";
 import { type Ctx, type Route, readJson, readQuery } from "../context";
 import { json, noContent } from "../respond";
 import { type Rewriting, rewriteQueries } from "../rewrite";
@@ -47,6 +54,23 @@ function lockFor(db: DB): KeyedMutex {
     chatLocks.set(db, mutex);
   }
   return mutex;
+}
+
+/**
+ * The documents an answer came from, best first: those of the results it cites
+ * (`[n]`), or when it cites none in that style, the first three results'.
+ */
+function sourcesOf(answer: string, results: SearchResult[]): TurnSource[] {
+  const cited = [...answer.matchAll(/\[(\d{1,3})\]/g)].map((m) => Number(m[1]) - 1);
+  const picked = cited.length ? cited.map((i) => results[i]) : results.slice(0, 3);
+  const out: TurnSource[] = [];
+  for (const r of picked) {
+    if (!r || out.some((s) => s.corpusKey === r.corpus_key && s.documentId === r.document_id)) {
+      continue;
+    }
+    out.push({ corpusKey: r.corpus_key, documentId: r.document_id });
+  }
+  return out.slice(0, 5);
 }
 
 const toWireChat = (c: ChatRow) => ({
@@ -116,20 +140,27 @@ async function rephrase(
   query: string,
   history: HistoryTurn[],
   signal: AbortSignal,
-): Promise<string> {
-  if (history.length === 0) return query;
-  // With an LLM configured, it rephrases; the deterministic rewrite is the fallback.
+): Promise<ResolvedQuery> {
+  // Asking for a person is asking how to reach support: that is what to search for.
+  if (smallTalkOf(query) === "human") return { query: CONTACT_QUERY, followUp: false, sources: [] };
+  if (history.length === 0) return { query, followUp: false, sources: [] };
+  const resolved = resolveFollowUp(
+    query,
+    history,
+    createCorpusSignals(ctx.db, ctx.services.lexicon),
+  );
+  // With an LLM configured, it rephrases; the deterministic resolution is the fallback.
   const llm = ctx.services.rephrase;
   if (llm) {
     try {
       const rephrased = (await llm({ query, history, signal })).trim();
-      if (rephrased && rephrased.length <= 5000) return rephrased;
+      if (rephrased && rephrased.length <= 5000) return { ...resolved, query: rephrased };
     } catch (error) {
       if (signal.aborted) throw error;
       ctx.services.log(`engine: the rephraser failed, rewriting without it: ${String(error)}`);
     }
   }
-  return rephraseFollowUp(query, history);
+  return resolved;
 }
 
 /** A chat always generates: `generation` defaults to `{}` and its `enabled` is ignored (spec). */
@@ -168,10 +199,19 @@ async function runTurn(
       : listTurnsByChatId({ db: ctx.db, chatId: ids.chatId, enabledOnly: true }).map((t) => ({
           query: t.query,
           answer: t.answer,
+          rephrasedQuery: t.rephrasedQuery,
+          sources: t.sources,
         }));
-    const rephrased = await rephrase(ctx, body.query, history, signal);
+    const resolved = await rephrase(ctx, body.query, history, signal);
+    const rephrased = resolved.query;
     const generation = chatGeneration(body);
     const plan = planCorporaSearch(ctx, rephrased, body.search, "body.search", generation);
+    // A follow-up stays with the articles the previous answer came from.
+    for (const c of plan.corpora) {
+      c.preferDocuments = resolved.sources
+        .filter((s) => s.corpusKey === c.corpus.key)
+        .map((s) => s.documentId);
+    }
     plan.rewrite = body.intelligent_query_rewriting === true;
     const rewriting = await rewriteQueries(ctx, plan);
     const results = await retrieve(ctx, plan);
@@ -195,6 +235,8 @@ async function runTurn(
       signal,
       history,
       rephrasedQuery: rephrased,
+      unknownWords: plan.unknownWords,
+      corrections: plan.corrections,
     })) {
       if (signal.aborted) break;
       if (e.type === "chunk") {
@@ -223,6 +265,7 @@ async function runTurn(
           renderedPrompt: out.rendered_prompt,
           factualConsistencyScore: out.factual_consistency_score,
           corpusKeys: body.search.corpora.map((c) => c.corpus_key),
+          sources: sourcesOf(out.answer, results),
         },
       });
       if (!saved) throw errors.notFound("Chat", ids.chatId);

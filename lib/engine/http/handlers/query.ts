@@ -2,14 +2,15 @@ import {
   type ContextPlan,
   expandContextSegments,
   planContext,
+  withSection,
   withSegments,
 } from "../../core/context";
 import { compileFilter } from "../../core/filter";
 import { DEFAULT_LEXICAL_INTERPOLATION, queryDimensions } from "../../core/fusion";
-import { checkGeneration } from "../../core/generation/params";
+import { checkGeneration, DEFAULT_MAX_USED_SEARCH_RESULTS } from "../../core/generation/params";
 import { compileReranker, type RerankerSpec, type RerankItem } from "../../core/rerank";
 import type { CorpusRow } from "../../store/corpora";
-import { loadHits, loadNeighbours } from "../../store/results";
+import { loadHits, loadNeighbours, loadSections } from "../../store/results";
 import { type CorpusQuery, type Hit, MAX_CANDIDATES, searchCorpus } from "../../store/search";
 import { corpusVectors, hasPartsWithoutVectors, scheduleEmbedding } from "../../store/vectors";
 import { type Ctx, type Route, readJson, readQuery } from "../context";
@@ -63,6 +64,10 @@ export interface GenerationRequest {
   history?: Array<{ query: string; answer: string }>;
   /** Chat only: the standalone query retrieval ran with (`query` stays the user's message). */
   rephrasedQuery?: string;
+  /** Words of the query the index has never seen (and that no typo correction explained). */
+  unknownWords?: string[];
+  /** Typos in the query and the index words retrieval read them as. */
+  corrections?: Array<{ word: string; readAs: string[] }>;
 }
 export type GenerationEvent =
   | { type: "chunk"; text: string }
@@ -91,6 +96,10 @@ export interface Plan {
   generation?: Record<string, unknown>;
   /** `intelligent_query_rewriting` (see `http/rewrite.ts`). */
   rewrite?: boolean;
+  /** Set by `retrieve`: query words no searched corpus has ever seen. */
+  unknownWords?: string[];
+  /** Set by `retrieve`: typos and the words they were read as (in the first corpus that read them). */
+  corrections?: Array<{ word: string; readAs: string[] }>;
 }
 
 function plan(
@@ -189,10 +198,24 @@ export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
     merged.push(...searchCorpus(ctx.db, c, want, ctx.deadline));
     ctx.deadline.check();
   }
+  // A word counts as unknown only if every corpus lacks it.
+  p.unknownWords = p.corpora
+    .map((c) => c.unknownWords ?? [])
+    .reduce((a, b) => a.filter((w) => b.includes(w)));
+  const corrections = new Map<string, string[]>();
+  for (const c of p.corpora) {
+    for (const k of c.corrections ?? [])
+      if (!corrections.has(k.word)) corrections.set(k.word, k.readAs);
+  }
+  p.corrections = [...corrections].map(([word, readAs]) => ({ word, readAs }));
   // Stable: equal scores keep corpus order, then rank order.
   merged.sort((a, b) => b.score - a.score);
   const page = loadHits(ctx.db, merged.slice(p.offset, p.offset + p.limit));
   const neighbours = loadNeighbours(ctx.db, page, p.context);
+  // An answer is made from the first results; the generator may quote their sections.
+  const sections = p.generation
+    ? loadSections(ctx.db, page.slice(0, usedResults(p.generation)))
+    : [];
   ctx.deadline.check();
 
   const embedder = ctx.services.embedder;
@@ -204,7 +227,8 @@ export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
       neighbours[i]?.after,
     );
     // The parts behind `text` travel with the result (never serialized) for the generator.
-    const result: SearchResult = withSegments(
+    const section = sections[i];
+    const segmented: SearchResult = withSegments(
       {
         text,
         score: h.score,
@@ -216,6 +240,7 @@ export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
       },
       segments,
     );
+    const result = section ? withSection(segmented, section) : segmented;
     const corpusId = p.corpora[h.corpusIndex]?.corpus.id ?? 0;
     let vector: Float32Array | undefined;
     if (embedder && p.reranker) {
@@ -234,6 +259,14 @@ export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
   const reranked = p.rerank(items);
   ctx.deadline.check();
   return reranked.map((item) => ({ ...(item.view as unknown as SearchResult), score: item.score }));
+}
+
+/** How many results an answer is made from (`max_used_search_results`, checked in `plan`). */
+function usedResults(generation: Record<string, unknown>): number {
+  const n = generation.max_used_search_results;
+  return typeof n === "number" && Number.isInteger(n) && n >= 0
+    ? Math.min(n, 100)
+    : DEFAULT_MAX_USED_SEARCH_RESULTS;
 }
 
 function deadlineSignal(ctx: Ctx, outer?: AbortSignal): AbortSignal {
@@ -259,6 +292,8 @@ async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
         results,
         generation: p.generation,
         signal: deadlineSignal(ctx, signal),
+        unknownWords: p.unknownWords,
+        corrections: p.corrections,
       })) {
         if (e.type === "chunk") emit({ type: "generation_chunk", generation_chunk: e.text });
         else if (e.type === "info") {
@@ -284,6 +319,8 @@ async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
       results,
       generation: p.generation,
       signal: deadlineSignal(ctx),
+      unknownWords: p.unknownWords,
+      corrections: p.corrections,
     })) {
       if (e.type === "chunk") summary += e.text;
       else if (e.type === "info" && e.rendered_prompt !== undefined)
