@@ -46,18 +46,34 @@ interface Cited {
   result: number;
 }
 
-/** "A b [1]. C d? [2]" → [{sentence: "A b.", result: 1}, {sentence: "C d?", result: 2}]; throws on leftovers. */
+/**
+ * The cited pieces of an answer, whatever their form: prose ("A b [1]. C d? [2]"),
+ * numbered items ("2. Enter your email [1]."), or table rows ("| a | b [1] |", whose
+ * cells are returned joined by "; "). Throws on uncited text.
+ */
 function citedSentences(answer: string): Cited[] {
   const out: Cited[] = [];
-  const re = /\s*(.+?) \[(\d+)\]([.!]?)(?=\s|$)/gy;
-  let m = re.exec(answer);
-  let end = 0;
-  while (m) {
-    out.push({ sentence: `${m[1]}${m[3]}`, result: Number(m[2]) });
-    end = re.lastIndex;
-    m = re.exec(answer);
+  for (const block of answer.split(/\n+/)) {
+    const line = block.trim();
+    if (line === "" || /^\|(?:-{3}\|)+$/.test(line)) continue;
+    const row = /^\|(.*)\[(\d+)\] \|$/.exec(line);
+    if (row) {
+      const cells = (row[1] as string).split(" | ").map((c) => c.trim());
+      out.push({ sentence: cells.join("; "), result: Number(row[2]) });
+      continue;
+    }
+    if (/^\|.*\|$/.test(line)) continue; // a table's header row
+    const text = line.replace(/^\d{1,3}\.\s+/, "");
+    const re = /\s*(.+?) \[(\d+)\]([.!]?)(?=\s|$)/gy;
+    let m = re.exec(text);
+    let end = 0;
+    while (m) {
+      out.push({ sentence: `${m[1]}${m[3]}`, result: Number(m[2]) });
+      end = re.lastIndex;
+      m = re.exec(text);
+    }
+    expect(text.slice(end).trim(), `uncited text in: ${answer}`).toBe("");
   }
-  expect(answer.slice(end).trim(), `uncited text in: ${answer}`).toBe("");
   return out;
 }
 
@@ -82,6 +98,12 @@ describe("extractive answers on the demo KB, asked as the chat UI asks", () => {
   const ask = (query: string) =>
     client.chats.create(buildChatRequest({ query, corpusKey: "support_kb" }));
 
+  /** A document's text as the engine holds it: its parts, in order. */
+  const documentText = async (id: string) =>
+    normal(
+      ((await client.documents.get("support_kb", id)).parts ?? []).map((p) => p.text).join(" "),
+    );
+
   it.each([
     "Can I get a refund on my yearly plan?",
     "How do I get a refund?",
@@ -94,13 +116,19 @@ describe("extractive answers on the demo KB, asked as the chat UI asks", () => {
     for (const { sentence, result } of cited) {
       const hit = results[result - 1];
       expect(hit, `[${result}] exists`).toBeDefined();
+      const documentId = hit?.documentId ?? "";
+      const text = await documentText(documentId);
+      if (/; /.test(sentence) && !/[.!?]$/.test(sentence)) {
+        // A table row: its cells, from the cited article's table.
+        for (const cell of sentence.split("; ")) expect(text).toContain(normal(cell));
+        continue;
+      }
       expect(sentence, "ends like a sentence").toMatch(/[.!?]["')\]]*$/);
-      expect(normal(hit?.text ?? ""), `[${result}] contains "${sentence}"`).toContain(
-        normal(sentence),
-      );
+      // Quoted from the cited article (its passage, or that passage's section).
+      expect(text, `[${result}] contains "${sentence}"`).toContain(normal(sentence));
       expect(sentence, "no table-row fragment").not.toMatch(TABLE_FRAGMENT);
       expect(sentence).not.toMatch(/\b(?:Situation|What you see|Likely cause):/);
-      for (const heading of headingsOf(hit?.documentId ?? "")) {
+      for (const heading of headingsOf(documentId)) {
         // A heading glued to a sentence: the heading, a space, then a new sentence's capital.
         const glued = new RegExp(`(?:^|\\s)${escapeRegExp(heading)} [A-Z]`);
         expect(sentence, `heading "${heading}" glued`).not.toMatch(glued);
@@ -122,14 +150,16 @@ describe("extractive answers on the demo KB, asked as the chat UI asks", () => {
 
   it("keeps the search results' text as Vectara joins it: parts with spaces, headings included", async () => {
     const turn = await ask("Can I get a refund on my yearly plan?");
-    const refund = turn.searchResults.find((r) => r.text.includes("%START_SNIPPET%If you bought"));
-    expect(refund?.text).toContain("Yearly plans %START_SNIPPET%If you bought or renewed");
+    const refund = turn.searchResults.find((r) => r.text.includes("If you bought or renewed"));
+    expect(refund?.text).toMatch(
+      /Yearly plans(?:%END_SNIPPET%)? (?:%START_SNIPPET%)?If you bought or renewed/,
+    );
   });
 
-  it("quotes a table row when the row itself is the answer, whole and alone", async () => {
+  it("gives a table row that is the answer as a small table under its headers", async () => {
     const turn = await ask("Is a prorated charge a duplicate?");
     expect(turn.answer).toMatch(
-      /^What you see: A regular charge plus a smaller charge mid-month; Likely cause: Prorated charge after an upgrade; Is it a duplicate\?: No \[\d\]$/,
+      /^\| What you see \| Likely cause \| Is it a duplicate\? \|\n\|---\|---\|---\|\n\| A regular charge plus a smaller charge mid-month \| Prorated charge after an upgrade \| No \[\d\] \|/,
     );
   });
 });
@@ -226,7 +256,9 @@ describe("extractive answers from parts", () => {
       parts: [parts.map((text) => ({ text }))],
       maxResults: 5,
     });
-    expect(members).toEqual([{ text: row, result: 1 }]);
+    expect(members).toEqual([
+      { text: row, result: 1, row: { headers: ["Plan", "Members"], cells: ["Team", "up to 10"] } },
+    ]);
     const alerts = composeExtractive({
       query: "email alerts plan",
       texts: texts(parts),

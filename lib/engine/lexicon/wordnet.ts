@@ -16,6 +16,8 @@ export interface Lexicon {
   synonyms(word: string): string[][];
   /** Whether the word (or its base form) can be a noun. */
   isNoun(word: string): boolean;
+  /** Whether the word (or its base form) can be a verb. */
+  isVerb(word: string): boolean;
 }
 
 type Pos = "noun" | "verb" | "adj";
@@ -117,12 +119,14 @@ export function createWordNet(dir: string = wordnetPath): Lexicon {
     return out;
   };
 
+  const has = (pos: Pos, word: string) => {
+    const key = word.toLowerCase().replace(/[\s-]+/g, "_");
+    const buf = index(pos);
+    return baseForms(key, pos).some((form) => findLine(buf, form) !== undefined);
+  };
   return {
-    isNoun(word: string): boolean {
-      const key = word.toLowerCase().replace(/[\s-]+/g, "_");
-      const buf = index("noun");
-      return baseForms(key, "noun").some((form) => findLine(buf, form) !== undefined);
-    },
+    isNoun: (word) => has("noun", word),
+    isVerb: (word) => has("verb", word),
     synonyms(word: string): string[][] {
       const key = word.toLowerCase();
       const cached = cache.get(key);

@@ -331,7 +331,9 @@ export function analyzeQuery(
       for (const words of lexicon.synonyms(t.text).slice(0, 3)) add({ words, source: "wordnet" });
     }
   }
-  return { terms, corrections, unknown, expansions };
+  // A word the knowledge base lacks but says in other words ("valid" → expires) is not unknown.
+  const bridged = unknown.filter((w) => !matched.has(porterStem(w)));
+  return { terms, corrections, unknown: bridged, expansions };
 }
 
 /** Pronouns and auxiliaries of a question: they ask, they are not what is asked about. */

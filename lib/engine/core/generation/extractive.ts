@@ -166,6 +166,9 @@ const ITEM = /^(\d{1,3})\.\s+(?=\S)/;
 const QUESTION_START =
   /^["'“‘(¿]*(?:how|what|what's|why|when|where|who|whom|whose|which|whether|can|can't|could|do|does|did|don't|doesn't|is|isn't|are|aren't|was|were|will|won't|would|should|shall|may|might|must|have|has|had|am|want|need|seeing|wondering|looking|trying|having|still|not|changed|forgot|lost|got)\b/i;
 
+/** Question phrases whose words are not the topic ("how long", "how much"). */
+const QUESTION_PHRASES = /\bhow\s+(?:long|much|many|often|soon|far)\b/gi;
+
 /** A question asking for a procedure. */
 const HOW_TO =
   /\b(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)|how\s+to|steps?\s+to|what\s+are\s+the\s+steps)\b/i;
@@ -285,7 +288,8 @@ function queryTermsOf(
   unknownWords: string[] = [],
   corrections: ExtractiveInput["corrections"] = [],
 ): QueryTerms {
-  const terms = analyze(query).terms;
+  // "how long" asks for a duration (see the hints in `core/synonyms.ts`): "long" is not the topic.
+  const terms = analyze(query.replace(QUESTION_PHRASES, " ")).terms;
   for (const c of corrections) {
     const typo = porterStem(c.word);
     if (!terms.delete(typo)) continue;
@@ -308,14 +312,23 @@ function queryTermsOf(
   return { terms, synonyms, unknown };
 }
 
-/** Inverse frequency among the candidates: a question word in every sentence says little. */
+/**
+ * Inverse frequency among the candidates: a question word in every sentence says little.
+ * A word in none of them gets the average weight of those present: its absence says
+ * nothing about how much it matters ("take" in "how long do refunds take?").
+ */
 function termWeights(units: Unit[], terms: Set<string>): Map<string, number> {
   const n = units.length;
   const weights = new Map<string, number>();
+  const absent: string[] = [];
   for (const t of terms) {
     const df = units.filter((u) => u.info.terms.has(t) || u.lead.has(t)).length;
-    weights.set(t, Math.log(1 + (n + 1) / (df + 0.5)));
+    if (df === 0) absent.push(t);
+    else weights.set(t, Math.log(1 + (n + 1) / (df + 0.5)));
   }
+  const present = [...weights.values()];
+  const average = present.length ? present.reduce((a, b) => a + b, 0) / present.length : 1;
+  for (const t of absent) weights.set(t, average);
   return weights;
 }
 
@@ -370,7 +383,9 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
       const score = (set: Set<string>, credit: number) =>
         [...set].reduce((s, t) => s + credit * (weight.get(t) ?? 0), 0);
       const own = score(covered.own, 1);
-      if (own === 0 && covered.synonym.size === 0) continue;
+      // Under a heading (or in an article) about the question, a sentence may answer
+      // without repeating its words ("Yearly plans" → "You get the money back…").
+      if (own === 0 && covered.synonym.size === 0 && covered.context.size === 0) continue;
       const coverage =
         (own + score(covered.context, 0.5) + score(covered.synonym, SYNONYM_CREDIT)) / total;
       const terms = unit.info.terms;
@@ -410,9 +425,12 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   const chosen: Candidate[] =
     list.length > 0
       ? [best, ...list].sort((a, b) => a.unit.position - b.unit.position)
-      : [best, ...following(units, best, candidates)];
+      : best.unit.kind === "table"
+        ? [best]
+        : [best, ...following(units, best, candidates)];
   // More of the article, and other articles only where they answer better.
-  const covered = new Set(chosen.flatMap((c) => [...c.own]));
+  // What the answer already addresses, through its sentences or their headings.
+  const covered = new Set(chosen.flatMap((c) => [...c.covered]));
   const others = candidates
     .filter((c) => !chosen.includes(c) && !c.restates)
     .filter((c) => c.document === article || c.relevance > best.relevance)
@@ -424,7 +442,7 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
     if ([...c.own].every((t) => covered.has(t))) continue;
     if (chosen.some((s) => jaccard(s.unit.info.terms, c.unit.info.terms) >= 0.6)) continue;
     chosen.push(...withItsList(units, c, candidates, chosen));
-    for (const t of c.own) covered.add(t);
+    for (const t of c.covered) covered.add(t);
   }
 
   const coverage = answerCoverage(chosen, q, weight, total, titles);

@@ -198,10 +198,13 @@ export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
     merged.push(...searchCorpus(ctx.db, c, want, ctx.deadline));
     ctx.deadline.check();
   }
-  // A word counts as unknown only if every corpus lacks it.
+  // A word counts as unknown only if every corpus lacks it, and only if it can name a
+  // thing: an unknown verb ("take" in a tiny corpus) says nothing about the topic.
+  const lexicon = ctx.services.lexicon;
   p.unknownWords = p.corpora
     .map((c) => c.unknownWords ?? [])
-    .reduce((a, b) => a.filter((w) => b.includes(w)));
+    .reduce((a, b) => a.filter((w) => b.includes(w)))
+    .filter((w) => !lexicon?.isVerb(w));
   const corrections = new Map<string, string[]>();
   for (const c of p.corpora) {
     for (const k of c.corrections ?? [])
