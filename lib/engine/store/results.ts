@@ -148,7 +148,11 @@ export function loadSections(db: DB, hits: LoadedHit[]): Array<SectionPart[] | u
     ) as Array<{ k: number; id: number; text: string; isTitle: number | null }>;
   const out: Array<SectionPart[] | undefined> = hits.map(() => undefined);
   for (const r of rows) {
-    const list = (out[r.k] ??= []);
+    let list = out[r.k];
+    if (!list) {
+      list = [];
+      out[r.k] = list;
+    }
     list.push({ text: r.text, isTitle: r.isTitle === 1, match: r.id === hits[r.k]?.partId });
   }
   // Trim each window to the character budget, keeping the hit's part and what is nearest it.
