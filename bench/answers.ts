@@ -52,7 +52,8 @@ const skipLlm = args.includes("--no-llm");
 const setArg = args.find((a) => a.startsWith("--set="))?.slice(6);
 /** `--reuse=DIR`: keep the ingested engine in DIR and reuse it on the next run (for tuning). */
 const reuseDir = args.find((a) => a.startsWith("--reuse="))?.slice(8);
-const noWordNet = args.includes("--no-wordnet");
+/** `--wordnet`: expand queries with WordNet's synonyms too (off by default in the engine). */
+const wordnet = args.includes("--wordnet");
 const CORPUS = "docs";
 
 // `--weights=document:0.3,expansion:0.4`: try other fusion weights (tuning on the dev half).
@@ -247,8 +248,7 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
   const dataDir = reuseDir ? path.resolve(reuseDir) : mkdtempSync(path.join(dir, "engine-"));
   mkdirSync(dataDir, { recursive: true });
   console.log(`\n${set.corpus}: ${set.root}`);
-  const lexicon = noWordNet ? (false as const) : undefined;
-  let engine = createEngine({ dataDir, log: () => {}, lexicon });
+  let engine = createEngine({ dataDir, log: () => {}, wordnetSynonyms: wordnet });
   let client = clientFor(engine);
   const t0 = performance.now();
   const summary = await ingest({
@@ -325,7 +325,7 @@ async function runSet(set: QuestionFile, dir: string): Promise<void> {
     engine = createEngine({
       dataDir,
       log: () => {},
-      lexicon,
+      wordnetSynonyms: wordnet,
       llm: createLlm({ baseURL: `${stub.url}/v1`, model: "stub", apiKey: "x" }),
     });
     client = clientFor(engine);

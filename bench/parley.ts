@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createEngine, type Engine } from "@/lib/engine";
+import { WEIGHTS } from "@/lib/engine/core/fusion";
 import { type CreateDocumentRequest, createVectaraClient, type VectaraClient } from "@/lib/vectara";
 import { aggregateParts } from "./metrics";
 import { FILTER_EXPRESSION, type ScaledDoc, type SciDoc, type SciQuery, yearOf } from "./scifact";
@@ -23,9 +24,25 @@ export interface Harness {
   close(): void;
 }
 
+/**
+ * For tuning: `PARLEY_BENCH_WEIGHTS=document:0.5,section:2` overrides fusion weights, and
+ * `PARLEY_BENCH_WORDNET=on` adds WordNet's synonyms, in every child a benchmark starts.
+ */
+function tuning(): { wordnetSynonyms?: boolean } {
+  for (const pair of (process.env.PARLEY_BENCH_WEIGHTS ?? "").split(",").filter(Boolean)) {
+    const [name, value] = pair.split(":");
+    const w = WEIGHTS as unknown as Record<string, unknown>;
+    if (!name || typeof w[name] !== "number" || !Number.isFinite(Number(value))) {
+      throw new Error(`PARLEY_BENCH_WEIGHTS: bad weight '${pair}'`);
+    }
+    w[name] = Number(value);
+  }
+  return process.env.PARLEY_BENCH_WORDNET === "on" ? { wordnetSynonyms: true } : {};
+}
+
 export function startEngine(options: { stages?: boolean } = {}): Harness {
   const dir = mkdtempSync(path.join(tmpdir(), "parley-bench-"));
-  const engine = createEngine({ dataDir: dir, log: () => {} });
+  const engine = createEngine({ dataDir: dir, log: () => {}, ...tuning() });
   const stages = options.stages ? instrumentStatements(engine.db) : undefined;
   let inEngine = 0;
   const client = createVectaraClient({

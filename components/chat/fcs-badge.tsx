@@ -68,7 +68,7 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
           className={`inline-flex items-center gap-1.5 rounded-full border px-2.5 py-1 font-medium ${l.pill} ${focusRing}`}
         >
           <span aria-hidden="true" className={`size-1.5 rounded-full ${l.dot}`} />
-          {l.label} factual consistency
+          {l.label} source support
           <span className="tabular-nums opacity-80">{percent}%</span>
           <InfoIcon className="size-3.5 opacity-70" />
         </button>
@@ -79,10 +79,12 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
             open ? "block" : "hidden"
           }`}
         >
-          Factual consistency is how well this answer is supported by the sources it cites, scored
-          by Vectara&rsquo;s hallucination evaluation model (HHEM). High is{" "}
-          {Math.round(FCS_HIGH * 100)}% or more, Medium {Math.round(FCS_MEDIUM * 100)}–
-          {Math.round(FCS_HIGH * 100) - 1}%, Low below {Math.round(FCS_MEDIUM * 100)}%.
+          How well this answer is supported by its sources. With Vectara, its hallucination
+          evaluation model (HHEM) scores it. Parley&rsquo;s local engine scores how much of your
+          question the quoted passages cover, or, for an answer written by a language model, how
+          much of its wording the sources contain. High is {Math.round(FCS_HIGH * 100)}% or more,
+          Medium {Math.round(FCS_MEDIUM * 100)}–{Math.round(FCS_HIGH * 100) - 1}%, Low below{" "}
+          {Math.round(FCS_MEDIUM * 100)}%.
         </span>
       </span>
       {caution && level === "low" ? <FcsCaution /> : null}

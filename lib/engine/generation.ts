@@ -11,6 +11,7 @@ import {
 } from "./core/generation/params";
 import { renderAnswer } from "./core/generation/render";
 import {
+  CONTACT_DETAILS,
   CONTACT_QUERY,
   NO_CONTACT_REPLY,
   SMALL_TALK_REPLIES,
@@ -214,6 +215,7 @@ function extractiveAnswer(
     ),
     unknownWords: request.unknownWords,
     corrections: request.corrections,
+    ...(talk === "human" ? { prefer: CONTACT_DETAILS } : {}),
     maxResults: used.length,
     maxChars: params.max_response_characters ?? undefined,
     citationWidth: (n) => cite(n).length,

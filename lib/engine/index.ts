@@ -25,10 +25,16 @@ export interface EngineOptions {
   localApiKey?: string;
   embedder?: Embedder;
   /**
-   * Synonyms for query expansion: WordNet (`lexicon/wordnet.ts`) unless given, or
-   * `false` for none (the curated support vocabulary applies either way).
+   * WordNet (`lexicon/wordnet.ts`) unless given, or `false` for none: which words can be
+   * nouns or verbs (follow-ups, unknown words), and synonyms when `wordnetSynonyms`.
    */
   lexicon?: Lexicon | false;
+  /**
+   * Expand queries with WordNet's synonyms too, not only the curated support vocabulary.
+   * Off by default: on the PostgreSQL evaluation set it changed nothing in recall@5, and
+   * at 135k parts it doubled the search p95 (docs/benchmarks.md).
+   */
+  wordnetSynonyms?: boolean;
   /** Answers are written by this model when set; extractive otherwise (`generation.ts`). */
   llm?: Llm;
   log?: (message: string) => void;
@@ -85,6 +91,7 @@ export function createEngine(options: EngineOptions): Engine {
   const services: EngineServices = {
     embedder: options.embedder,
     lexicon: options.lexicon === false ? undefined : (options.lexicon ?? createWordNet()),
+    wordnetSynonyms: options.wordnetSynonyms === true,
     generate: generator.generate,
     rephrase: generator.rephrase,
     extractFilter: generator.extractFilter,

@@ -76,9 +76,9 @@ describe("CitationList", () => {
 
 describe("FcsBadge", () => {
   it.each([
-    [0.92, "high", "High factual consistency", "92%"],
-    [0.55, "medium", "Medium factual consistency", "55%"],
-    [0.12, "low", "Low factual consistency", "12%"],
+    [0.92, "high", "High source support", "92%"],
+    [0.55, "medium", "Medium source support", "55%"],
+    [0.12, "low", "Low source support", "12%"],
   ])("score %s is %s", (score, level, label, percent) => {
     const out = html(createElement(FcsBadge, { score }));
     expect(out).toContain(`data-level="${level}"`);

@@ -35,6 +35,13 @@ export const WEIGHTS = {
    * last answer was.
    */
   continuity: 0.5,
+  /** The factor on a part matched by letters (trigrams) only, so its score stays honest. */
+  lettersOnly: 0.2,
+  /**
+   * The factor on a heading or title part: it matches the question's words best of all,
+   * but as a search result (and a passage for an answer) it says nothing by itself.
+   */
+  titlePart: 0.7,
 };
 
 /** `lexical_interpolation` when the request gives none and an embedder exists. */
@@ -78,6 +85,8 @@ export interface Runs {
    * part of a top section or document that no part run found): scored by that evidence.
    */
   leads?: Set<number>;
+  /** Heading and title parts (`is_title`): a heading alone is not a passage (`WEIGHTS.titlePart`). */
+  titleParts?: Set<number>;
   /** Row ids of documents to favour (`WEIGHTS.continuity`); needs `documentOf`. */
   preferred?: Set<number>;
   /** Each candidate part's document row id (needed when `document` is given). */
@@ -144,7 +153,14 @@ export function fuseRuns(runs: Runs, lexicalInterpolation: number): Map<number, 
       if (doc !== undefined && runs.preferred.has(doc)) sum += WEIGHTS.continuity;
       total += WEIGHTS.continuity;
     }
-    const lexical = sum / total;
+    // Letters in common are not words in common: a part found by the trigram run alone
+    // (no word, synonym, section or page evidence) keeps a low score however it ranks.
+    const wordless =
+      !word.has(id) && !expansion?.has(id) && !section?.has(id) && !(runs.leads?.has(id) ?? false);
+    const lexical =
+      (sum / total) *
+      (wordless ? WEIGHTS.lettersOnly : 1) *
+      (runs.titleParts?.has(id) ? WEIGHTS.titlePart : 1);
     const score = lambda * lexical + (1 - lambda) * (semantic?.get(id) ?? 0);
     if (score > 0) out.set(id, score);
   }

@@ -22,8 +22,10 @@ export interface Ctx {
 export interface EngineServices {
   /** Semantic embeddings; absent means lexical-only retrieval. */
   embedder?: Embedder;
-  /** General-English synonyms for query expansion (WordNet by default); absent means none. */
+  /** WordNet: parts of speech for follow-ups and unknown words; absent means none. */
   lexicon?: Lexicon;
+  /** Whether WordNet's synonyms also expand queries (off by default: see docs/engine.md). */
+  wordnetSynonyms?: boolean;
   /**
    * Summary generation for requests with `generation` (the seam of
    * `handlers/query.ts`); `createEngine` always sets it (`generation.ts`:

@@ -200,6 +200,9 @@ export const migrations: Migration[] = [
         content = '', contentless_delete = 1,
         tokenize = 'porter unicode61 remove_diacritics 2'
       );
+      -- Per-term counts of documents and sections, to keep those runs' cost bounded.
+      CREATE VIRTUAL TABLE docs_fts_vocab USING fts5vocab(docs_fts, 'row');
+      CREATE VIRTUAL TABLE sections_fts_vocab USING fts5vocab(sections_fts, 'row');
       INSERT INTO docs_fts (rowid, title, description, headings, body)
       SELECT d.id,
         CASE WHEN json_type(d.metadata, '$.title') = 'text' THEN json_extract(d.metadata, '$.title') ELSE '' END,

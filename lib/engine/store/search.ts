@@ -134,7 +134,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   }
 
   let expansion: Map<number, number> | undefined;
-  const expansionMatch = buildExpansionMatch(analyzed.expansions);
+  const expansionMatch = buildExpansionMatch(chooseExpansions(analyzed.expansions, stats));
   if (expansionMatch && !hasConstraints(parsed)) {
     expansion = new Map();
     for (const r of runParts(db, "parts_fts", expansionMatch, scope, n, want)) {
@@ -149,14 +149,18 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   // often what says which page the question is about. The best parts of the best
   // sections and documents join the candidates even when the budgeted part runs missed them.
   const allWords = buildWordMatch(parsed, analyzed.terms);
+  const sectionWords = buildWordMatch(parsed, chooseCoarseTerms(db, "sections", analyzed.terms));
+  const documentWords = buildWordMatch(parsed, chooseCoarseTerms(db, "documents", analyzed.terms));
   let bySection: Map<number, number> | undefined;
   let document: Map<number, number> | undefined;
   let documentExpansion: Map<number, number> | undefined;
   let leads: number[] = [];
   const preferred = preferredDocuments(db, q);
   if (allWords) {
-    bySection = runSections(db, allWords, q.corpus.id, n);
-    document = runDocuments(db, allWords, q.corpus.id, DOCUMENT_CANDIDATES);
+    bySection = sectionWords ? runSections(db, sectionWords, q.corpus.id, n) : new Map();
+    document = documentWords
+      ? runDocuments(db, documentWords, q.corpus.id, DOCUMENT_CANDIDATES)
+      : undefined;
     if (expansionMatch && !hasConstraints(parsed)) {
       documentExpansion = runDocuments(db, expansionMatch, q.corpus.id, DOCUMENT_CANDIDATES);
     }
@@ -169,7 +173,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       [...word.keys(), ...(trigram?.keys() ?? []), ...(expansion?.keys() ?? [])],
       [
         ...topRanges(db, "section", bySection, LEAD_CANDIDATES.sections),
-        ...topRanges(db, "document", document, LEAD_CANDIDATES.documents),
+        ...topRanges(db, "document", document ?? new Map(), LEAD_CANDIDATES.documents),
         ...topRanges(db, "document", preferred, preferred.size),
       ],
     );
@@ -187,7 +191,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   let section: Map<number, number> | undefined;
   let sectioned: Set<number> | undefined;
   if (bySection && bySection.size > 0 && sectionOf.size > 0) {
-    section = bestPartPerSection(sectionOf, bySection, word, trigram);
+    section = bestPartPerSection(sectionOf, bySection, word, trigram, located.titles);
     sectioned = sectionedParts(db, candidates, sectionOf);
   }
 
@@ -207,6 +211,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
       document,
       documentExpansion,
       documentOf: located.document,
+      titleParts: located.titles,
       leads: new Set(leads),
       preferred: new Set(preferred.keys()),
       semantic,
@@ -343,6 +348,65 @@ const QUESTION_FILLER: ReadonlySet<string> = new Set([
   ...["need", "want", "im", "ive", "cant", "dont", "doesnt"],
 ]);
 
+/**
+ * The expansions the expansion run takes: rarest first (by their rarest word's
+ * estimated part count) within the word run's budget, like `chooseTerms`.
+ */
+function chooseExpansions(expansions: Expansion[], stats: TermStats): Expansion[] {
+  const budget = wordBudget(stats.parts);
+  const ranked = expansions
+    .map((e, i) => ({ e, i, df: Math.min(...e.words.map((w) => stats.wordDf(porterStem(w)))) }))
+    .sort((a, b) => a.df - b.df || a.i - b.i);
+  let used = 0;
+  return ranked
+    .filter(({ df }, k) => {
+      if (k > 0 && df > 0 && used + df > budget) return false;
+      used += df;
+      return true;
+    })
+    .sort((a, b) => a.i - b.i)
+    .map(({ e }) => e);
+}
+
+/**
+ * The words the section and page runs take: every word, except that when together
+ * they would match more than a quarter of all sections (or documents) and at least
+ * 20,000 matches, the most common are left out (rarest kept first, from the exact counts
+ * of `sections_fts_vocab` / `docs_fts_vocab`). FTS5 scores every row a query's words
+ * match, so this bounds the run's cost; a question's topic words are rarely that common.
+ */
+export function chooseCoarseTerms(
+  db: DB,
+  level: "sections" | "documents",
+  terms: QueryTerm[],
+): QueryTerm[] {
+  if (terms.length <= 1) return terms;
+  const vocab = level === "sections" ? "sections_fts_vocab" : "docs_fts_vocab";
+  const rows = prepare(
+    db,
+    level === "sections" ? "SELECT COUNT(*) FROM sections" : "SELECT COUNT(*) FROM documents",
+  )
+    .pluck()
+    .get() as number;
+  const budget = Math.max(COARSE_BUDGET.min, COARSE_BUDGET.share * rows);
+  const count = prepare(db, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck();
+  const ranked = terms
+    .map((t, i) => ({ t, i, df: t.prefix ? 0 : ((count.get(t.stem) as number | undefined) ?? 0) }))
+    .sort((a, b) => a.df - b.df || a.i - b.i);
+  let used = 0;
+  return ranked
+    .filter(({ df }, k) => {
+      if (k > 0 && df > 0 && used + df > budget) return false;
+      used += df;
+      return true;
+    })
+    .sort((a, b) => a.i - b.i)
+    .map(({ t }) => t);
+}
+
+/** Bounds on the section and page runs: matches of at most a quarter of the rows, or 20,000. */
+export const COARSE_BUDGET = { min: 20_000, share: 0.25 };
+
 /** An OR of the expansions, phrases quoted (`"log in"`), for the word index. */
 function buildExpansionMatch(expansions: Expansion[]): string | undefined {
   if (expansions.length === 0) return undefined;
@@ -359,6 +423,7 @@ function bestPartPerSection(
   bySection: Map<number, number>,
   word: Map<number, number>,
   trigram: Map<number, number> | undefined,
+  titles: Set<number>,
 ): Map<number, number> {
   const wordMax = Math.max(0, ...word.values());
   const triMax = Math.max(0, ...(trigram?.values() ?? []));
@@ -368,7 +433,8 @@ function bestPartPerSection(
   const best = new Map<number, { part: number; score: number }>();
   for (const [part, sec] of sectionOf) {
     if (!bySection.has(sec)) continue;
-    const score = own(part);
+    // The section's heading part stands for it only when no text part of it is a candidate.
+    const score = own(part) - (titles.has(part) ? 2 : 0);
     const b = best.get(sec);
     if (!b || score > b.score || (score === b.score && part < b.part))
       best.set(sec, { part, score });
@@ -504,24 +570,27 @@ function checkParts(db: DB, q: Scope, ids: number[]): void {
 function locate(
   db: DB,
   ids: number[],
-): { section: Map<number, number>; document: Map<number, number> } {
+): { section: Map<number, number>; document: Map<number, number>; titles: Set<number> } {
   const section = new Map<number, number>();
   const document = new Map<number, number>();
-  if (ids.length === 0) return { section, document };
+  const titles = new Set<number>();
+  if (ids.length === 0) return { section, document, titles };
   const rows = prepare(
     db,
-    `SELECT p.id AS id, p.section_id AS sec, p.document_id AS doc FROM json_each(?) j
-     CROSS JOIN parts p ON p.id = j.value`,
+    `SELECT p.id AS id, p.section_id AS sec, p.document_id AS doc, p.is_title AS title
+     FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value`,
   ).all(JSON.stringify([...new Set(ids)])) as Array<{
     id: number;
     sec: number | null;
     doc: number;
+    title: number | null;
   }>;
   for (const r of rows) {
     if (r.sec !== null) section.set(r.id, r.sec);
     document.set(r.id, r.doc);
+    if (r.title === 1) titles.add(r.id);
   }
-  return { section, document };
+  return { section, document, titles };
 }
 
 /**

@@ -59,6 +59,8 @@ export interface ExtractiveInput {
   unknownWords?: string[];
   /** Typos and the words retrieval read them as ("pasword" → ["password"]). */
   corrections?: Array<{ word: string; readAs: string[] }>;
+  /** Sentences matching this count more (contact details, when someone asks for a person). */
+  prefer?: RegExp;
   maxResults: number;
   /** The caller's `max_response_characters`, measured on the sentence text plus `citationWidth`. */
   maxChars?: number;
@@ -121,6 +123,8 @@ interface Unit {
   continuesItem?: boolean;
   /** Ends in ":" and introduces what follows (a list). */
   introduces: boolean;
+  /** A table row whose first cell is something the question asks about ("Plan: Business"). */
+  keyed?: boolean;
 }
 
 interface Candidate {
@@ -245,6 +249,7 @@ function unitsOf(input: ExtractiveInput, index: number, queryStems: Set<string>)
       lead: row ? new Set([...lead, ...analyze(row.headers.join(" ")).terms]) : lead,
       inText: !section || own.has(sentence),
       introduces,
+      ...(keyed ? { keyed } : {}),
       ...(item ? { item: Number(item[1]) } : {}),
     });
   };
@@ -394,7 +399,8 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
       // A "how do I…" question is answered by steps.
       const shape =
         (ANSWER_SHAPE.test(unit.text) || unit.item !== undefined ? 0.1 : 0) +
-        (howTo && (unit.item !== undefined || unit.introduces) ? 0.15 : 0);
+        (howTo && (unit.item !== undefined || unit.introduces) ? 0.15 : 0) +
+        (input.prefer?.test(unit.text) ? 0.3 : 0);
       // Retrieval ranked the results with page- and section-level evidence a sentence lacks.
       const prior = (1 / (1 + 0.5 * i)) * (unit.inText ? 1.15 : 1);
       // A sentence that is mostly the question's own words restates the problem ("the
@@ -465,7 +471,9 @@ function pickBest(candidates: Candidate[]): Candidate | undefined {
   const sorted = [...candidates].sort(byRelevance);
   const statement = sorted.find((c) => c.unit.kind !== "table");
   const row = sorted.find((c) => c.unit.kind === "table");
-  if (row && (!statement || row.relevance > 1.25 * statement.relevance)) return row;
+  // …unless the row is about what was asked ("Plan: Business" for "the business plan").
+  const margin = row?.unit.keyed ? 1 : 1.25;
+  if (row && (!statement || row.relevance > margin * statement.relevance)) return row;
   return statement ?? row;
 }
 

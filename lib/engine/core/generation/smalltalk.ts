@@ -60,5 +60,8 @@ export const SMALL_TALK_REPLIES: Record<SmallTalk, string> = {
 export const NO_CONTACT_REPLY =
   "I'm an automated assistant and can't hand you over to a person. The knowledge base doesn't say how to contact support, so please use the contact details on the website you came from.";
 
+/** Contact details: an e-mail address, a web address, a phone number. */
+export const CONTACT_DETAILS = /[\w.+-]+@[\w-]+\.[\w.]+|https?:\/\/\S+|\+?\d[\d\s().-]{7,}\d/;
+
 /** What to search for when someone asks for a person: how to reach support. */
 export const CONTACT_QUERY = "How do I contact support?";

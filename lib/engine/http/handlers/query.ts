@@ -134,7 +134,7 @@ function plan(
         `${s.field}.custom_dimensions`,
       ),
       embeddingModel: embedder?.model,
-      lexicon: ctx.services.lexicon,
+      lexicon: ctx.services.wordnetSynonyms ? ctx.services.lexicon : undefined,
     }),
   );
   const context = search.context_configuration ?? undefined;
