@@ -129,7 +129,13 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   const triMatch = buildTrigramMatch(chooseTrigrams(parsed, stats));
   if (triMatch) {
     trigram = new Map();
-    for (const r of runParts(db, "parts_tri", triMatch, scope, n, want)) trigram.set(r.id, -r.s);
+    // Parts matched by letters alone score ×0.2 (`WEIGHTS.lettersOnly`): past the first
+    // `want` (at least 100) of them none can reach the results, so they are not candidates.
+    let lettersOnly = 0;
+    for (const r of runParts(db, "parts_tri", triMatch, scope, n, want)) {
+      if (!word.has(r.id) && ++lettersOnly > Math.max(100, want)) continue;
+      trigram.set(r.id, -r.s);
+    }
     deadline.check();
   }
 
@@ -149,8 +155,14 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   // often what says which page the question is about. The best parts of the best
   // sections and documents join the candidates even when the budgeted part runs missed them.
   const allWords = buildWordMatch(parsed, analyzed.terms);
-  const sectionWords = buildWordMatch(parsed, chooseCoarseTerms(db, "sections", analyzed.terms));
-  const documentWords = buildWordMatch(parsed, chooseCoarseTerms(db, "documents", analyzed.terms));
+  const sectionWords = buildWordMatch(
+    parsed,
+    chooseCoarseTerms(db, "sections", analyzed.terms, stats.parts),
+  );
+  const documentWords = buildWordMatch(
+    parsed,
+    chooseCoarseTerms(db, "documents", analyzed.terms, stats.parts),
+  );
   let bySection: Map<number, number> | undefined;
   let document: Map<number, number> | undefined;
   let documentExpansion: Map<number, number> | undefined;
@@ -370,8 +382,7 @@ function chooseExpansions(expansions: Expansion[], stats: TermStats): Expansion[
 
 /**
  * The words the section and page runs take: every word, except that when together
- * they would match more than a quarter of all sections (or documents) and at least
- * 20,000 matches, the most common are left out (rarest kept first, from the exact counts
+ * they would match more than `COARSE_BUDGET` allows, the most common are left out (rarest kept first, from the exact counts
  * of `sections_fts_vocab` / `docs_fts_vocab`). FTS5 scores every row a query's words
  * match, so this bounds the run's cost; a question's topic words are rarely that common.
  */
@@ -379,6 +390,7 @@ export function chooseCoarseTerms(
   db: DB,
   level: "sections" | "documents",
   terms: QueryTerm[],
+  parts: number,
 ): QueryTerm[] {
   if (terms.length <= 1) return terms;
   const vocab = level === "sections" ? "sections_fts_vocab" : "docs_fts_vocab";
@@ -388,7 +400,8 @@ export function chooseCoarseTerms(
   )
     .pluck()
     .get() as number;
-  const budget = Math.max(COARSE_BUDGET.min, COARSE_BUDGET.share * rows);
+  const floor = parts <= COARSE_BUDGET.smallIndex ? COARSE_BUDGET.small : COARSE_BUDGET.large;
+  const budget = Math.max(floor, COARSE_BUDGET.share * rows);
   const count = prepare(db, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck();
   const ranked = terms
     .map((t, i) => ({ t, i, df: t.prefix ? 0 : ((count.get(t.stem) as number | undefined) ?? 0) }))
@@ -404,8 +417,12 @@ export function chooseCoarseTerms(
     .map(({ t }) => t);
 }
 
-/** Bounds on the section and page runs: matches of at most a quarter of the rows, or 20,000. */
-export const COARSE_BUDGET = { min: 20_000, share: 0.25 };
+/**
+ * Bounds on the section and page runs: matches of a quarter of the rows, or at least
+ * 20,000 in an index of up to 50,000 parts (every word of a long question, on the
+ * PostgreSQL manual), 5,000 above (the page run at 135k parts: 8 ms → 4 ms a query).
+ */
+export const COARSE_BUDGET = { share: 0.25, small: 20_000, large: 5000, smallIndex: 50_000 };
 
 /** An OR of the expansions, phrases quoted (`"log in"`), for the word index. */
 function buildExpansionMatch(expansions: Expansion[]): string | undefined {
