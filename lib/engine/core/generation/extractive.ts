@@ -375,13 +375,21 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   const weight = termWeights(all, new Set([...q.terms, ...q.synonyms]));
   const total = [...q.terms].reduce((s, t) => s + (weight.get(t) ?? 0), 0) || 1;
 
-  // Every sentence of a document once, from its best-ranked result.
+  // Every sentence of a document once, from its best-ranked result; it is cited as the
+  // best-ranked result whose own text holds it (so the cited card shows it), if any.
+  const keyOf = (i: number, unit: Unit) => `${documents[i]}\u0000${unit.text}`;
+  const shownIn = new Map<string, number>();
+  units.forEach((list, i) => {
+    for (const unit of list) {
+      if (unit.inText && !shownIn.has(keyOf(i, unit))) shownIn.set(keyOf(i, unit), i);
+    }
+  });
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   units.forEach((list, i) => {
     for (const unit of list) {
       if (unit.kind === "question" || unit.kind === "lead") continue;
-      const key = `${documents[i]}\u0000${unit.text}`;
+      const key = keyOf(i, unit);
       if (seen.has(key)) continue;
       seen.add(key);
       const covered = coveredBy(unit, q, titles[i] as Set<string>);
@@ -454,7 +462,10 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   const coverage = answerCoverage(chosen, q, weight, total, titles);
   // A long question has many words no one sentence repeats: the bar falls with its length.
   if (coverage < MIN_COVERAGE * Math.min(1, 4 / q.terms.size)) return { sentences: [], coverage };
-  const sentences = chosen.map(toSentence);
+  const sentences = chosen.map((c) => ({
+    ...toSentence(c),
+    result: (shownIn.get(`${c.document}\u0000${c.unit.text}`) ?? c.result - 1) + 1,
+  }));
   if (input.maxChars !== undefined) fitBudget(sentences, input.maxChars, input.citationWidth);
   else if (sentences.reduce((n, s) => n + s.text.length + 1, 0) < MIN_ANSWER_CHARS) {
     const next = following(units, best, candidates, 1)[0];
