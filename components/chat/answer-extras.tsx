@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { CitationList } from "@/components/citations/citation-list";
-import { withoutCitationMarkers } from "@/lib/chat/cited";
+import { quotedBySource, withoutCitationMarkers } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
 import { FcsBadge } from "./fcs-badge";
 import { CopyButton, FeedbackControls, type FeedbackValue } from "./feedback-controls";
@@ -44,6 +44,7 @@ export function AnswerExtras({
           activeIndex={activeIndex}
           onOpenPassage={onOpenPassage}
           idPrefix={idPrefix}
+          quotes={quotedBySource(text)}
         />
       )}
       {status === "complete" && text && (

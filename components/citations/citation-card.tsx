@@ -1,6 +1,7 @@
 import { safeUrl } from "@/components/chat/safe-url";
 import { Button, focusRing } from "@/components/ui/button";
 import { ExternalLinkIcon, FileTextIcon } from "@/components/ui/icons";
+import { markQuotes } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
 import { formatUpdated, stripSnippetMarkers, truncateEnd, truncateStart } from "./format";
 
@@ -11,6 +12,11 @@ export interface CitationCardProps {
   onOpenPassage?: (citation: Citation) => void;
   /** Prefix of the card's `id`; change it when several answers share a page. */
   idPrefix?: string;
+  /**
+   * What the answer quotes from this source: those sentences are highlighted when the
+   * passage holds them, else the passage's matched part is.
+   */
+  quotes?: readonly string[];
 }
 
 export function CitationCard({
@@ -18,11 +24,16 @@ export function CitationCard({
   active = false,
   onOpenPassage,
   idPrefix = "citation-",
+  quotes = [],
 }: CitationCardProps) {
   const { index, title, section, snippet, category, updated } = citation;
   const url = citation.url ? safeUrl(citation.url) : null;
   const updatedLabel = formatUpdated(updated);
   const titleId = `${idPrefix}${index}-title`;
+  const before = truncateStart(snippet.before);
+  const match = stripSnippetMarkers(snippet.match);
+  const after = truncateEnd(snippet.after);
+  const quoted = markQuotes(`${before}${match}${after}`, quotes);
 
   return (
     <article
@@ -55,11 +66,25 @@ export function CitationCard({
       </header>
 
       <blockquote className="mt-3 border-border border-l-2 pl-3 text-muted leading-relaxed">
-        {truncateStart(snippet.before)}
-        <mark className="rounded-sm bg-highlight px-0.5 text-foreground">
-          {stripSnippetMarkers(snippet.match)}
-        </mark>
-        {truncateEnd(snippet.after)}
+        {quoted ? (
+          quoted.map((piece, i) =>
+            piece.mark ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed text, in order.
+              <mark key={i} className="rounded-sm bg-highlight px-0.5 text-foreground">
+                {piece.text}
+              </mark>
+            ) : (
+              // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed text, in order.
+              <span key={i}>{piece.text}</span>
+            ),
+          )
+        ) : (
+          <>
+            {before}
+            <mark className="rounded-sm bg-highlight px-0.5 text-foreground">{match}</mark>
+            {after}
+          </>
+        )}
       </blockquote>
 
       <footer className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-2 text-muted text-xs">

@@ -11,6 +11,8 @@ export interface CitationListProps {
   onOpenPassage?: (citation: Citation) => void;
   /** Prefix of each card's `id` (default "citation-"); namespace it per answer. */
   idPrefix?: string;
+  /** What the answer quotes from each source, by citation number (`quotedBySource`). */
+  quotes?: ReadonlyMap<number, readonly string[]>;
 }
 
 export function CitationList({
@@ -18,6 +20,7 @@ export function CitationList({
   activeIndex = null,
   onOpenPassage,
   idPrefix,
+  quotes,
 }: CitationListProps) {
   const listRef = useRef<HTMLOListElement>(null);
   const headingId = useId();
@@ -48,6 +51,7 @@ export function CitationList({
               active={citation.index === activeIndex}
               onOpenPassage={onOpenPassage}
               idPrefix={idPrefix}
+              quotes={quotes?.get(citation.index)}
             />
           </li>
         ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { citedIndexes, withoutCitationMarkers } from "@/lib/chat/cited";
+import { citedIndexes, markQuotes, quotedBySource, withoutCitationMarkers } from "@/lib/chat/cited";
 
 describe("citedIndexes", () => {
   it("lists cited numbers in order of first use", () => {
@@ -58,5 +58,39 @@ describe("withoutCitationMarkers", () => {
   // "items"), and citedIndexes reports a citation [0] that no source has.
   it("keeps array subscripts in code, which are not citations", () => {
     expect(withoutCitationMarkers("Read items[0] first [1].")).toBe("Read items[0] first.");
+  });
+});
+
+describe("what an answer quotes from each source", () => {
+  const answer = [
+    "The reset link expires after 30 minutes [1]. Each link works only once [1].",
+    "",
+    "1. Go to the sign-in page and click Forgot password? [2]",
+    "2. Enter your email [2].",
+  ].join("\n");
+
+  it("takes the text before each marker, back to the previous one or the line start", () => {
+    expect(quotedBySource(answer)).toEqual(
+      new Map([
+        [1, ["The reset link expires after 30 minutes", "Each link works only once"]],
+        [2, ["Go to the sign-in page and click Forgot password?", "Enter your email"]],
+      ]),
+    );
+    expect(quotedBySource("Short [1].")).toEqual(new Map());
+  });
+
+  it("marks the quoted sentences in a source's text, whatever its spacing, or says none is there", () => {
+    const text =
+      "What to expect The reset link expires\nafter 30 minutes. Each link works only once. Security.";
+    expect(
+      markQuotes(text, ["The reset link expires after 30 minutes", "Each link works only once"]),
+    ).toEqual([
+      { text: "What to expect ", mark: false },
+      { text: "The reset link expires\nafter 30 minutes", mark: true },
+      { text: ". ", mark: false },
+      { text: "Each link works only once", mark: true },
+      { text: ". Security.", mark: false },
+    ]);
+    expect(markQuotes(text, ["Something else entirely"])).toBeUndefined();
   });
 });
