@@ -1,11 +1,10 @@
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildChatRequest } from "@/lib/chat/request";
-import { createEngine, type Engine } from "@/lib/engine";
+import type { Engine } from "@/lib/engine";
 import { createLlm } from "@/lib/engine/providers/llm";
-import { ingest } from "@/lib/ingest";
-import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
-import { DEMO_KB } from "./support/demo-kb-engine";
+import type { VectaraClient } from "@/lib/vectara";
+import { openDemoKbEngine } from "./support/demo-kb-engine";
 import { startServer } from "./support/http-server";
 
 /**
@@ -62,25 +61,10 @@ beforeAll(async () => {
       return reply(res, body.model, false, "How long is the reset link valid?");
     return reply(res, body.model, true, "See [1].");
   });
-  engine = createEngine({
-    dataDir: "",
-    inMemory: true,
-    log: () => undefined,
+  let summary: Awaited<ReturnType<typeof openDemoKbEngine>>["summary"];
+  ({ engine, client, summary } = await openDemoKbEngine(true, {
     llm: createLlm({ baseURL: `${server.url}/v1`, model: "stub", maxRetries: 0 }),
-  });
-  client = createVectaraClient({
-    baseUrl: "http://parley.local",
-    fetch: engine.handle,
-    auth: { type: "api_key", apiKey: engine.apiKey },
-    maxRetries: 0,
-  });
-  const summary = await ingest({
-    client,
-    corpus: "support_kb",
-    paths: [DEMO_KB],
-    extensions: ["md"],
-    create: true,
-  });
+  }));
   expect(summary.failed).toEqual([]);
 });
 

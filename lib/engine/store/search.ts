@@ -365,19 +365,11 @@ const QUESTION_FILLER: ReadonlySet<string> = new Set([
  * estimated part count) within the word run's budget, like `chooseTerms`.
  */
 function chooseExpansions(expansions: Expansion[], stats: TermStats): Expansion[] {
-  const budget = wordBudget(stats.parts);
-  const ranked = expansions
-    .map((e, i) => ({ e, i, df: Math.min(...e.words.map((w) => stats.wordDf(porterStem(w)))) }))
-    .sort((a, b) => a.df - b.df || a.i - b.i);
-  let used = 0;
-  return ranked
-    .filter(({ df }, k) => {
-      if (k > 0 && df > 0 && used + df > budget) return false;
-      used += df;
-      return true;
-    })
-    .sort((a, b) => a.i - b.i)
-    .map(({ e }) => e);
+  return rarestWithin(
+    expansions,
+    (e) => Math.min(...e.words.map((w) => stats.wordDf(porterStem(w)))),
+    wordBudget(stats.parts),
+  );
 }
 
 /**
@@ -403,18 +395,11 @@ export function chooseCoarseTerms(
   const floor = parts <= COARSE_BUDGET.smallIndex ? COARSE_BUDGET.small : COARSE_BUDGET.large;
   const budget = Math.max(floor, COARSE_BUDGET.share * rows);
   const count = prepare(db, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck();
-  const ranked = terms
-    .map((t, i) => ({ t, i, df: t.prefix ? 0 : ((count.get(t.stem) as number | undefined) ?? 0) }))
-    .sort((a, b) => a.df - b.df || a.i - b.i);
-  let used = 0;
-  return ranked
-    .filter(({ df }, k) => {
-      if (k > 0 && df > 0 && used + df > budget) return false;
-      used += df;
-      return true;
-    })
-    .sort((a, b) => a.i - b.i)
-    .map(({ t }) => t);
+  return rarestWithin(
+    terms,
+    (t) => (t.prefix ? 0 : ((count.get(t.stem) as number | undefined) ?? 0)),
+    budget,
+  );
 }
 
 /**
@@ -467,17 +452,24 @@ function bestPartPerSection(
  * so is the rarest term, and every prefix term the user typed.
  */
 export function chooseTerms(terms: QueryTerm[], stats: TermStats): QueryTerm[] {
-  const budget = wordBudget(stats.parts);
-  const ranked = terms
-    .map((t, i) => ({ t, i, df: t.prefix ? 0 : stats.wordDf(t.stem) }))
-    .sort((a, b) => a.df - b.df || a.i - b.i);
+  return rarestWithin(terms, (t) => (t.prefix ? 0 : stats.wordDf(t.stem)), wordBudget(stats.parts));
+}
+
+/**
+ * The items to query with: rarest first (by `df`, the rows each matches) while their
+ * matches add up to at most `budget`, in their original order. The rarest is always
+ * kept, and so is an item of unknown frequency (`df` 0).
+ */
+function rarestWithin<T>(items: T[], df: (item: T) => number, budget: number): T[] {
+  const ranked = items.map((item, i) => ({ item, i, df: df(item) }));
+  ranked.sort((a, b) => a.df - b.df || a.i - b.i);
   let used = 0;
-  const kept = ranked.filter(({ df }, k) => {
-    if (k > 0 && df > 0 && used + df > budget) return false;
-    used += df;
+  const kept = ranked.filter((r, k) => {
+    if (k > 0 && r.df > 0 && used + r.df > budget) return false;
+    used += r.df;
     return true;
   });
-  return kept.sort((a, b) => a.i - b.i).map(({ t }) => t);
+  return kept.sort((a, b) => a.i - b.i).map((r) => r.item);
 }
 
 /** Trigrams for the trigram run: the rarest ones, within the budget. */
