@@ -262,7 +262,9 @@ function preferredDocuments(db: DB, q: CorpusQuery): Map<number, number> {
 /** Documents the document-level run ranks. */
 export const DOCUMENT_CANDIDATES = 200;
 /** The best sections and documents whose best parts always join the candidates, and how many each. */
-export const LEAD_CANDIDATES = { sections: 30, documents: 20, partsRead: 400 };
+export const LEAD_CANDIDATES = { sections: 30, documents: 20, partsRead: 80 };
+/** Unseen words per query that typo correction looks at (the rest stay as typed). */
+export const MAX_CORRECTED_WORDS = 8;
 
 export interface AnalyzedQuery {
   /** The word run's terms: the user's, a typo replaced by the terms it most likely meant. */
@@ -299,12 +301,15 @@ export function analyzeQuery(
   const asked = topical.length > 0 ? topical : parsed.terms;
   const corrections: AnalyzedQuery["corrections"] = [];
   const unknown: string[] = [];
+  let tried = 0;
   for (const t of asked) {
     if (t.prefix || known(t.stem) || /\d/.test(t.text)) {
       terms.push(t);
       continue;
     }
-    const readAs = correctionsFor(db, t.text, t.stem);
+    // Each correction scans the vocabulary under one letter: a few per query at most.
+    const readAs =
+      tried++ < MAX_CORRECTED_WORDS ? correctionsFor(db, t.text, t.stem) : ([] as string[]);
     if (readAs.length === 0) {
       terms.push(t);
       unknown.push(t.text);
@@ -647,7 +652,7 @@ function topRanges(
 
 /**
  * The best-matching part of each range that has no candidate part yet: its parts are
- * read (at most `LEAD_CANDIDATES.partsRead`) and scored in memory by the query stems
+ * read (at most `LEAD_CANDIDATES.partsRead`, so a whole long document is never read) and scored in memory by the query stems
  * they hold, each weighted by its inverse document frequency (from the term sketch).
  * Scoring in memory keeps this cheap whatever the query: FTS5 with a rowid range still
  * merges every common word's full doclist (about 6 ms a look-up at 84k parts). Returns
