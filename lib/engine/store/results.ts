@@ -129,18 +129,21 @@ export function loadSections(db: DB, hits: LoadedHit[]): Array<SectionPart[] | u
   if (hits.length === 0) return [];
   const rows = db
     .prepare(
-      `SELECT j.key AS k, p.id AS id, p.text AS text, p.is_title AS isTitle
-       FROM json_each(?) j
-       CROSS JOIN parts h ON h.id = j.value
-       CROSS JOIN parts p ON p.document_id = h.document_id
+      `WITH h AS (
+         SELECT j.key AS k, p.document_id AS document_id, p.section_id AS section_id,
+                p.ordinal AS ordinal,
+                (SELECT COUNT(*) FROM parts c WHERE c.document_id = p.document_id) <= ? AS whole
+         FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value)
+       SELECT h.k AS k, p.id AS id, p.text AS text, p.is_title AS isTitle
+       FROM h CROSS JOIN parts p ON p.document_id = h.document_id
          AND p.ordinal BETWEEN h.ordinal - ? AND h.ordinal + ?
-       WHERE (SELECT COUNT(*) FROM parts c WHERE c.document_id = h.document_id) <= ?
+       WHERE h.whole
           OR (p.section_id = h.section_id AND p.ordinal BETWEEN h.ordinal - ? AND h.ordinal + ?)
-       ORDER BY j.key, p.ordinal`,
+       ORDER BY h.k, p.ordinal`,
     )
     .all(
-      JSON.stringify(hits.map((h) => h.partId)),
       WHOLE_DOCUMENT_PARTS,
+      JSON.stringify(hits.map((h) => h.partId)),
       WHOLE_DOCUMENT_PARTS,
       WHOLE_DOCUMENT_PARTS,
       SECTION_WINDOW.parts,

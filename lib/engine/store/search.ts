@@ -625,7 +625,7 @@ function runDocuments(db: DB, match: string, corpusId: number, limit: number): M
 /**
  * The part-id ranges of the best sections or documents: a section's or document's
  * parts are written together, so their ids are one range. Used to find the best parts
- * of the best sections and documents (`addBestParts`).
+ * of the best sections and documents (`leadParts`).
  */
 function topRanges(
   db: DB,
