@@ -104,6 +104,24 @@ const envSchema = z
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
     ),
+    ENGINE_WORKERS: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.coerce
+        .number({ message: "must be a whole number" })
+        .int({ message: "must be a whole number" })
+        .min(0, { message: "must be at least 0" })
+        .max(32, { message: "must be at most 32" })
+        .optional(),
+    ),
+    ENGINE_REQUEST_TIMEOUT_MS: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.coerce
+        .number({ message: "must be a whole number of milliseconds" })
+        .int({ message: "must be a whole number of milliseconds" })
+        .min(100, { message: "must be at least 100" })
+        .max(600_000, { message: "must be at most 600000" })
+        .default(10_000),
+    ),
     VECTARA_TIMEOUT_MS: z.preprocess(
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.coerce
@@ -193,6 +211,14 @@ export interface Config {
   localOauthTokenTtlSeconds: number;
   llm?: { baseUrl: string; model: string; apiKey?: string };
   embedding?: { baseUrl: string; model: string };
+  /**
+   * The local engine's worker threads (ENGINE_WORKERS): unset means one per core (1–4),
+   * 0 runs the engine on the server's own thread (debugging only: one heavy request then
+   * stalls every visitor).
+   */
+  engineWorkers?: number;
+  /** The local engine's budget for a request without `Request-Timeout` (ms). */
+  engineRequestTimeoutMs: number;
   databaseUrl?: string;
   authSecret?: string;
   demoPassword?: string;
@@ -285,6 +311,8 @@ export function loadConfig(env: Env = process.env): Config {
       e.EMBEDDING_BASE_URL && e.EMBEDDING_MODEL
         ? { baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL }
         : undefined,
+    engineWorkers: e.ENGINE_WORKERS,
+    engineRequestTimeoutMs: e.ENGINE_REQUEST_TIMEOUT_MS,
     databaseUrl: e.DATABASE_URL,
     authSecret: e.AUTH_SECRET,
     demoPassword: e.DEMO_PASSWORD,

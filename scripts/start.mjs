@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const nextBin = join(root, "node_modules", ".bin", "next");
 const buildIdFile = join(root, ".next", "BUILD_ID");
+const engineWorkerFile = join(root, ".next", "engine-worker", "worker.mjs");
 
 /** Everything `next build` compiles from. A change to any of them makes the build stale. */
 const BUILD_INPUT_DIRS = ["app", "components", "lib", "public"];
@@ -53,7 +54,10 @@ const reason = staleBuildReason();
 if (reason) {
   console.log(`Parley: building (${reason})…`);
   const started = performance.now();
-  const build = await run(nextBin, ["build"]);
+  let build = await run(nextBin, ["build"]);
+  // The engine's worker thread is a bundle of its own (scripts/build-engine-worker.mjs).
+  if (build === 0)
+    build = await run(process.execPath, [join(root, "scripts", "build-engine-worker.mjs")]);
   if (build !== 0) {
     console.error(`Parley: the build failed (exit code ${build}); not starting.`);
     process.exit(build);
@@ -80,6 +84,7 @@ function readPort(raw) {
 /** Why a build is needed, or undefined when the existing build is current. */
 function staleBuildReason() {
   if (!existsSync(buildIdFile)) return "first start";
+  if (!existsSync(engineWorkerFile)) return "the engine worker is not built";
   const builtAt = statSync(buildIdFile).mtimeMs;
   const changed = findNewerThan(builtAt);
   return changed ? `sources changed: ${relative(root, changed)}` : undefined;

@@ -4,17 +4,22 @@ import { type Config, getConfig } from "@/lib/config";
 import { createEngine, type Engine } from "@/lib/engine";
 import { createEmbedder } from "@/lib/engine/providers/embeddings";
 import { createLlm } from "@/lib/engine/providers/llm";
+import { createEnginePool, type EnginePool } from "@/lib/engine/worker/pool";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 
 /**
  * The one place that decides how Parley reaches Vectara. Remote mode: the typed
  * client over the network. Local mode: the same client, whose `fetch` is the
- * embedded engine's in-process handler. Both live on globalThis so that every
- * bundle of this module in the process (instrumentation, route handlers) shares
- * one engine and one database connection.
+ * embedded engine's worker pool (`lib/engine/worker/pool.ts`): every engine request
+ * runs on a worker thread, so none can stall this thread's pages and streams. The
+ * engine opened on this thread migrates the database, owns the personal key and
+ * serves in-process callers (seeding's checks, tests). All of it lives on globalThis
+ * so that every bundle of this module in the process (instrumentation, route
+ * handlers) shares one engine, one pool and one client.
  */
 interface Shared {
   engine?: Engine;
+  pool?: EnginePool;
   client?: VectaraClient;
 }
 
@@ -46,28 +51,68 @@ export function getEngine(config: Config = getConfig()): Engine | undefined {
   return state.engine;
 }
 
+/**
+ * How requests reach the local engine: its worker pool, or (ENGINE_WORKERS=0) the
+ * engine on this thread. Undefined in remote mode.
+ */
+export function getEngineFetch(config: Config = getConfig()): EngineFetch | undefined {
+  const engine = getEngine(config);
+  if (!engine) return undefined;
+  if (config.engineWorkers === 0) return engine.handle;
+  state.pool ??= createEnginePool({
+    engine: {
+      dataDir: path.resolve(config.dataDir),
+      localApiKey: engine.apiKey,
+      oauthTokenTtlSeconds: config.localOauthTokenTtlSeconds,
+      embedding: config.embedding
+        ? { baseURL: config.embedding.baseUrl, model: config.embedding.model }
+        : undefined,
+      llm: config.llm
+        ? { baseURL: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey }
+        : undefined,
+    },
+    size: config.engineWorkers,
+    requestTimeoutMs: config.engineRequestTimeoutMs,
+  });
+  return state.pool.handle;
+}
+
+type EngineFetch = (request: Request) => Promise<Response>;
+
+/** Closes the engine's workers and databases (tests; a graceful shutdown). */
+export async function closeLocalEngine(): Promise<void> {
+  const { pool, engine } = state;
+  state.pool = undefined;
+  state.engine = undefined;
+  state.client = undefined;
+  await pool?.close();
+  engine?.close();
+}
+
 export function getVectaraClient(config: Config = getConfig()): VectaraClient {
   if (state.client) return state.client;
   const engine = getEngine(config);
-  state.client = engine
-    ? createVectaraClient({
-        baseUrl: "http://parley.local",
-        fetch: engine.handle,
-        auth: { type: "api_key", apiKey: engine.apiKey },
-        timeoutMs: config.vectara.timeoutMs,
-      })
-    : createVectaraClient({
-        baseUrl: config.vectara.baseUrl,
-        fetch: fetchUnmemoized,
-        customerId: config.vectara.customerId,
-        timeoutMs: config.vectara.timeoutMs,
-        auth:
-          config.vectara.auth?.kind === "oauth"
-            ? { type: "oauth", ...config.vectara.auth }
-            : config.vectara.auth
-              ? { type: "api_key", apiKey: config.vectara.auth.apiKey }
-              : undefined,
-      });
+  const engineFetch = getEngineFetch(config);
+  state.client =
+    engine && engineFetch
+      ? createVectaraClient({
+          baseUrl: "http://parley.local",
+          fetch: engineFetch,
+          auth: { type: "api_key", apiKey: engine.apiKey },
+          timeoutMs: config.vectara.timeoutMs,
+        })
+      : createVectaraClient({
+          baseUrl: config.vectara.baseUrl,
+          fetch: fetchUnmemoized,
+          customerId: config.vectara.customerId,
+          timeoutMs: config.vectara.timeoutMs,
+          auth:
+            config.vectara.auth?.kind === "oauth"
+              ? { type: "oauth", ...config.vectara.auth }
+              : config.vectara.auth
+                ? { type: "api_key", apiKey: config.vectara.auth.apiKey }
+                : undefined,
+        });
   return state.client;
 }
 
@@ -95,8 +140,8 @@ function fetchUnmemoized(request: Request): Promise<Response> {
  * there is no local API: a Vectara-shaped 404 says so.
  */
 export async function handleLocalApiRequest(request: Request): Promise<Response> {
-  const engine = getEngine();
-  if (!engine) {
+  const engineFetch = getEngineFetch();
+  if (!engineFetch) {
     return Response.json(
       {
         messages: ["Parley runs in remote mode: its local /v2 API is off. Call Vectara directly."],
@@ -105,5 +150,5 @@ export async function handleLocalApiRequest(request: Request): Promise<Response>
       { status: 404 },
     );
   }
-  return engine.handle(request);
+  return engineFetch(request);
 }

@@ -16,6 +16,7 @@ export type EngineErrorCode =
   | "rate_limited"
   | "bad_gateway"
   | "gateway_timeout"
+  | "unavailable"
   | "internal";
 
 const STATUS: Record<EngineErrorCode, number> = {
@@ -31,6 +32,7 @@ const STATUS: Record<EngineErrorCode, number> = {
   rate_limited: 429,
   bad_gateway: 502,
   gateway_timeout: 504,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -73,6 +75,11 @@ export const errors = {
   badGateway: (message: string) => new EngineError("bad_gateway", message),
   /** A model endpoint did not answer in time. */
   gatewayTimeout: (message: string) => new EngineError("gateway_timeout", message),
+  /** The engine cannot take the request now (its queue is full, or its worker stopped): retry. */
+  unavailable: (message: string, retryAfterSeconds = 1) =>
+    new EngineError("unavailable", message, {
+      headers: { "retry-after": String(retryAfterSeconds) },
+    }),
   timeout: (ms: number) =>
     new EngineError("timeout", `The request did not finish within its ${ms} ms timeout`),
 };
