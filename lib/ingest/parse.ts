@@ -1,3 +1,4 @@
+import { EngineError } from "@/lib/engine/core/errors";
 import type { SectionInput } from "@/lib/engine/core/prepare";
 import { detectFileKind, extractFile, type FileKind } from "@/lib/engine/extract";
 import type { StructuredDocumentSection } from "@/lib/vectara/schemas/documents";
@@ -32,7 +33,7 @@ export async function parseFile(name: string, bytes: Uint8Array): Promise<Parsed
   const kind = detectFileKind({ name, type: "", bytes });
   const mimeType = UPLOAD_MIME[kind];
   if (mimeType) return { kind: "upload", mimeType };
-  const doc = await extractFile({ name, type: "", bytes });
+  const doc = await extractFile({ name, type: "", bytes }).catch(plainError);
   const sections = doc.sections.map(toSection).filter(hasText);
   if (sections.length === 0) throw new Error("the file has no text to index");
   const description = [doc.metadata.description, doc.metadata.summary].find(
@@ -45,6 +46,16 @@ export async function parseFile(name: string, bytes: Uint8Array): Promise<Parsed
     metadata: doc.metadata,
     sections,
   };
+}
+
+/**
+ * The extractors answer as the upload endpoint does ("body.file: front matter is
+ * not valid YAML: …"); a file's report says just what is wrong with the file.
+ */
+function plainError(error: unknown): never {
+  const reason =
+    error instanceof EngineError ? error.details.fieldErrors?.["body.file"] : undefined;
+  throw reason ? new Error(reason) : error;
 }
 
 /**

@@ -338,6 +338,7 @@ describe("filter properties", () => {
             "AS",
             "WHERE",
             "json_type",
+            "json_valid",
             "json_extract",
             "json_each",
             "d.metadata",

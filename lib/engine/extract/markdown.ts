@@ -1,6 +1,7 @@
-import { parse as parseYaml } from "yaml";
+import { type Document, parseDocument, visit } from "yaml";
 import { z } from "zod";
-import { errors } from "../core/errors";
+import { EngineError, errors } from "../core/errors";
+import { checkJsonBounds, METADATA_BOUNDS } from "../core/json-bounds";
 import type { Metadata } from "../core/prepare";
 import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
 
@@ -108,30 +109,65 @@ export function extractMarkdown(source: string): ExtractedDocument {
 
 const frontMatterSchema = z.record(z.string(), z.json());
 
+/**
+ * YAML aliases a front matter may resolve (the `yaml` package's count, which grows
+ * with what they expand to): a few reuses are fine, a "billion laughs" is not.
+ */
+const MAX_FRONT_MATTER_ALIASES = 20;
+
+/**
+ * Front matter is document metadata, with metadata's limits (32 levels, 64 KB).
+ * YAML that is invalid, refers to itself (`a: &a [*a]`) or expands its aliases too
+ * far is a 400 on `body.file`.
+ */
 function splitFrontMatter(source: string): { metadata: Metadata; body: string } {
   const text = source.replace(/^\uFEFF/, "");
   const match = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
   if (!match) return { metadata: {}, body: text };
+  const bad = (message: string) => errors.field("body.file", `front matter ${message}`);
   let value: unknown;
   try {
-    value = parseYaml(match[1] as string);
+    const doc = parseDocument(match[1] as string);
+    if (doc.errors.length > 0) throw doc.errors[0];
+    if (hasAliasCycle(doc)) throw bad("has a YAML alias inside its own anchor (a cycle)");
+    value = doc.toJS({ maxAliasCount: MAX_FRONT_MATTER_ALIASES });
   } catch (error) {
-    throw errors.field(
-      "body.file",
-      `front matter is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
-    );
+    if (error instanceof EngineError) throw error;
+    const reason = (error as Error).message.split("\n")[0] ?? "";
+    if (/excessive alias count/i.test(reason)) {
+      throw bad(`expands its YAML aliases too far (at most ${MAX_FRONT_MATTER_ALIASES})`);
+    }
+    throw bad(`is not valid YAML: ${reason}`);
   }
   if (value === null || value === undefined)
     return { metadata: {}, body: text.slice(match[0].length) };
   // Plain text between two rules ("---") is not front matter, just a document that
   // opens with a horizontal rule.
   if (typeof value !== "object") return { metadata: {}, body: text };
+  // Bounded before anything recursive (JSON.stringify, z.json()) reads it.
+  const problem = checkJsonBounds(value, METADATA_BOUNDS);
+  if (problem) throw bad(problem);
   // Through JSON, so metadata holds only what a JSON API can return.
   const parsed = frontMatterSchema.safeParse(JSON.parse(JSON.stringify(value)));
   if (!parsed.success || Array.isArray(value)) {
-    throw errors.field("body.file", "front matter must be a YAML mapping of keys to values");
+    throw bad("must be a YAML mapping of keys to values");
   }
   return { metadata: parsed.data as Metadata, body: text.slice(match[0].length) };
+}
+
+/** Whether an alias refers to a node that contains it (the syntax tree itself is finite). */
+function hasAliasCycle(doc: Document): boolean {
+  let cycle = false;
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (target && path.includes(target)) {
+        cycle = true;
+        return visit.BREAK;
+      }
+    },
+  });
+  return cycle;
 }
 
 const stringTitle = (m: Metadata) =>

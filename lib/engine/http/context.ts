@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { EngineError, errors } from "../core/errors";
+import { checkJsonBounds, MAX_BODY_DEPTH } from "../core/json-bounds";
 import type { ExtractFilterFn, GenerationPreset, RephraseFn } from "../generation";
 import type { Lexicon } from "../lexicon/wordnet";
 import type { DB } from "../store/db";
@@ -126,7 +127,21 @@ export async function readJson<S extends z.ZodType>(ctx: Ctx, schema: S): Promis
   } catch {
     throw errors.field("body", "is not valid JSON");
   }
-  return parseWith(schema, json, "body");
+  // The schema first, so a field with its own limit (metadata: 32 levels) is named;
+  // schemas never recurse past their own shape, whatever the value's depth.
+  const parsed = parseWith(schema, json, "body");
+  assertJsonDepth(json, "body");
+  return parsed;
+}
+
+/**
+ * 400 on `field` when a caller's JSON nests deeper than any request needs: values
+ * kept as given (tables, `generation`'s extra fields) are later serialized, and
+ * `JSON.stringify` overflows the stack on a value a few thousand levels deep.
+ */
+export function assertJsonDepth(value: unknown, field: string): void {
+  const problem = checkJsonBounds(value, { maxDepth: MAX_BODY_DEPTH });
+  if (problem) throw errors.field(field, problem);
 }
 
 /** Validates query-string parameters; repeated keys become arrays. */
@@ -150,7 +165,14 @@ export function parseWith<S extends z.ZodType>(
   value: unknown,
   where: "body" | "query",
 ): z.output<S> {
-  const parsed = schema.safeParse(value);
+  let parsed: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    parsed = schema.safeParse(value) as z.ZodSafeParseResult<z.output<S>>;
+  } catch (error) {
+    // Belt and braces: a schema that recursed with the value's depth overflowed.
+    if (error instanceof RangeError) throw errors.field(where, "is nested too deeply");
+    throw error;
+  }
   if (!parsed.success) {
     const fe = fieldErrors(where, parsed.error);
     throw new EngineError(

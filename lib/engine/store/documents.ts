@@ -1,3 +1,4 @@
+import { parseStoredObject } from "../core/json-bounds";
 import { descriptionOf, type Metadata, type PreparedDocument } from "../core/prepare";
 import type { DB } from "./db";
 import { addToIndex, type IndexRow, indexDocument, removeFromIndexWhere } from "./search-index";
@@ -64,14 +65,14 @@ const toDocument = (r: RawDocument): DocumentRow => ({
   rowId: r.id,
   corpusId: r.corpus_id,
   id: r.doc_id,
-  metadata: JSON.parse(r.metadata) as Metadata,
+  metadata: parseStoredObject(r.metadata) as Metadata,
   tables: r.tables ? (JSON.parse(r.tables) as unknown[]) : [],
   createdAt: r.created_at,
 });
 
 const toPart = (r: RawPart): PartRow => ({
   text: r.text,
-  metadata: JSON.parse(r.metadata) as Metadata,
+  metadata: parseStoredObject(r.metadata) as Metadata,
   context: r.context ?? undefined,
   customDimensions: r.custom_dimensions
     ? (JSON.parse(r.custom_dimensions) as Record<string, number>)

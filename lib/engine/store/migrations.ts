@@ -203,13 +203,18 @@ export const migrations: Migration[] = [
       -- Per-term counts of documents and sections, to keep those runs' cost bounded.
       CREATE VIRTUAL TABLE docs_fts_vocab USING fts5vocab(docs_fts, 'row');
       CREATE VIRTUAL TABLE sections_fts_vocab USING fts5vocab(sections_fts, 'row');
+      -- (json_valid: metadata nested past SQLite's 1000 levels would fail the migration;
+      -- it reads as having no fields. Every row the unguarded text could read reads the same.)
       INSERT INTO docs_fts (rowid, title, description, headings, body)
       SELECT d.id,
-        CASE WHEN json_type(d.metadata, '$.title') = 'text' THEN json_extract(d.metadata, '$.title') ELSE '' END,
+        CASE WHEN NOT json_valid(d.metadata) THEN ''
+             WHEN json_type(d.metadata, '$.title') = 'text' THEN json_extract(d.metadata, '$.title') ELSE '' END,
         trim(
-          CASE WHEN json_type(d.metadata, '$.description') = 'text' THEN json_extract(d.metadata, '$.description') ELSE '' END
+          CASE WHEN NOT json_valid(d.metadata) THEN ''
+               WHEN json_type(d.metadata, '$.description') = 'text' THEN json_extract(d.metadata, '$.description') ELSE '' END
           || ' ' ||
-          CASE WHEN json_type(d.metadata, '$.summary') = 'text' THEN json_extract(d.metadata, '$.summary') ELSE '' END),
+          CASE WHEN NOT json_valid(d.metadata) THEN ''
+               WHEN json_type(d.metadata, '$.summary') = 'text' THEN json_extract(d.metadata, '$.summary') ELSE '' END),
         COALESCE((SELECT group_concat(s.title, char(10)) FROM sections s
                   WHERE s.document_id = d.id AND s.title IS NOT NULL), ''),
         COALESCE((SELECT group_concat(p.text, char(10)) FROM parts p

@@ -1,4 +1,5 @@
 import { type ContextPlan, needsNeighbours, neighbourWindow } from "../core/context";
+import { parseStoredObject } from "../core/json-bounds";
 import type { DB } from "./db";
 import type { Hit } from "./search";
 
@@ -54,13 +55,13 @@ export function loadHits(db: DB, hits: Hit[]): LoadedHit[] {
       text: r.text,
       // As GET document shows parts: caller metadata, then the platform fields.
       partMetadata: {
-        ...(JSON.parse(r.metadata) as Record<string, unknown>),
+        ...parseStoredObject(r.metadata),
         lang: r.lang,
         offset: r.offset,
         len: r.len,
         ...(r.is_title === 1 ? { is_title: true } : {}),
       },
-      documentMetadata: JSON.parse(r.doc_metadata) as Record<string, unknown>,
+      documentMetadata: parseStoredObject(r.doc_metadata),
       documentId: r.doc_id,
       documentRowId: r.document_id,
       ordinal: r.ordinal,

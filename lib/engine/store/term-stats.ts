@@ -82,7 +82,8 @@ function buildSketch(db: DB, maxId: number, changes: number): Sketch {
   }
   const rows = db
     .prepare(
-      `SELECT CASE WHEN json_type(d.metadata, '$.title') = 'text'
+      `SELECT CASE WHEN NOT json_valid(d.metadata) THEN ''
+                   WHEN json_type(d.metadata, '$.title') = 'text'
                    THEN json_extract(d.metadata, '$.title') ELSE '' END AS title,
               COALESCE(s.title, '') AS heading, p.text AS text
        FROM json_each(?) j

@@ -54,7 +54,8 @@ export function listPartsWithoutVectors(
   const rows = db
     .prepare(
       `SELECT p.id AS partId,
-              CASE WHEN json_type(d.metadata, '$.title') = 'text'
+              CASE WHEN NOT json_valid(d.metadata) THEN ''
+                   WHEN json_type(d.metadata, '$.title') = 'text'
                    THEN json_extract(d.metadata, '$.title') ELSE '' END AS title,
               COALESCE(s.title, '') AS heading, p.text AS text
        FROM parts p

@@ -60,11 +60,19 @@ export function emitSql(expr: Expr, catalog: AttributeCatalog): CompiledFilter {
     return table === "d" ? "d.metadata" : "p.metadata";
   }
 
+  /**
+   * SQLite's JSON functions throw on text they cannot read (nested past 1000
+   * levels: metadata stored before the engine limited depth), which would fail the
+   * whole statement. Such metadata reads as having no fields; CASE tests in order,
+   * so json_type never sees it.
+   */
+  const unreadable = (m: string) => `WHEN NOT json_valid(${m}) THEN NULL`;
+
   function attribute(r: ResolvedAttribute): string {
     if (r.kind === "column") return r.column;
     const m = metadata(r.table);
     const path = jsonPath(r.name);
-    return `(CASE WHEN json_type(${m}, ${param(path)}) ${JSON_TYPES[r.type]} THEN json_extract(${m}, ${param(path)}) END)`;
+    return `(CASE ${unreadable(m)} WHEN json_type(${m}, ${param(path)}) ${JSON_TYPES[r.type]} THEN json_extract(${m}, ${param(path)}) END)`;
   }
 
   /** AND/OR chains become balanced trees to stay far below SQLite's expression depth limit. */
@@ -122,7 +130,7 @@ export function emitSql(expr: Expr, catalog: AttributeCatalog): CompiledFilter {
         const m = metadata(r.table);
         const path = jsonPath(r.name);
         // NULL (unknown) when the list is absent, like any other comparison with an absent field.
-        return `(CASE WHEN json_type(${m}, ${param(path)}) = 'array' THEN EXISTS (SELECT 1 FROM json_each(${m}, ${param(path)}) AS je WHERE je.type ${ELEMENT_TYPES[r.type]} AND je.value = ${literal(n.value)}) END)`;
+        return `(CASE ${unreadable(m)} WHEN json_type(${m}, ${param(path)}) = 'array' THEN EXISTS (SELECT 1 FROM json_each(${m}, ${param(path)}) AS je WHERE je.type ${ELEMENT_TYPES[r.type]} AND je.value = ${literal(n.value)}) END)`;
       }
     }
   }

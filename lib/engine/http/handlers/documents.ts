@@ -1,5 +1,6 @@
 import { errors } from "../../core/errors";
 import { compileFilter } from "../../core/filter";
+import { checkJsonBounds, METADATA_BOUNDS } from "../../core/json-bounds";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { type PreparedDocument, prepareDocument } from "../../core/prepare";
 import type { CorpusRow } from "../../store/corpora";
@@ -169,6 +170,12 @@ function updateMetadata(mode: "merge" | "replace") {
     const corpus = requireCorpus(ctx);
     const body = await readJson(ctx, updateMetadataSchema);
     const docId = ctx.params.document_id ?? "";
+    const current = mode === "merge" && getDocumentByDocId(ctx.db, { corpusId: corpus.id, docId });
+    // A merge can outgrow the limits that each side is within (no await until the update).
+    const problem =
+      current && checkJsonBounds({ ...current.metadata, ...body.metadata }, METADATA_BOUNDS);
+    if (problem)
+      throw errors.field("body.metadata", `merged with the document's metadata ${problem}`);
     const doc = updateDocumentMetadataByDocId(ctx.db, {
       corpusId: corpus.id,
       docId,

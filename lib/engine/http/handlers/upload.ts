@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { errors } from "../../core/errors";
+import { checkJsonBounds, METADATA_BOUNDS } from "../../core/json-bounds";
 import { prepareDocument } from "../../core/prepare";
 import { extractFile } from "../../extract";
-import { type Ctx, parseWith, type Route } from "../context";
+import { assertJsonDepth, type Ctx, parseWith, type Route } from "../context";
 import { chunkingStrategySchema, documentIdSchema, metadataSchema } from "../schemas/documents";
 import { requireCorpus } from "./corpora";
 import { indexPrepared } from "./documents";
@@ -50,12 +51,16 @@ async function upload(ctx: Ctx) {
   const typeName = /\.[a-z0-9]+$/i.test(file.name) ? file.name : (filename ?? file.name);
   const extracted = await extractFile({ name: typeName, type: file.type, bytes });
   ctx.deadline.check();
+  const merged = { ...extracted.metadata, ...(metadata ?? {}) };
+  // Each is within the limits alone; the document's metadata is both together.
+  const problem = metadata && checkJsonBounds(merged, METADATA_BOUNDS);
+  if (problem) throw errors.field("body.metadata", `with the file's front matter ${problem}`);
   const prepared = prepareDocument(
     {
       type: "structured",
       id,
       title: extracted.title,
-      metadata: { ...extracted.metadata, ...(metadata ?? {}) },
+      metadata: merged,
       sections: extracted.sections,
       chunking_strategy: chunking,
     },
@@ -116,7 +121,9 @@ async function jsonPart<S extends z.ZodType>(
   } catch {
     throw errors.field(`body.${name}`, "is not valid JSON");
   }
-  return parseWith(z.object({ [name]: schema }), { [name]: value }, "body")[name] as z.output<S>;
+  const parsed = parseWith(z.object({ [name]: schema }), { [name]: value }, "body");
+  assertJsonDepth(value, `body.${name}`);
+  return parsed[name] as z.output<S>;
 }
 
 export const uploadRoutes: Route[] = [

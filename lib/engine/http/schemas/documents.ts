@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MIN_MAX_CHARS } from "../../core/chunking";
+import { checkJsonBounds, METADATA_BOUNDS } from "../../core/json-bounds";
 import type { SectionInput } from "../../core/prepare";
 
 /**
@@ -12,7 +13,15 @@ export const documentIdSchema = z
   .min(1, "must not be empty")
   .max(512, "must be at most 512 characters");
 
-export const metadataSchema = z.record(z.string(), z.unknown());
+/**
+ * A metadata object: at most 32 levels deep and 64 KB as JSON. The values are not
+ * parsed by zod (`z.unknown()`), so nothing recursive touches them before the
+ * iterative check has bounded their depth.
+ */
+export const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const problem = checkJsonBounds(value, METADATA_BOUNDS);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 const customDimensionsSchema = z.record(z.string(), z.number());
 
 export const chunkingStrategySchema = z.discriminatedUnion("type", [

@@ -25,8 +25,16 @@ export const contextConfigurationSchema = z.object({
 const limit = int32.min(1).nullish();
 const cutoff = z.number().nullish();
 
-export const rerankerSchema: z.ZodType<RerankerSpec, unknown> = z.lazy(() =>
-  z.discriminatedUnion("type", [
+/**
+ * Chains nest: the schema is built level by level (not `z.lazy`), so zod never
+ * recurses with the depth of what a caller sends. Below the last level the stages
+ * are left unparsed; `buildReranker` refuses chains that deep (5) before reading them.
+ */
+const RERANKER_SCHEMA_LEVELS = 8;
+
+function rerankerSchemaAt(levels: number): z.ZodType<RerankerSpec, unknown> {
+  const stages = levels <= 1 ? z.array(z.unknown()) : z.array(rerankerSchemaAt(levels - 1));
+  return z.discriminatedUnion("type", [
     z
       .object({
         type: z.literal("customer_reranker"),
@@ -59,11 +67,13 @@ export const rerankerSchema: z.ZodType<RerankerSpec, unknown> = z.lazy(() =>
       .transform(dropNulls),
     z.object({
       type: z.literal("chain"),
-      rerankers: z.array(rerankerSchema).max(50, "a chain has at most 50 rerankers"),
+      rerankers: stages.max(50, "a chain has at most 50 rerankers"),
     }),
     z.object({ type: z.literal("none"), limit }).transform(dropNulls),
-  ]),
-);
+  ]) as z.ZodType<RerankerSpec, unknown>;
+}
+
+export const rerankerSchema = rerankerSchemaAt(RERANKER_SCHEMA_LEVELS);
 
 /** `{a: null, b: 1}` → `{b: 1}`, so optional fields are plain `undefined` past parsing. */
 function dropNulls<T extends Record<string, unknown>>(
