@@ -114,6 +114,27 @@ export function listChatsBySeq({
   return rows.map(toChat);
 }
 
+/** Every chat newest first from just below `beforeSeq`, read lazily, `batch` rows at a time. */
+export function* iterateChatsBySeq({
+  db,
+  beforeSeq,
+  chatIds,
+  batch = 200,
+}: {
+  db: DB;
+  beforeSeq?: number;
+  chatIds?: string[];
+  batch?: number;
+}): Generator<ChatRow, void, undefined> {
+  let before = beforeSeq;
+  for (;;) {
+    const rows = listChatsBySeq({ db, beforeSeq: before, chatIds, batch });
+    yield* rows;
+    if (rows.length < batch) return;
+    before = rows.at(-1)?.seq;
+  }
+}
+
 export function getTurnById({
   db,
   chatId,
@@ -150,6 +171,25 @@ export function listTurnsByChatId({
     )
     .all(chatId, afterOrdinal ?? -1, limit ?? -1) as RawTurn[];
   return rows.map(toTurn);
+}
+
+/**
+ * The chat's last `limit` enabled turns, oldest first: the window a new turn reads, so
+ * turn 1,000 costs what turn 20 does (`UNIQUE (chat_id, ordinal)` is the index).
+ */
+export function listRecentEnabledTurns({
+  db,
+  chatId,
+  limit,
+}: {
+  db: DB;
+  chatId: string;
+  limit: number;
+}): TurnRow[] {
+  const rows = db
+    .prepare(`SELECT * FROM turns WHERE chat_id = ? AND enabled = 1 ORDER BY ordinal DESC LIMIT ?`)
+    .all(chatId, limit) as RawTurn[];
+  return rows.reverse().map(toTurn);
 }
 
 export interface NewTurn {

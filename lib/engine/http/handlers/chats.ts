@@ -10,6 +10,7 @@ import {
 import { KeyedMutex } from "../../core/mutex";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
+import { scanPage } from "../../core/scan";
 import {
   type ChatRow,
   deleteChatById,
@@ -17,7 +18,8 @@ import {
   disableTurnsFromTurnId,
   getChatById,
   getTurnById,
-  listChatsBySeq,
+  iterateChatsBySeq,
+  listRecentEnabledTurns,
   listTurnsByChatId,
   saveTurnByChatId,
   type TurnRow,
@@ -44,6 +46,13 @@ import { planCorporaSearch, retrieve, type SearchResult } from "./query";
  * retrieve, generate, and store the finished turn in one transaction. The JSON
  * and SSE forms run the same code, so they store identical turns.
  */
+
+/**
+ * How many of a chat's latest enabled turns a new turn reads: its follow-up resolution,
+ * the LLM's rephrasing and the prompt's `$vectaraChatHistory` see these and no older ones,
+ * so a turn's cost and its prompt do not grow with the chat.
+ */
+export const HISTORY_WINDOW = 20;
 
 /** One lock table per database: concurrent turns on one chat run one at a time. */
 const chatLocks = new WeakMap<DB, KeyedMutex>();
@@ -196,12 +205,14 @@ async function runTurn(
     if (!ids.newChat) requireOpenChat(ctx, ids.chatId);
     const history: HistoryTurn[] = ids.newChat
       ? []
-      : listTurnsByChatId({ db: ctx.db, chatId: ids.chatId, enabledOnly: true }).map((t) => ({
-          query: t.query,
-          answer: t.answer,
-          rephrasedQuery: t.rephrasedQuery,
-          sources: t.sources,
-        }));
+      : listRecentEnabledTurns({ db: ctx.db, chatId: ids.chatId, limit: HISTORY_WINDOW }).map(
+          (t) => ({
+            query: t.query,
+            answer: t.answer,
+            rephrasedQuery: t.rephrasedQuery,
+            sources: t.sources,
+          }),
+        );
     const resolved = await rephrase(ctx, body.query, history, signal);
     const rephrased = resolved.query;
     const generation = chatGeneration(body);
@@ -262,7 +273,6 @@ async function runTurn(
           query: body.query,
           answer: out.answer,
           rephrasedQuery: rephrased,
-          renderedPrompt: out.rendered_prompt,
           factualConsistencyScore: out.factual_consistency_score,
           corpusKeys: body.search.corpora.map((c) => c.corpus_key),
           sources: sourcesOf(out.answer, results),
@@ -327,37 +337,29 @@ const isChatCursor = (v: unknown): v is { before: number } =>
 const isTurnCursor = (v: unknown): v is { after: number } =>
   typeof v === "object" && v !== null && Number.isSafeInteger((v as { after?: unknown }).after);
 
-/** Newest first; `filter` is an RE2 regex over the first query or answer, `chat_ids` a whitelist. */
+/**
+ * Newest first; `filter` is an RE2 regex over the first query or answer, `chat_ids` a
+ * whitelist. One request scans a bounded amount (`core/scan.ts`): it may answer a short
+ * or empty page with a `page_key` to continue from.
+ */
 function listChats(ctx: Ctx): Response {
   const q = readQuery(ctx, listChatsQuerySchema, ["chat_ids"]);
-  const matches = q.filter ? compileUserRegex(q.filter, "query.filter") : () => true;
-  let before = decodePageKey(q.page_key, isChatCursor)?.before;
-  const page: ChatRow[] = [];
-  let more = false;
-  scan: for (;;) {
-    const batch = listChatsBySeq({
+  const regex = q.filter ? compileUserRegex(q.filter, "query.filter") : undefined;
+  const { page, resumeAfter } = scanPage({
+    rows: iterateChatsBySeq({
       db: ctx.db,
-      beforeSeq: before,
+      beforeSeq: decodePageKey(q.page_key, isChatCursor)?.before,
       chatIds: q.chat_ids,
-      batch: 200,
-    });
-    for (const c of batch) {
-      if (!inScope(ctx, c)) continue;
-      if (!matches(c.firstQuery) && !matches(c.firstAnswer)) continue;
-      if (page.length === q.limit) {
-        more = true;
-        break scan;
-      }
-      page.push(c);
-    }
-    if (batch.length < 200) break;
-    before = batch.at(-1)?.seq;
-    ctx.deadline.check();
-  }
-  const last = page.at(-1);
+    }),
+    limit: q.limit,
+    keep: (c) => inScope(ctx, c),
+    regex,
+    texts: (c) => [c.firstQuery, c.firstAnswer],
+    check: () => ctx.deadline.check(),
+  });
   return json(200, {
     chats: page.map(toWireChat),
-    metadata: more && last ? { page_key: encodePageKey({ before: last.seq }) } : {},
+    metadata: resumeAfter ? { page_key: encodePageKey({ before: resumeAfter.seq }) } : {},
   });
 }
 
