@@ -2,6 +2,7 @@ import { z } from "zod";
 import { errors } from "../../core/errors";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
+import { scanPage } from "../../core/scan";
 import {
   type AppClientRow,
   createAppClient,
@@ -122,22 +123,19 @@ const isCursor = (v: unknown): v is { after: number } => {
 
 function list(ctx: Ctx) {
   const q = readQuery(ctx, listSchema);
-  const matches = q.filter ? compileUserRegex(q.filter, "query.filter") : () => true;
+  const regex = q.filter ? compileUserRegex(q.filter, "query.filter") : undefined;
   const cursor = decodePageKey(q.page_key, isCursor);
-  const page: AppClientRow[] = [];
-  let more = false;
-  for (const c of listAppClients(ctx.db, cursor?.after)) {
-    if (!matches(c.name)) continue;
-    if (page.length === q.limit) {
-      more = true;
-      break;
-    }
-    page.push(c);
-  }
-  const last = page.at(-1);
+  // Bounded work per request (`core/scan.ts`): a short page may come with a page_key.
+  const { page, resumeAfter } = scanPage({
+    rows: listAppClients(ctx.db, cursor?.after),
+    limit: q.limit,
+    regex,
+    texts: (c) => [c.name],
+    check: () => ctx.deadline.check(),
+  });
   return json(200, {
     app_clients: page.map((c) => toWire(c)),
-    metadata: more && last ? { page_key: encodePageKey({ after: last.seq }) } : {},
+    metadata: resumeAfter ? { page_key: encodePageKey({ after: resumeAfter.seq }) } : {},
   });
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { errors } from "../../core/errors";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
+import { scanPage } from "../../core/scan";
 import {
   type CorpusRow,
   computeCorpusSize,
@@ -79,24 +80,22 @@ const isCursor = (v: unknown): v is { after: string } =>
 
 function list(ctx: Ctx) {
   const q = readQuery(ctx, listCorporaQuerySchema, ["corpus_id"]);
-  const matches = q.filter ? compileUserRegex(q.filter, "query.filter") : () => true;
+  const regex = q.filter ? compileUserRegex(q.filter, "query.filter") : undefined;
   const cursor = decodePageKey(q.page_key, isCursor);
-  const page: CorpusRow[] = [];
-  let more = false;
-  for (const c of listCorpora(ctx.db, cursor?.after)) {
-    if (ctx.key.corpusKeys && !ctx.key.corpusKeys.includes(c.key)) continue;
-    if (q.corpus_id && !q.corpus_id.includes(`crp_${c.id}`)) continue;
-    if (!matches(c.key) && !matches(c.name) && !matches(c.description)) continue;
-    if (page.length === q.limit) {
-      more = true;
-      break;
-    }
-    page.push(c);
-  }
-  const last = page.at(-1);
+  // Bounded work per request (`core/scan.ts`): a short page may come with a page_key.
+  const { page, resumeAfter } = scanPage({
+    rows: listCorpora(ctx.db, cursor?.after),
+    limit: q.limit,
+    keep: (c) =>
+      (!ctx.key.corpusKeys || ctx.key.corpusKeys.includes(c.key)) &&
+      (!q.corpus_id || q.corpus_id.includes(`crp_${c.id}`)),
+    regex,
+    texts: (c) => [c.key, c.name, c.description],
+    check: () => ctx.deadline.check(),
+  });
   return json(200, {
     corpora: page.map((c) => toWireCorpus(ctx.db, c)),
-    metadata: more && last ? { page_key: encodePageKey({ after: last.key }) } : {},
+    metadata: resumeAfter ? { page_key: encodePageKey({ after: resumeAfter.key }) } : {},
   });
 }
 
