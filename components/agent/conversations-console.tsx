@@ -140,7 +140,11 @@ function AllConversations() {
         pending={chats.isPending}
         error={chats.error}
         empty={
-          applied.filter || applied.chatIds ? "No conversation matches." : "No conversations yet."
+          chats.hasNextPage
+            ? "No match in the conversations searched so far: load more to search further."
+            : applied.filter || applied.chatIds
+              ? "No conversation matches."
+              : "No conversations yet."
         }
       />
       {chats.hasNextPage && (

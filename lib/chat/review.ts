@@ -23,6 +23,7 @@ import { citedIndexes } from "./cited";
 import { ChatError } from "./errors";
 import type { Citation } from "./messages";
 import { FCS_HIGH, FCS_MEDIUM } from "./messages";
+import { regexCostProblem } from "./regex-cost";
 import type { ChatFlag, StaffChatRow } from "./staff-types";
 import { getVectaraClient } from "./vectara";
 
@@ -34,11 +35,23 @@ import { getVectaraClient } from "./vectara";
 
 export type { ChatFlag, StaffChatRow } from "./staff-types";
 
-/** A regular expression from a staff member, checked before it reaches Vectara (RE2: linear time). */
+/**
+ * A regular expression from a staff member, checked before it reaches Vectara. RE2 is
+ * linear in the text, but its cost per character grows with the compiled program, so a
+ * pattern the engine would refuse as too costly (a repetition count above 100, a program
+ * above 1,000 instructions: `regex-cost.ts`, the engine's rule) is refused here too, with
+ * its position, whichever backend serves the list.
+ */
 export function checkChatFilter(pattern: string): ChatError | undefined {
   if (pattern.length > 500) {
     return new ChatError("bad_request:staff", "The filter is longer than 500 characters.", {
       fieldErrors: { "query.filter": "at most 500 characters" },
+    });
+  }
+  const costly = regexCostProblem(pattern);
+  if (costly) {
+    return new ChatError("bad_request:staff", `The filter ${costly.message}.`, {
+      fieldErrors: { "query.filter": costly.message },
     });
   }
   try {
@@ -119,7 +132,11 @@ async function annotate(chats: Chat[]): Promise<StaffChatRow[]> {
   return chats.map((c) => toRow(c, signals.get(c.id), reviews.get(c.id)));
 }
 
-/** All conversations, newest first, from Vectara's chat list: a page at a time. */
+/**
+ * All conversations, newest first, from Vectara's chat list: a page at a time. With a
+ * filter a page may be short or even empty and still have a next page: the engine
+ * bounds the work of one request and says where to go on.
+ */
 export async function listStaffConversations({
   filter,
   chatIds,

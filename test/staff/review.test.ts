@@ -4,6 +4,7 @@ import path from "node:path";
 import type { UIMessageStreamWriter } from "ai";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/chat/messages";
+import { saveTurnByChatId } from "@/lib/engine/store/chats";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
 import { seedSmallKb } from "../support/small-kb";
@@ -151,6 +152,17 @@ describe("checkChatFilter", () => {
     const error = review.checkChatFilter("a".repeat(501));
     expect(error?.code).toBe("bad_request:staff");
     expect(error?.fieldErrors).toHaveProperty("query.filter");
+  });
+
+  it("refuses, with its position, a pattern too costly for RE2 to run, as the engine would", () => {
+    const error = review.checkChatFilter(".{0,999}z");
+    expect(error?.code).toBe("bad_request:staff");
+    expect(error?.message).toMatch(/\{0,999\} at position 2/);
+    expect(error?.fieldErrors).toEqual({ "query.filter": expect.stringMatching(/position 2/) });
+    expect(review.checkChatFilter("(a{50}){20}")?.fieldErrors?.["query.filter"]).toMatch(
+      /\{20\} at position 8/,
+    );
+    expect(review.checkChatFilter(".{0,100}z")).toBeUndefined();
   });
 
   it("accepts a catastrophic-backtracking pattern, which the engine then runs in linear time", async () => {
@@ -308,6 +320,41 @@ describe("listStaffConversations", () => {
     expect(byId.rows.map((r) => r.chatId)).toEqual([b.chatId, a.chatId]);
     const byFilter = await review.listStaffConversations({ client, filter: "(?i)teammate" });
     expect(byFilter.rows.map((r) => r.chatId)).toEqual([b.chatId]);
+  });
+
+  it("goes on past short and empty pages when the engine bounds a filtered scan", async () => {
+    const { engine, client } = makeEngine();
+    const filler = (n: number) => `question ${n} `.padEnd(2500, "lorem ipsum dolor sit amet ");
+    for (let n = 0; n < 30; n++) {
+      const query = n < 3 ? `needle ${filler(n)}` : filler(n);
+      saveTurnByChatId({
+        db: engine.db,
+        newChat: true,
+        turn: {
+          chatId: `cht_${n}`,
+          turnId: `trn_${n}`,
+          query,
+          answer: filler(n),
+          rephrasedQuery: query,
+          corpusKeys: [],
+        },
+      });
+    }
+    // A large but cheap program: the engine scans only about ten of these chats a request.
+    const filter = `needle|${"zq".repeat(240)}`;
+    expect(review.checkChatFilter(filter)).toBeUndefined();
+    const first = await review.listStaffConversations({ client, filter });
+    expect(first.rows).toEqual([]);
+    expect(first.nextPageKey).toEqual(expect.any(String));
+    const found: string[] = [];
+    let pageKey = first.nextPageKey;
+    for (let requests = 0; pageKey && requests < 30; requests++) {
+      const page = await review.listStaffConversations({ client, filter, pageKey });
+      found.push(...page.rows.map((r) => r.chatId));
+      pageKey = page.nextPageKey;
+    }
+    expect(pageKey).toBeNull();
+    expect(found).toEqual(["cht_2", "cht_1", "cht_0"]);
   });
 
   it("pages with limit and nextPageKey", async () => {
