@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { accessSync, constants, readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { buildChatRequest } from "@/lib/chat/request";
+import { CORPUS, root, startServer, visitorCookie, waitUntilSeeded } from "./server";
 import { fmt, summarize } from "./stats";
 
 /**
@@ -28,13 +27,11 @@ import { fmt, summarize } from "./stats";
  * asserts. kB = 1,000 bytes.
  */
 
-const root = path.join(import.meta.dirname, "..");
 const PORT = Number(process.env.BENCH_UI_PORT ?? 3231);
 const BASE = `http://127.0.0.1:${PORT}`;
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 30);
 const WARM_UP = 3;
 const API_KEY = "zut_bench_ui_personal_key_0123456789";
-const CORPUS = "support_kb";
 const GZIP_LEVEL = 9;
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -50,92 +47,6 @@ const questions = (
   }
 ).examples.map((e) => e.question);
 const question = (i: number) => questions[i % questions.length] as string;
-
-// --- the server ------------------------------------------------------------------------
-
-interface Server {
-  child: ChildProcess;
-  log: string[];
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-function startServer(): Server {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "parley-bench-ui-"));
-  const log: string[] = [];
-  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
-    cwd: root,
-    // Its own process group, so stopping it reaches the build and `next start` too.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOSTNAME: "127.0.0.1",
-      DATA_DIR: dataDir,
-      LOCAL_API_KEY: API_KEY,
-      // Local mode, whatever credentials the shell holds.
-      VECTARA_API_KEY: "",
-      VECTARA_CLIENT_ID: "",
-      VECTARA_CLIENT_SECRET: "",
-      VECTARA_CORPUS_KEY: "",
-      // The bench asks ~70 questions in a minute as one visitor; the limit is not under test.
-      CHAT_RATE_LIMIT_PER_MINUTE: "100000",
-    },
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.on("data", (chunk: Buffer) => log.push(chunk.toString("utf8")));
-  }
-  return {
-    child,
-    log,
-    dataDir,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        process.kill(-child.pid, "SIGTERM");
-        const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function waitFor(
-  what: string,
-  server: Server,
-  timeoutMs: number,
-  ok: () => Promise<boolean>,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (server.child.exitCode !== null) {
-      throw new Error(
-        `the server exited (${server.child.exitCode}) before ${what}:\n${tail(server)}`,
-      );
-    }
-    try {
-      if (await ok()) return;
-    } catch {
-      // Not yet.
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${tail(server)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const tail = (server: Server) => server.log.join("").split("\n").slice(-30).join("\n");
-
-function countArticles(dir: string): number {
-  let n = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) n += countArticles(path.join(dir, entry.name));
-    else if (/\.(md|markdown)$/.test(entry.name)) n += 1;
-  }
-  return n;
-}
 
 // --- the browser -----------------------------------------------------------------------
 
@@ -266,17 +177,6 @@ async function firstTokenTimes(browser: Browser): Promise<number[]> {
 
 // --- 3. route overhead -------------------------------------------------------------------
 
-async function visitorCookie(): Promise<string> {
-  const res = await fetch(`${BASE}/`);
-  await res.arrayBuffer();
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0] as string)
-    .find((c) => c.startsWith("parley_visitor="));
-  if (!cookie) throw new Error("GET / set no parley_visitor cookie");
-  return cookie;
-}
-
 /** Reads a response to its end; returns the elapsed ms since `start` and the text. */
 async function drain(res: Response, start: number, label: string) {
   const text = await res.text();
@@ -323,7 +223,7 @@ async function routeStream(text: string, cookie: string): Promise<number> {
 }
 
 async function routeOverhead() {
-  const cookie = await visitorCookie();
+  const cookie = await visitorCookie(BASE);
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < WARM_UP + RUNS; i++) {
@@ -350,21 +250,16 @@ const kB = (bytes: number) => fmt(bytes / 1000, 1);
 const verdict = (value: number, target: number) => (value <= target ? "met" : "MISSED");
 
 console.log(`bench:ui — ${RUNS} runs per timing (+${WARM_UP} warm-up), server on ${BASE}`);
-const server = startServer();
+const server = startServer({
+  port: PORT,
+  apiKey: API_KEY,
+  // The bench asks ~70 questions in a minute as one visitor; the limit is not under test.
+  env: { CHAT_RATE_LIMIT_PER_MINUTE: "100000" },
+});
 let browser: Browser | undefined;
 let failed = false;
 try {
-  await waitFor("/api/health", server, 600_000, async () => {
-    const res = await fetch(`${BASE}/api/health`);
-    return res.ok && ((await res.json()) as { mode: string }).mode === "local";
-  });
-  const articles = countArticles(path.join(root, "content/demo-kb"));
-  await waitFor(`the demo KB (${articles} articles) to be seeded`, server, 120_000, async () => {
-    const res = await fetch(`${BASE}/v2/corpora/${CORPUS}`, { headers: { "x-api-key": API_KEY } });
-    if (!res.ok) return false;
-    const corpus = (await res.json()) as { limits?: { used_docs?: number } };
-    return (corpus.limits?.used_docs ?? 0) >= articles;
-  });
+  await waitUntilSeeded(server);
 
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 

@@ -321,7 +321,7 @@ export function createEnginePool(options: EnginePoolOptions): EnginePool {
 
   function pick(job: Job): Slot | undefined {
     const free = (s: Slot | undefined) =>
-      s !== undefined && s.ready && !s.closing && s.jobs.size < slotsPerWorker;
+      s?.ready === true && !s.closing && s.jobs.size < slotsPerWorker;
     if (job.affinity !== undefined) {
       const s = slots[job.affinity % slots.length];
       return free(s) ? s : undefined;
