@@ -193,3 +193,191 @@ describe("user function language", () => {
     );
   });
 });
+
+/** datetime_parse as it was: a backtracking RegExp built from the pattern (the oracle). */
+function regexDatetimeParse(text: string, pattern: string): number | null {
+  const parts: Record<string, [string, string]> = {
+    yyyy: ["(\\d{4})", "year"],
+    uuuu: ["(\\d{4})", "year"],
+    yy: ["(\\d{2})", "year2"],
+    MM: ["(\\d{2})", "month"],
+    M: ["(\\d{1,2})", "month"],
+    dd: ["(\\d{2})", "day"],
+    d: ["(\\d{1,2})", "day"],
+    HH: ["(\\d{2})", "hour"],
+    H: ["(\\d{1,2})", "hour"],
+    mm: ["(\\d{2})", "minute"],
+    m: ["(\\d{1,2})", "minute"],
+    ss: ["(\\d{2})", "second"],
+    s: ["(\\d{1,2})", "second"],
+    SSS: ["(\\d{3})", "milli"],
+  };
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  let regex = "^";
+  const fields: string[] = [];
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i] as string;
+    if (c === "'") {
+      const close = pattern.indexOf("'", i + 1);
+      regex += literal(close < 0 ? pattern.slice(i + 1) : pattern.slice(i + 1, close));
+      i = close < 0 ? pattern.length : close + 1;
+    } else if (/[A-Za-z]/.test(c)) {
+      let run = c;
+      while (pattern[i + run.length] === c) run += c;
+      const part = parts[run];
+      if (!part) throw new Error(`unsupported ${run}`);
+      regex += part[0];
+      fields.push(part[1]);
+      i += run.length;
+    } else {
+      regex += literal(c);
+      i++;
+    }
+  }
+  const m = new RegExp(`${regex}$`).exec(text.trim());
+  if (!m) return null;
+  const v: Record<string, number> = {
+    year: 1970,
+    month: 1,
+    day: 1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    milli: 0,
+  };
+  fields.forEach((f, k) => {
+    const n = Number(m[k + 1]);
+    if (f === "year2") v.year = 2000 + n;
+    else v[f] = n;
+  });
+  const ms = Date.UTC(
+    v.year as number,
+    (v.month as number) - 1,
+    v.day,
+    v.hour,
+    v.minute,
+    v.second,
+    v.milli,
+  );
+  return Number.isNaN(ms) ? null : ms / 1000;
+}
+
+describe("datetime_parse", () => {
+  const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  /** Seconds since the epoch, milliseconds as the fraction, or null. */
+  const parse = (text: string, pattern: string) =>
+    score(
+      `as_seconds(datetime_parse(${lit(text)}, ${lit(pattern)}) - datetime_parse('1970', 'yyyy'))`,
+    );
+
+  it("reads the supported letters, quoted and plain literals", () => {
+    expect(parse("2026-02-09", "yyyy-MM-dd")).toBe(Date.UTC(2026, 1, 9) / 1000);
+    expect(parse(" 9.2.26 7:05:03.250 ", "d.M.yy H:mm:ss.SSS")).toBe(
+      Date.UTC(2026, 1, 9, 7, 5, 3, 250) / 1000,
+    );
+    expect(parse("20260209T0705", "uuuuMMdd'T'HHmm")).toBe(Date.UTC(2026, 1, 9, 7, 5) / 1000);
+    expect(parse("(2026)", "(yyyy)")).toBe(Date.UTC(2026, 0, 1) / 1000);
+    expect(parse("2026-2-9", "yyyy-MM-dd")).toBeNull();
+    expect(parse("2026-02-09x", "yyyy-MM-dd")).toBeNull();
+    expect(parse("２０２６", "yyyy")).toBeNull(); // ASCII digits only, as `\d` was
+  });
+
+  it("splits digits among adjacent fields as the backtracking matcher did: each as long as the rest fits", () => {
+    expect(parse("111", "dM")).toBe(Date.UTC(1970, 0, 11) / 1000); // d=11, M=1
+    expect(parse("11", "dM")).toBe(Date.UTC(1970, 0, 1) / 1000); // d=1, M=1
+    expect(parse("1212", "d1M")).toBe(Date.UTC(1970, 1, 12) / 1000); // d=12, '1', M=2
+    expect(parse("2102", "d1M")).toBe(Date.UTC(1970, 1, 2) / 1000); // d=2, '1', M=02
+    expect(parse("11111", "dM")).toBeNull();
+  });
+
+  it("answers a long ambiguous pattern (dMdM…) at once, with the same result and errors", () => {
+    const pattern = "dM".repeat(13);
+    // Twenty-seven digits for 26 fields: the first field takes two, the rest one each.
+    expect(parse(`${"1".repeat(26)}2`, pattern)).toBe(Date.UTC(1970, 1, 1) / 1000);
+    // No way to match: a backtracking matcher tried every split before giving up.
+    expect(parse(`${"1".repeat(40)}x`, pattern)).toBeNull();
+    expect(parse("1".repeat(40), `${pattern}'2'`)).toBeNull();
+    // 39 digits for 26 fields: the first 13 take two, the last day and month one each.
+    expect(parse(`${"1".repeat(39)}2`, `${pattern}'2'`)).toBe(0);
+    expect(failure(`datetime_parse('1', '${pattern}Q')`).message).toMatch(
+      /does not support the pattern 'Q'/,
+    );
+  });
+
+  it("agrees with the regular-expression implementation it replaced", () => {
+    const patternTokens = fc.constantFrom(
+      "d",
+      "dd",
+      "M",
+      "MM",
+      "yy",
+      "yyyy",
+      "H",
+      "m",
+      "s",
+      "SSS",
+      "-",
+      ".",
+      ":",
+      " ",
+      "1",
+      "0",
+      "'T'",
+      "'1'",
+      "''",
+      "'",
+      "(",
+      "$",
+    );
+    const textTokens = fc.constantFrom("1", "2", "0", "12", "-", ".", " ", "T", "x");
+    /** What each pattern token may read, so that most generated texts nearly match. */
+    const reads: Record<string, string[]> = {
+      d: ["1", "12", "31", "0"],
+      M: ["2", "11", "1"],
+      H: ["7", "23"],
+      m: ["5", "59"],
+      s: ["0", "10"],
+      dd: ["09", "11"],
+      MM: ["02", "10"],
+      yy: ["26", "01"],
+      yyyy: ["2026", "1999"],
+      SSS: ["250", "001"],
+      "'T'": ["T"],
+      "'1'": ["1"],
+      "''": [""],
+      "'": [""],
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(patternTokens, fc.nat(3)), { maxLength: 8 }),
+        fc.array(textTokens, { maxLength: 3 }),
+        fc.nat(24),
+        (pieces, noise, at) => {
+          const pattern = pieces.map(([token]) => token).join("");
+          const aligned = pieces
+            .map(([token, k]) => {
+              const options = reads[token] ?? [token];
+              return options[k % options.length];
+            })
+            .join("");
+          // Two texts in three get noise inserted somewhere.
+          const text =
+            at % 3 === 0 ? aligned : `${aligned.slice(0, at)}${noise.join("")}${aligned.slice(at)}`;
+          const outcome = (run: () => number | null) => {
+            try {
+              return run();
+            } catch (error) {
+              return /(?:pattern|unsupported) '?(\w+)/.exec((error as Error).message)?.[1];
+            }
+          };
+          expect(
+            outcome(() => parse(text, pattern)),
+            `${text} / ${pattern}`,
+          ).toBe(outcome(() => regexDatetimeParse(text, pattern)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

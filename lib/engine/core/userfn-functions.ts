@@ -70,57 +70,190 @@ function parseIso(s: string): Value {
   return Number.isNaN(ms) ? null : { t: "datetime", ms };
 }
 
-/** Java DateTimeFormatter letters we support; the rest of a pattern is literal. */
-const PATTERN_PARTS: Record<string, [string, string]> = {
-  yyyy: ["(\\d{4})", "year"],
-  uuuu: ["(\\d{4})", "year"],
-  yy: ["(\\d{2})", "year2"],
-  MM: ["(\\d{2})", "month"],
-  M: ["(\\d{1,2})", "month"],
-  dd: ["(\\d{2})", "day"],
-  d: ["(\\d{1,2})", "day"],
-  HH: ["(\\d{2})", "hour"],
-  H: ["(\\d{1,2})", "hour"],
-  mm: ["(\\d{2})", "minute"],
-  m: ["(\\d{1,2})", "minute"],
-  ss: ["(\\d{2})", "second"],
-  s: ["(\\d{1,2})", "second"],
-  SSS: ["(\\d{3})", "milli"],
+/** Java DateTimeFormatter letters we support: digits each reads, and the field it sets. */
+const DATE_FIELDS: Record<string, { min: number; max: number; field: string }> = {
+  yyyy: { min: 4, max: 4, field: "year" },
+  uuuu: { min: 4, max: 4, field: "year" },
+  yy: { min: 2, max: 2, field: "year2" },
+  MM: { min: 2, max: 2, field: "month" },
+  M: { min: 1, max: 2, field: "month" },
+  dd: { min: 2, max: 2, field: "day" },
+  d: { min: 1, max: 2, field: "day" },
+  HH: { min: 2, max: 2, field: "hour" },
+  H: { min: 1, max: 2, field: "hour" },
+  mm: { min: 2, max: 2, field: "minute" },
+  m: { min: 1, max: 2, field: "minute" },
+  ss: { min: 2, max: 2, field: "second" },
+  s: { min: 1, max: 2, field: "second" },
+  SSS: { min: 3, max: 3, field: "milli" },
 };
 
-function datetimeParse(text: string, pattern: string, at: number): Value {
-  let regex = "^";
-  const fields: string[] = [];
+/** One piece of a datetime pattern: a field of digits, or one literal character. */
+type DatePart =
+  | { kind: "digits"; min: number; max: number; field: string }
+  | { kind: "text"; char: string };
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+const isLetter = (c: string) => (c >= "A" && c <= "Z") || (c >= "a" && c <= "z");
+const isDigitText = (p: DatePart) => p.kind === "text" && isDigit(p.char);
+
+/** A pattern's parts: runs of one letter are fields, `'quoted'` and other characters literal. */
+function datePatternParts(pattern: string, at: number): DatePart[] {
+  const parts: DatePart[] = [];
   let i = 0;
   while (i < pattern.length) {
     const c = pattern[i] as string;
     if (c === "'") {
       const close = pattern.indexOf("'", i + 1);
-      const literal = close < 0 ? pattern.slice(i + 1) : pattern.slice(i + 1, close);
-      regex += literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const end = close < 0 ? pattern.length : close;
+      for (let k = i + 1; k < end; k++) parts.push({ kind: "text", char: pattern[k] as string });
       i = close < 0 ? pattern.length : close + 1;
       continue;
     }
-    if (/[A-Za-z]/.test(c)) {
+    if (isLetter(c)) {
       let run = c;
       while (pattern[i + run.length] === c) run += c;
-      const part = PATTERN_PARTS[run];
-      if (!part)
+      const field = DATE_FIELDS[run];
+      if (!field)
         throw new UserFnError(
           "Function error",
           at,
           `datetime_parse does not support the pattern '${run}'`,
         );
-      regex += part[0];
-      fields.push(part[1]);
+      parts.push({ kind: "digits", ...field });
       i += run.length;
       continue;
     }
-    regex += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    parts.push({ kind: "text", char: c });
     i++;
   }
-  const m = new RegExp(`${regex}$`).exec(text.trim());
-  if (!m) return null;
+  return parts;
+}
+
+/**
+ * How many characters each part takes when `parts` (fields and digit literals) read
+ * the digits `text[from, to)` exactly, or undefined when they cannot. Among the ways,
+ * the one a backtracking matcher would find first: each field as long as the rest
+ * still fits. Fields alone need only lengths (linear); digit literals pin characters,
+ * so then feasibility is computed backwards as bit sets (BigInt) over the positions each
+ * part may start at: O(parts × fields / 64) word operations, never exponential.
+ */
+function readDigits(
+  text: string,
+  from: number,
+  to: number,
+  parts: DatePart[],
+): number[] | undefined {
+  const n = to - from;
+  const count = parts.length;
+  const sufMin = new Array<number>(count + 1).fill(0);
+  const sufMax = new Array<number>(count + 1).fill(0);
+  for (let j = count - 1; j >= 0; j--) {
+    const p = parts[j] as DatePart;
+    sufMin[j] = (sufMin[j + 1] as number) + (p.kind === "digits" ? p.min : 1);
+    sufMax[j] = (sufMax[j + 1] as number) + (p.kind === "digits" ? p.max : 1);
+  }
+  if (n < (sufMin[0] as number) || n > (sufMax[0] as number)) return undefined;
+  const widths: number[] = [];
+  if (!parts.some(isDigitText)) {
+    let rest = n;
+    parts.forEach((p, j) => {
+      const min = p.kind === "digits" ? p.min : 1;
+      let w = p.kind === "digits" ? p.max : 1;
+      while (w > min && rest - w < (sufMin[j + 1] as number)) w--;
+      widths.push(w);
+      rest -= w;
+    });
+    return widths;
+  }
+  // feasible[j], bit b: parts j.. read text[from + low(j) + b, to) exactly.
+  const low = (j: number) => Math.max(0, n - (sufMax[j] as number));
+  const masks = new Map<string, bigint>();
+  const maskOf = (char: string): bigint => {
+    let mask = masks.get(char);
+    if (mask === undefined) {
+      let bits = "";
+      for (let k = to - 1; k >= from; k--) bits += text[k] === char ? "1" : "0";
+      mask = bits ? BigInt(`0b${bits}`) : 0n;
+      masks.set(char, mask);
+    }
+    return mask;
+  };
+  const feasible = new Array<bigint>(count + 1);
+  feasible[count] = 1n;
+  for (let j = count - 1; j >= 0; j--) {
+    const p = parts[j] as DatePart;
+    const next = feasible[j + 1] as bigint;
+    const shiftBase = low(j) - low(j + 1);
+    let f = 0n;
+    const [min, max] = p.kind === "digits" ? [p.min, p.max] : [1, 1];
+    for (let w = min; w <= max; w++) {
+      const shift = shiftBase + w;
+      f |= shift >= 0 ? next >> BigInt(shift) : next << BigInt(-shift);
+    }
+    if (p.kind === "text") f &= maskOf(p.char) >> BigInt(low(j));
+    const width = (sufMax[j] as number) - (sufMin[j] as number) + 1;
+    f &= (1n << BigInt(width)) - 1n;
+    if (f === 0n) return undefined;
+    feasible[j] = f;
+  }
+  const can = (j: number, pos: number) => {
+    const b = pos - low(j);
+    return b >= 0 && ((feasible[j] as bigint) >> BigInt(b)) & 1n;
+  };
+  if (!can(0, 0)) return undefined;
+  let pos = 0;
+  parts.forEach((p, j) => {
+    const min = p.kind === "digits" ? p.min : 1;
+    let w = p.kind === "digits" ? p.max : 1;
+    while (w > min && !can(j + 1, pos + w)) w--;
+    widths.push(w);
+    pos += w;
+  });
+  return widths;
+}
+
+/**
+ * `datetime_parse(text, pattern)`: the whole trimmed text must match the pattern, or
+ * the result is null. A hand parser (no regular expression is built from the
+ * pattern), with the results of the backtracking RegExp it replaced but linear for
+ * patterns whose literals are not digits: fields read only ASCII digits, so the text's other
+ * characters must be the pattern's non-digit literals, one for one, in order; between
+ * them, each run of digits is split among its fields (`readDigits`).
+ */
+function datetimeParse(input: string, pattern: string, at: number): Value {
+  const parts = datePatternParts(pattern, at);
+  const text = input.trim();
+  const values: Array<[string, number]> = [];
+  let pos = 0;
+  let k = 0;
+  for (;;) {
+    let end = k;
+    while (
+      end < parts.length &&
+      !((parts[end] as DatePart).kind === "text" && !isDigitText(parts[end] as DatePart))
+    ) {
+      end++;
+    }
+    let stop = pos;
+    while (isDigit(text[stop])) stop++;
+    const segment = parts.slice(k, end);
+    const widths = readDigits(text, pos, stop, segment);
+    if (!widths) return null;
+    segment.forEach((p, j) => {
+      const w = widths[j] as number;
+      if (p.kind === "digits") values.push([p.field, Number(text.slice(pos, pos + w))]);
+      pos += w;
+    });
+    const literal = parts[end];
+    if (literal === undefined) {
+      if (pos !== text.length) return null;
+      break;
+    }
+    if (literal.kind !== "text" || text[pos] !== literal.char) return null;
+    pos++;
+    k = end + 1;
+  }
   const v: Record<string, number> = {
     year: 1970,
     month: 1,
@@ -130,11 +263,10 @@ function datetimeParse(text: string, pattern: string, at: number): Value {
     second: 0,
     milli: 0,
   };
-  fields.forEach((f, k) => {
-    const n = Number(m[k + 1]);
+  for (const [f, n] of values) {
     if (f === "year2") v.year = 2000 + n;
     else v[f] = n;
-  });
+  }
   const ms = Date.UTC(
     v.year as number,
     (v.month as number) - 1,
