@@ -55,11 +55,10 @@ export function markQuotes(
   quotes: readonly string[],
 ): Array<{ text: string; mark: boolean }> | undefined {
   const ranges: Array<[number, number]> = [];
+  const spaced = collapseSpace(text);
   for (const quote of quotes) {
-    const words = quote.trim().split(/\s+/).map(escapeRegExp);
-    if (words.length === 0) continue;
-    const found = new RegExp(words.join("\\s+")).exec(text);
-    if (found) ranges.push([found.index, found.index + found[0].length]);
+    const found = findQuote(spaced, quote);
+    if (found) ranges.push(found);
   }
   if (ranges.length === 0) return undefined;
   ranges.sort((a, b) => a[0] - b[0]);
@@ -76,4 +75,50 @@ export function markQuotes(
   return pieces;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const SPACE = /\s/;
+
+/** `text` with each run of whitespace as one space, and where each of its characters came from. */
+function collapseSpace(text: string): { text: string; origin: number[] } {
+  let out = "";
+  const origin: number[] = [];
+  let inSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const space = SPACE.test(c);
+    if (!(space && inSpace)) {
+      out += space ? " " : c;
+      origin.push(i);
+    }
+    inSpace = space;
+  }
+  return { text: out, origin };
+}
+
+/**
+ * Where `quote` first occurs in the text, any run of whitespace between its words
+ * matching any other (the text's first match of `word\s+word…`): a linear search
+ * (Knuth–Morris–Pratt) in the collapsed text, mapped back to the original's offsets.
+ */
+function findQuote(
+  spaced: { text: string; origin: number[] },
+  quote: string,
+): [number, number] | undefined {
+  const needle = quote.trim().split(/\s+/).join(" ");
+  if (needle === "") return [0, 0];
+  const fail = new Array<number>(needle.length).fill(0);
+  for (let i = 1, k = 0; i < needle.length; i++) {
+    while (k > 0 && needle[i] !== needle[k]) k = fail[k - 1] as number;
+    if (needle[i] === needle[k]) k++;
+    fail[i] = k;
+  }
+  const hay = spaced.text;
+  for (let i = 0, k = 0; i < hay.length; i++) {
+    while (k > 0 && hay[i] !== needle[k]) k = fail[k - 1] as number;
+    if (hay[i] === needle[k]) k++;
+    if (k === needle.length) {
+      const start = spaced.origin[i - k + 1] as number;
+      return [start, (spaced.origin[i] as number) + 1];
+    }
+  }
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { citedIndexes, markQuotes, quotedBySource, withoutCitationMarkers } from "@/lib/chat/cited";
 
@@ -92,5 +93,70 @@ describe("what an answer quotes from each source", () => {
       { text: ". Security.", mark: false },
     ]);
     expect(markQuotes(text, ["Something else entirely"])).toBeUndefined();
+  });
+});
+
+describe("markQuotes, as the RegExp it replaced", () => {
+  /** The old implementation: a RegExp of the quote's escaped words joined by `\s+`. */
+  function regexMarkQuotes(text: string, quotes: readonly string[]) {
+    const ranges: Array<[number, number]> = [];
+    for (const quote of quotes) {
+      const words = quote
+        .trim()
+        .split(/\s+/)
+        .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+      const found = new RegExp(words.join("\\s+")).exec(text);
+      if (found) ranges.push([found.index, found.index + found[0].length]);
+    }
+    if (ranges.length === 0) return undefined;
+    ranges.sort((a, b) => a[0] - b[0]);
+    const pieces: Array<{ text: string; mark: boolean }> = [];
+    let at = 0;
+    for (const [from, to] of ranges) {
+      if (to <= at) continue;
+      const start = Math.max(from, at);
+      if (start > at) pieces.push({ text: text.slice(at, start), mark: false });
+      pieces.push({ text: text.slice(start, to), mark: true });
+      at = to;
+    }
+    if (at < text.length) pieces.push({ text: text.slice(at), mark: false });
+    return pieces;
+  }
+
+  it("finds quotes mid-word, across any whitespace, with regex characters, first occurrence", () => {
+    const text = "a.b (c)  d\u00a0\te [1] aa.b (c)\nd e x*y? $5 blinking";
+    for (const quotes of [
+      ["a.b (c) d e"],
+      ["(c) d"],
+      ["link"],
+      ["x*y? $5"],
+      ["  b   (c)  "],
+      [""],
+      ["   "],
+      ["d e", "a.b"],
+      ["nope", "[1]"],
+      ["e x*y? $5 blinking", "blinking"],
+    ]) {
+      expect(markQuotes(text, quotes), quotes.join("|")).toEqual(regexMarkQuotes(text, quotes));
+    }
+  });
+
+  it("agrees on generated texts and quotes", () => {
+    const piece = fc.constantFrom("a", "b", "ab", ".", "*", "(", " ", "  ", "\n", "\t ", "\u00a0");
+    const text = fc.array(piece, { maxLength: 20 }).map((p) => p.join(""));
+    fc.assert(
+      fc.property(text, fc.array(text, { maxLength: 3 }), (t, quotes) => {
+        expect(markQuotes(t, quotes)).toEqual(regexMarkQuotes(t, quotes));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("finds a long quote at the end of a long, repetitive text", () => {
+    const text = `${"a ".repeat(50_000)}b`;
+    const quote = `${"a ".repeat(2_000)}b`;
+    const pieces = markQuotes(text, [quote]);
+    expect(pieces?.[1]).toEqual({ text: quote, mark: true });
+    expect(pieces?.[0]?.text.length).toBe(text.length - quote.length);
   });
 });
