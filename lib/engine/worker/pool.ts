@@ -113,11 +113,13 @@ export function createEnginePool(options: EnginePoolOptions): EnginePool {
   let failedStarts = 0;
 
   function start(index: number): Slot {
+    // The ignore comments keep Next's bundler from treating the script as a module to
+    // bundle (it would trace the whole project): the worker loads its own file at run time.
     const worker = entry.endsWith(".ts")
-      ? new Worker(path.join(process.cwd(), "lib", "engine", "worker", "boot.mjs"), {
+      ? new Worker(/* turbopackIgnore: true */ bootFile(), {
           workerData: { engine: options.engine, entry: pathToFileURL(entry).href },
         })
-      : new Worker(entry, { workerData: { engine: options.engine } });
+      : new Worker(/* turbopackIgnore: true */ entry, { workerData: { engine: options.engine } });
     const slot: Slot = { index, worker, ready: false, jobs: new Map(), closing: false };
     worker.on("message", (message: FromWorker) => onMessage(slot, message));
     worker.on("error", (error) => {
@@ -481,7 +483,12 @@ function affinityOf(url: string): number | undefined {
 function defaultEntry(): string {
   const explicit = process.env.PARLEY_ENGINE_WORKER?.trim();
   if (explicit) return path.resolve(explicit);
-  const bundle = path.join(process.cwd(), ".next", "engine-worker", "worker.mjs");
+  const root = /* turbopackIgnore: true */ process.cwd();
+  const bundle = path.join(/* turbopackIgnore: true */ root, ".next/engine-worker/worker.mjs");
   if (process.env.NODE_ENV === "production" && existsSync(bundle)) return bundle;
-  return path.join(process.cwd(), "lib", "engine", "worker", "worker.ts");
+  return path.join(/* turbopackIgnore: true */ root, "lib/engine/worker/worker.ts");
 }
+
+/** Registers tsx in the worker, then loads a TypeScript entry (`boot.mjs`). */
+const bootFile = () =>
+  path.join(/* turbopackIgnore: true */ process.cwd(), "lib/engine/worker/boot.mjs");
