@@ -173,6 +173,25 @@ export function listTurnsByChatId({
   return rows.map(toTurn);
 }
 
+/**
+ * The chat's last `limit` enabled turns, oldest first: the window a new turn reads, so
+ * turn 1,000 costs what turn 20 does (`UNIQUE (chat_id, ordinal)` is the index).
+ */
+export function listRecentEnabledTurns({
+  db,
+  chatId,
+  limit,
+}: {
+  db: DB;
+  chatId: string;
+  limit: number;
+}): TurnRow[] {
+  const rows = db
+    .prepare(`SELECT * FROM turns WHERE chat_id = ? AND enabled = 1 ORDER BY ordinal DESC LIMIT ?`)
+    .all(chatId, limit) as RawTurn[];
+  return rows.reverse().map(toTurn);
+}
+
 export interface NewTurn {
   chatId: string;
   turnId: string;

@@ -19,6 +19,7 @@ import {
   getChatById,
   getTurnById,
   iterateChatsBySeq,
+  listRecentEnabledTurns,
   listTurnsByChatId,
   saveTurnByChatId,
   type TurnRow,
@@ -45,6 +46,13 @@ import { planCorporaSearch, retrieve, type SearchResult } from "./query";
  * retrieve, generate, and store the finished turn in one transaction. The JSON
  * and SSE forms run the same code, so they store identical turns.
  */
+
+/**
+ * How many of a chat's latest enabled turns a new turn reads: its follow-up resolution,
+ * the LLM's rephrasing and the prompt's `$vectaraChatHistory` see these and no older ones,
+ * so a turn's cost and its prompt do not grow with the chat.
+ */
+export const HISTORY_WINDOW = 20;
 
 /** One lock table per database: concurrent turns on one chat run one at a time. */
 const chatLocks = new WeakMap<DB, KeyedMutex>();
@@ -197,12 +205,14 @@ async function runTurn(
     if (!ids.newChat) requireOpenChat(ctx, ids.chatId);
     const history: HistoryTurn[] = ids.newChat
       ? []
-      : listTurnsByChatId({ db: ctx.db, chatId: ids.chatId, enabledOnly: true }).map((t) => ({
-          query: t.query,
-          answer: t.answer,
-          rephrasedQuery: t.rephrasedQuery,
-          sources: t.sources,
-        }));
+      : listRecentEnabledTurns({ db: ctx.db, chatId: ids.chatId, limit: HISTORY_WINDOW }).map(
+          (t) => ({
+            query: t.query,
+            answer: t.answer,
+            rephrasedQuery: t.rephrasedQuery,
+            sources: t.sources,
+          }),
+        );
     const resolved = await rephrase(ctx, body.query, history, signal);
     const rephrased = resolved.query;
     const generation = chatGeneration(body);
@@ -263,7 +273,6 @@ async function runTurn(
           query: body.query,
           answer: out.answer,
           rephrasedQuery: rephrased,
-          renderedPrompt: out.rendered_prompt,
           factualConsistencyScore: out.factual_consistency_score,
           corpusKeys: body.search.corpora.map((c) => c.corpus_key),
           sources: sourcesOf(out.answer, results),
