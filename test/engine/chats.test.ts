@@ -132,7 +132,7 @@ const promptOf = (rendered: string | undefined) => JSON.parse(rendered ?? "{}") 
 function storedTurns(engine: Engine, chatId: string) {
   return engine.db
     .prepare(
-      `SELECT ordinal, query, answer, rephrased_query, rendered_prompt, factual_consistency_score, enabled
+      `SELECT id, ordinal, query, answer, rephrased_query, rendered_prompt, factual_consistency_score, enabled
        FROM turns WHERE chat_id = ? ORDER BY ordinal`,
     )
     .all(chatId) as Array<Record<string, unknown>>;
@@ -636,19 +636,31 @@ describe("concurrency", () => {
     const { engine, client } = await chatEngine({ probe: true, delayMs: 5 });
     const chatId = (await client.chats.create(ask("How do I reset my password?"))).chatId as string;
     const queries = Array.from({ length: 8 }, (_, i) => `and what about step ${i} of it?`);
+    // Each turn's prompt as its response returned it (turns store no rendered prompt).
+    const prompts = new Map<string, string | undefined>();
     await Promise.all(
-      queries.map(async (q, i) =>
-        i % 2
-          ? client.turns.create(chatId, ask(q))
-          : collect(await client.turns.createStream(chatId, ask(q))),
-      ),
+      queries.map(async (q, i) => {
+        if (i % 2) {
+          const turn = await client.turns.create(chatId, ask(q));
+          prompts.set(turn.turnId as string, turn.renderedPrompt);
+        } else {
+          const events = await collect(await client.turns.createStream(chatId, ask(q)));
+          const info = events.find((e) => e.type === "chat_info");
+          const generation = events.find((e) => e.type === "generation_info");
+          prompts.set(
+            info?.type === "chat_info" ? (info.turnId as string) : "",
+            generation?.type === "generation_info" ? generation.renderedPrompt : undefined,
+          );
+        }
+      }),
     );
     const rows = storedTurns(engine, chatId);
     expect(rows.map((r) => r.ordinal)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const stored = rows.map((r) => r.query as string);
     expect([...stored.slice(1)].sort()).toEqual([...queries].sort());
     for (const [i, row] of rows.entries()) {
-      const seen = promptOf(row.rendered_prompt as string);
+      if (i === 0) continue;
+      const seen = promptOf(prompts.get(row.id as string));
       // Each turn saw exactly the turns stored before it, in order.
       expect(seen.history.map((t) => t.query)).toEqual(stored.slice(0, i));
     }

@@ -43,6 +43,13 @@ export function createHandler(
       return response;
     } catch (error) {
       if (error instanceof EngineError) return errorResponse(error, requestId);
+      // Another worker held the write lock past the busy timeout: a retry will do.
+      if (String((error as { code?: unknown })?.code).startsWith("SQLITE_BUSY")) {
+        return errorResponse(
+          errors.unavailable("The engine's database is busy with other writes; try again"),
+          requestId,
+        );
+      }
       services.log(
         `engine: unexpected error in ${request.method} ${request.url} [${requestId}]: ${String((error as Error)?.stack ?? error)}`,
       );

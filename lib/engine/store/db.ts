@@ -16,8 +16,23 @@ export function openDatabase(file: string, migrations: Migration[] = defaultMigr
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
+  writeTransactionsFirst(db);
   migrate(db, migrations);
   return db;
+}
+
+/**
+ * Every `db.transaction(fn)()` begins IMMEDIATE: it takes the write lock up front,
+ * waiting under the busy timeout. The engine's worker threads each hold a connection to
+ * one file, and a deferred transaction that reads, then writes after another connection
+ * committed, fails at once with SQLITE_BUSY (its snapshot is stale) whatever the timeout.
+ */
+function writeTransactionsFirst(db: DB): void {
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const t = deferred(fn);
+    return Object.assign((...args: never[]) => t.immediate(...args), t);
+  }) as DB["transaction"];
 }
 
 export function migrate(db: DB, migrations: Migration[]): void {
