@@ -132,7 +132,7 @@ const promptOf = (rendered: string | undefined) => JSON.parse(rendered ?? "{}") 
 function storedTurns(engine: Engine, chatId: string) {
   return engine.db
     .prepare(
-      `SELECT id, ordinal, query, answer, rephrased_query, rendered_prompt, factual_consistency_score, enabled
+      `SELECT ordinal, query, answer, rephrased_query, rendered_prompt, factual_consistency_score, enabled
        FROM turns WHERE chat_id = ? ORDER BY ordinal`,
     )
     .all(chatId) as Array<Record<string, unknown>>;
@@ -658,9 +658,13 @@ describe("concurrency", () => {
     expect(rows.map((r) => r.ordinal)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const stored = rows.map((r) => r.query as string);
     expect([...stored.slice(1)].sort()).toEqual([...queries].sort());
-    for (const [i, row] of rows.entries()) {
+    const ids = engine.db
+      .prepare("SELECT id FROM turns WHERE chat_id = ? ORDER BY ordinal")
+      .pluck()
+      .all(chatId) as string[];
+    for (const i of rows.keys()) {
       if (i === 0) continue;
-      const seen = promptOf(prompts.get(row.id as string));
+      const seen = promptOf(prompts.get(ids[i] as string));
       // Each turn saw exactly the turns stored before it, in order.
       expect(seen.history.map((t) => t.query)).toEqual(stored.slice(0, i));
     }
