@@ -448,9 +448,10 @@ describe("filter semantics against SQLite", () => {
   beforeAll(() => {
     db = openDatabase(":memory:");
     const now = new Date().toISOString();
-    db.prepare("INSERT INTO corpora (id, key, name, created_at) VALUES (1, 'kb', 'kb', ?)").run(
-      now,
-    );
+    // The corpus declares the attributes, so their values get typed rows (migration 5).
+    db.prepare(
+      "INSERT INTO corpora (id, key, name, filter_attributes, created_at) VALUES (1, 'kb', 'kb', ?, ?)",
+    ).run(JSON.stringify(ATTRIBUTES), now);
     const insertDoc = db.prepare(
       "INSERT INTO documents (corpus_id, doc_id, metadata, created_at) VALUES (1, ?, ?, ?)",
     );
@@ -598,7 +599,8 @@ describe("filter semantics against SQLite", () => {
     expect(sql).not.toContain(";");
     expect(sql).not.toContain("--");
     expect(params).toContain(evil);
-    expect(params).toContain(`$."x'); DROP TABLE parts; --"`);
+    // The attribute's name is a parameter too (typed rows are looked up by name).
+    expect(params).toContain("x'); DROP TABLE parts; --");
     expect(parts_(filter)).toEqual([]);
     expect(db.prepare("SELECT count(*) AS n FROM parts").get()).toEqual({ n: parts.length });
   });

@@ -38,6 +38,9 @@ export interface CorpusRow {
   filterAttributes: FilterAttribute[];
   customDimensions: CustomDimension[];
   createdAt: string;
+  /** Documents and parts in the corpus, kept by triggers (migration 5). */
+  documentCount: number;
+  partCount: number;
 }
 
 interface RawCorpus {
@@ -53,6 +56,8 @@ interface RawCorpus {
   filter_attributes: string;
   custom_dimensions: string;
   created_at: string;
+  document_count: number;
+  part_count: number;
 }
 
 const toRow = (r: RawCorpus): CorpusRow => ({
@@ -68,6 +73,8 @@ const toRow = (r: RawCorpus): CorpusRow => ({
   filterAttributes: JSON.parse(r.filter_attributes) as FilterAttribute[],
   customDimensions: JSON.parse(r.custom_dimensions) as CustomDimension[],
   createdAt: r.created_at,
+  documentCount: r.document_count,
+  partCount: r.part_count,
 });
 
 export interface NewCorpus {
@@ -142,6 +149,11 @@ export function updateCorpus(
   return getCorpusByKey(db, key);
 }
 
+/**
+ * Replaces the corpus's filter attributes. A trigger (migration 5) rebuilds the typed
+ * rows filters read (`doc_attrs`, `part_attrs`) in the same statement, so the new
+ * attributes can be filtered on at once.
+ */
 export function replaceFilterAttributes(db: DB, key: string, attributes: FilterAttribute[]): void {
   db.prepare("UPDATE corpora SET filter_attributes = ? WHERE key = ?").run(
     JSON.stringify(attributes),

@@ -222,4 +222,205 @@ export const migrations: Migration[] = [
       FROM documents d;
     `,
   },
+  {
+    version: 5,
+    name: "typed filter attribute values, per-corpus counts",
+    sql: `
+      -- Per-corpus counts, kept by the triggers below instead of counted per query, and a
+      -- generation that changes whenever the corpus's documents, parts, their metadata or
+      -- its filter attributes change (so in-memory caches can tell they are stale, also
+      -- when another connection wrote).
+      ALTER TABLE corpora ADD COLUMN document_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE corpora ADD COLUMN part_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE corpora ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+      UPDATE corpora SET
+        document_count = (SELECT COUNT(*) FROM documents d WHERE d.corpus_id = corpora.id),
+        part_count = (SELECT COUNT(*) FROM parts p WHERE p.corpus_id = corpora.id);
+
+      -- The values of declared filter attributes (corpora.filter_attributes), one row
+      -- per document (or part) and attribute, typed as SQLite's JSON functions read
+      -- them: type is json_type() of the top-level key, value is json_extract() (NULL
+      -- for an array). A list's elements follow as rows seq = 1 + index (integer, real
+      -- and text elements only: no other kind can match a filter). Filters read these
+      -- rows by primary key instead of parsing metadata; the declared type is checked
+      -- at query time against type, exactly as it was against json_type(). Kept by
+      -- triggers, so every writer keeps them right.
+      CREATE TABLE doc_attrs (
+        doc_rowid INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        value,
+        PRIMARY KEY (doc_rowid, name, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE part_attrs (
+        part_rowid INTEGER NOT NULL REFERENCES parts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        value,
+        PRIMARY KEY (part_rowid, name, seq)
+      ) WITHOUT ROWID;
+      -- By value, for filters that pick documents by one attribute's range or value.
+      CREATE INDEX doc_attrs_value ON doc_attrs(name, value);
+
+      -- Each corpus's declared attributes with their JSON path ($."name", with " and \\
+      -- escaped, as core/filter/sql.ts#jsonPath writes it).
+      CREATE VIEW corpus_filter_attributes AS
+        SELECT c.id AS corpus_id,
+               json_extract(fa.value, '$.level') AS level,
+               json_extract(fa.value, '$.name') AS name,
+               '$."' || replace(replace(json_extract(fa.value, '$.name'), '\\', '\\\\'), '"', '\\"') || '"' AS path
+        FROM corpora c, json_each(CASE WHEN json_valid(c.filter_attributes) THEN c.filter_attributes ELSE '[]' END) fa
+        WHERE json_type(fa.value, '$.name') = 'text';
+
+      -- Metadata SQLite cannot read (nested past its JSON depth, stored before the engine
+      -- limited depth) has no readable keys: CASE keeps json_type and json_each from it.
+      CREATE TRIGGER documents_after_insert AFTER INSERT ON documents BEGIN
+        UPDATE corpora SET document_count = document_count + 1, generation = generation + 1
+        WHERE id = NEW.corpus_id;
+        INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 0, json_type(NEW.metadata, a.path),
+               CASE WHEN json_type(NEW.metadata, a.path) <> 'array' THEN json_extract(NEW.metadata, a.path) END
+        FROM corpus_filter_attributes a
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'document'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END)
+              IN ('integer', 'real', 'text', 'true', 'false', 'array');
+        INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 1 + je.key, je.type, je.value
+        FROM corpus_filter_attributes a,
+             json_each(CASE WHEN json_valid(NEW.metadata) THEN NEW.metadata ELSE '{}' END, a.path) je
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'document'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END) = 'array'
+          AND je.type IN ('integer', 'real', 'text');
+      END;
+      CREATE TRIGGER documents_after_update_metadata AFTER UPDATE OF metadata ON documents BEGIN
+        UPDATE corpora SET generation = generation + 1 WHERE id = NEW.corpus_id;
+        DELETE FROM doc_attrs WHERE doc_rowid = NEW.id;
+        INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 0, json_type(NEW.metadata, a.path),
+               CASE WHEN json_type(NEW.metadata, a.path) <> 'array' THEN json_extract(NEW.metadata, a.path) END
+        FROM corpus_filter_attributes a
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'document'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END)
+              IN ('integer', 'real', 'text', 'true', 'false', 'array');
+        INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 1 + je.key, je.type, je.value
+        FROM corpus_filter_attributes a,
+             json_each(CASE WHEN json_valid(NEW.metadata) THEN NEW.metadata ELSE '{}' END, a.path) je
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'document'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END) = 'array'
+          AND je.type IN ('integer', 'real', 'text');
+      END;
+      CREATE TRIGGER documents_after_delete AFTER DELETE ON documents BEGIN
+        UPDATE corpora SET document_count = document_count - 1, generation = generation + 1
+        WHERE id = OLD.corpus_id;
+      END;
+      CREATE TRIGGER parts_after_insert AFTER INSERT ON parts BEGIN
+        UPDATE corpora SET part_count = part_count + 1, generation = generation + 1
+        WHERE id = NEW.corpus_id;
+        INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 0, json_type(NEW.metadata, a.path),
+               CASE WHEN json_type(NEW.metadata, a.path) <> 'array' THEN json_extract(NEW.metadata, a.path) END
+        FROM corpus_filter_attributes a
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'part'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END)
+              IN ('integer', 'real', 'text', 'true', 'false', 'array');
+        INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 1 + je.key, je.type, je.value
+        FROM corpus_filter_attributes a,
+             json_each(CASE WHEN json_valid(NEW.metadata) THEN NEW.metadata ELSE '{}' END, a.path) je
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'part'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END) = 'array'
+          AND je.type IN ('integer', 'real', 'text');
+      END;
+      CREATE TRIGGER parts_after_update_metadata AFTER UPDATE OF metadata ON parts BEGIN
+        UPDATE corpora SET generation = generation + 1 WHERE id = NEW.corpus_id;
+        DELETE FROM part_attrs WHERE part_rowid = NEW.id;
+        INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 0, json_type(NEW.metadata, a.path),
+               CASE WHEN json_type(NEW.metadata, a.path) <> 'array' THEN json_extract(NEW.metadata, a.path) END
+        FROM corpus_filter_attributes a
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'part'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END)
+              IN ('integer', 'real', 'text', 'true', 'false', 'array');
+        INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+        SELECT NEW.id, a.name, 1 + je.key, je.type, je.value
+        FROM corpus_filter_attributes a,
+             json_each(CASE WHEN json_valid(NEW.metadata) THEN NEW.metadata ELSE '{}' END, a.path) je
+        WHERE a.corpus_id = NEW.corpus_id AND a.level = 'part'
+          AND (CASE WHEN json_valid(NEW.metadata) THEN json_type(NEW.metadata, a.path) END) = 'array'
+          AND je.type IN ('integer', 'real', 'text');
+      END;
+      CREATE TRIGGER parts_after_delete AFTER DELETE ON parts BEGIN
+        UPDATE corpora SET part_count = part_count - 1, generation = generation + 1
+        WHERE id = OLD.corpus_id;
+      END;
+      -- replace_filter_attributes: the corpus's typed rows are rebuilt in the same statement.
+      CREATE TRIGGER corpora_after_update_filter_attributes AFTER UPDATE OF filter_attributes ON corpora
+      WHEN OLD.filter_attributes IS NOT NEW.filter_attributes BEGIN
+        UPDATE corpora SET generation = generation + 1 WHERE id = NEW.id;
+        DELETE FROM doc_attrs WHERE doc_rowid IN (SELECT id FROM documents WHERE corpus_id = NEW.id);
+        DELETE FROM part_attrs WHERE part_rowid IN (SELECT id FROM parts WHERE corpus_id = NEW.id);
+        INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+        SELECT d.id, a.name, 0, json_type(d.metadata, a.path),
+               CASE WHEN json_type(d.metadata, a.path) <> 'array' THEN json_extract(d.metadata, a.path) END
+        FROM corpus_filter_attributes a CROSS JOIN documents d ON d.corpus_id = a.corpus_id
+        WHERE a.corpus_id = NEW.id AND a.level = 'document'
+          AND (CASE WHEN json_valid(d.metadata) THEN json_type(d.metadata, a.path) END)
+              IN ('integer', 'real', 'text', 'true', 'false', 'array');
+        INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+        SELECT d.id, a.name, 1 + je.key, je.type, je.value
+        FROM corpus_filter_attributes a CROSS JOIN documents d ON d.corpus_id = a.corpus_id,
+             json_each(CASE WHEN json_valid(d.metadata) THEN d.metadata ELSE '{}' END, a.path) je
+        WHERE a.corpus_id = NEW.id AND a.level = 'document'
+          AND (CASE WHEN json_valid(d.metadata) THEN json_type(d.metadata, a.path) END) = 'array'
+          AND je.type IN ('integer', 'real', 'text');
+        INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+        SELECT p.id, a.name, 0, json_type(p.metadata, a.path),
+               CASE WHEN json_type(p.metadata, a.path) <> 'array' THEN json_extract(p.metadata, a.path) END
+        FROM corpus_filter_attributes a CROSS JOIN parts p ON p.corpus_id = a.corpus_id
+        WHERE a.corpus_id = NEW.id AND a.level = 'part'
+          AND (CASE WHEN json_valid(p.metadata) THEN json_type(p.metadata, a.path) END)
+              IN ('integer', 'real', 'text', 'true', 'false', 'array');
+        INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+        SELECT p.id, a.name, 1 + je.key, je.type, je.value
+        FROM corpus_filter_attributes a CROSS JOIN parts p ON p.corpus_id = a.corpus_id,
+             json_each(CASE WHEN json_valid(p.metadata) THEN p.metadata ELSE '{}' END, a.path) je
+        WHERE a.corpus_id = NEW.id AND a.level = 'part'
+          AND (CASE WHEN json_valid(p.metadata) THEN json_type(p.metadata, a.path) END) = 'array'
+          AND je.type IN ('integer', 'real', 'text');
+      END;
+
+      -- Backfill: every existing corpus's rows, as the trigger above writes them.
+      INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+      SELECT d.id, a.name, 0, json_type(d.metadata, a.path),
+             CASE WHEN json_type(d.metadata, a.path) <> 'array' THEN json_extract(d.metadata, a.path) END
+      FROM corpus_filter_attributes a CROSS JOIN documents d ON d.corpus_id = a.corpus_id
+      WHERE a.level = 'document'
+        AND (CASE WHEN json_valid(d.metadata) THEN json_type(d.metadata, a.path) END)
+            IN ('integer', 'real', 'text', 'true', 'false', 'array');
+      INSERT OR IGNORE INTO doc_attrs (doc_rowid, name, seq, type, value)
+      SELECT d.id, a.name, 1 + je.key, je.type, je.value
+      FROM corpus_filter_attributes a CROSS JOIN documents d ON d.corpus_id = a.corpus_id,
+           json_each(CASE WHEN json_valid(d.metadata) THEN d.metadata ELSE '{}' END, a.path) je
+      WHERE a.level = 'document'
+        AND (CASE WHEN json_valid(d.metadata) THEN json_type(d.metadata, a.path) END) = 'array'
+        AND je.type IN ('integer', 'real', 'text');
+      INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+      SELECT p.id, a.name, 0, json_type(p.metadata, a.path),
+             CASE WHEN json_type(p.metadata, a.path) <> 'array' THEN json_extract(p.metadata, a.path) END
+      FROM corpus_filter_attributes a CROSS JOIN parts p ON p.corpus_id = a.corpus_id
+      WHERE a.level = 'part'
+        AND (CASE WHEN json_valid(p.metadata) THEN json_type(p.metadata, a.path) END)
+            IN ('integer', 'real', 'text', 'true', 'false', 'array');
+      INSERT OR IGNORE INTO part_attrs (part_rowid, name, seq, type, value)
+      SELECT p.id, a.name, 1 + je.key, je.type, je.value
+      FROM corpus_filter_attributes a CROSS JOIN parts p ON p.corpus_id = a.corpus_id,
+           json_each(CASE WHEN json_valid(p.metadata) THEN p.metadata ELSE '{}' END, a.path) je
+      WHERE a.level = 'part'
+        AND (CASE WHEN json_valid(p.metadata) THEN json_type(p.metadata, a.path) END) = 'array'
+        AND je.type IN ('integer', 'real', 'text');
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import {
 import { porterStem } from "../core/stem";
 import { curatedExpansions, type Expansion } from "../core/synonyms";
 import type { Lexicon } from "../lexicon/wordnet";
+import { type AllowedParts, allowedParts, isAllowed, withAllowed } from "./allowed";
 import type { CorpusRow } from "./corpora";
 import type { DB } from "./db";
 import { getTermStats, type TermStats } from "./term-stats";
@@ -28,9 +29,10 @@ import { correctionsFor, indexedPartCount } from "./vocabulary";
  * sections, and with an embedder a cosine run over the corpus's vectors; fused by
  * `core/fusion.ts`. Each run is one SQL statement returning its top candidates
  * only; the corpus and the metadata filter (SQL over `p` = parts and `d` =
- * documents) are applied to an over-fetched candidate list, or inside the
- * statement when that list is not enough (see `runParts`). Query terms are chosen
- * so that each run scores a bounded number of parts (`BUDGET`).
+ * documents, reading declared attributes from their typed rows) become a set of
+ * allowed parts (`store/allowed.ts`) that the part runs test each match against
+ * inside their statement (see `runParts`). Query terms are chosen so that each run
+ * scores a bounded number of parts (`BUDGET`).
  */
 export interface CorpusQuery {
   corpus: CorpusRow;
@@ -73,13 +75,13 @@ export const MAX_CANDIDATES = 10_000;
 export const BUDGET = {
   wordMin: 5000,
   wordShare: 0.15,
+  wordMax: Number.POSITIVE_INFINITY,
   trigramMin: 1000,
   trigramShare: 0.02,
   maxTrigrams: 16,
-  /** How many more global candidates to read when the corpus or a filter drops some. */
-  overfetch: 2,
 };
-export const wordBudget = (parts: number) => Math.max(BUDGET.wordMin, BUDGET.wordShare * parts);
+export const wordBudget = (parts: number) =>
+  Math.max(BUDGET.wordMin, Math.min(BUDGET.wordMax, BUDGET.wordShare * parts));
 export const trigramBudget = (parts: number) =>
   Math.max(BUDGET.trigramMin, BUDGET.trigramShare * parts);
 
@@ -113,15 +115,16 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   q.unknownWords = analyzed.unknown;
   q.corrections = analyzed.corrections;
   const n = Math.min(Math.max(RUN_CANDIDATES, want), MAX_CANDIDATES);
+  const whole = holdsWholeIndex(db, q.corpus.id);
   const scope: Scope = {
     ...q,
-    whole: !q.filter && holdsWholeIndex(db, q.corpus.id),
-    allowed: new Map(),
+    whole,
+    allowed: q.filter || !whole ? allowedParts(db, q.corpus.id, q.filter) : undefined,
   };
   const word = new Map<number, number>();
   const wordMatch = buildWordMatch(parsed, chooseTerms(analyzed.terms, stats));
   if (wordMatch) {
-    for (const r of runParts(db, "parts_fts", wordMatch, scope, n, want)) word.set(r.id, -r.s);
+    for (const r of runParts(db, "parts_fts", wordMatch, scope, n)) word.set(r.id, -r.s);
   }
   deadline.check();
 
@@ -132,7 +135,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
     // Parts matched by letters alone score ×0.2 (`WEIGHTS.lettersOnly`): past the first
     // `want` (at least 100) of them none can reach the results, so they are not candidates.
     let lettersOnly = 0;
-    for (const r of runParts(db, "parts_tri", triMatch, scope, n, want)) {
+    for (const r of runParts(db, "parts_tri", triMatch, scope, n)) {
       if (!word.has(r.id) && ++lettersOnly > Math.max(100, want)) continue;
       trigram.set(r.id, -r.s);
     }
@@ -143,7 +146,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   const expansionMatch = buildExpansionMatch(chooseExpansions(analyzed.expansions, stats));
   if (expansionMatch && !hasConstraints(parsed)) {
     expansion = new Map();
-    for (const r of runParts(db, "parts_fts", expansionMatch, scope, n, want)) {
+    for (const r of runParts(db, "parts_fts", expansionMatch, scope, n)) {
       expansion.set(r.id, -r.s);
     }
     deadline.check();
@@ -154,27 +157,29 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
   // the rarest within a budget): a common word such as "password" or "server" is
   // often what says which page the question is about. The best parts of the best
   // sections and documents join the candidates even when the budgeted part runs missed them.
+  // A corpus of single-part documents (one part per document) has no page run: its
+  // page is its part, which the part runs have scored already.
+  const pages = q.corpus.partCount > q.corpus.documentCount;
   const allWords = buildWordMatch(parsed, analyzed.terms);
   const sectionWords = buildWordMatch(
     parsed,
     chooseCoarseTerms(db, "sections", analyzed.terms, stats.parts),
   );
-  const documentWords = buildWordMatch(
-    parsed,
-    chooseCoarseTerms(db, "documents", analyzed.terms, stats.parts),
-  );
+  const documentWords = pages
+    ? buildWordMatch(parsed, chooseCoarseTerms(db, "documents", analyzed.terms, stats.parts))
+    : undefined;
   let bySection: Map<number, number> | undefined;
   let document: Map<number, number> | undefined;
   let documentExpansion: Map<number, number> | undefined;
   let leads: number[] = [];
   const preferred = preferredDocuments(db, q);
   if (allWords) {
-    bySection = sectionWords ? runSections(db, sectionWords, q.corpus.id, n) : new Map();
+    bySection = sectionWords ? runSections(db, sectionWords, scope, n) : new Map();
     document = documentWords
-      ? runDocuments(db, documentWords, q.corpus.id, DOCUMENT_CANDIDATES)
+      ? runDocuments(db, documentWords, scope, DOCUMENT_CANDIDATES)
       : undefined;
-    if (expansionMatch && !hasConstraints(parsed)) {
-      documentExpansion = runDocuments(db, expansionMatch, q.corpus.id, DOCUMENT_CANDIDATES);
+    if (pages && expansionMatch && !hasConstraints(parsed)) {
+      documentExpansion = runDocuments(db, expansionMatch, scope, DOCUMENT_CANDIDATES);
     }
     deadline.check();
     leads = leadParts(
@@ -209,7 +214,7 @@ export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Che
 
   let semantic: Map<number, number> | undefined;
   if (q.queryVector && q.embeddingModel && q.lexicalInterpolation < 1) {
-    semantic = semanticRun(db, q, n, new Set(candidates));
+    semantic = semanticRun(db, scope, n, new Set(candidates));
     deadline.check();
   }
 
@@ -390,21 +395,71 @@ export function chooseCoarseTerms(
   parts: number,
 ): QueryTerm[] {
   if (terms.length <= 1) return terms;
-  const vocab = level === "sections" ? "sections_fts_vocab" : "docs_fts_vocab";
-  const rows = prepare(
-    db,
-    level === "sections" ? "SELECT COUNT(*) FROM sections" : "SELECT COUNT(*) FROM documents",
-  )
-    .pluck()
-    .get() as number;
   const floor = parts <= COARSE_BUDGET.smallIndex ? COARSE_BUDGET.small : COARSE_BUDGET.large;
-  const budget = Math.max(floor, COARSE_BUDGET.share * rows);
-  const count = prepare(db, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck();
-  return rarestWithin(
-    terms,
-    (t) => (t.prefix ? 0 : ((count.get(t.stem) as number | undefined) ?? 0)),
-    budget,
-  );
+  const cache = coarseCache(db);
+  const budget = Math.max(floor, COARSE_BUDGET.share * coarseRows(db, cache, level));
+  return rarestWithin(terms, (t) => (t.prefix ? 0 : coarseCount(db, cache, level, t.stem)), budget);
+}
+
+/**
+ * Rows of the section or document index and per-term row counts (exact, from
+ * `fts5vocab`, which walks the term's doclist: ~0.06 ms a common word), kept in memory
+ * until the database changes (this connection's `total_changes()` or, for another
+ * connection's commits, `PRAGMA data_version`). Documents are counted by the corpora's
+ * counters (migration 5) rather than a scan.
+ */
+interface CoarseCounts {
+  version: string;
+  rows: Map<string, number>;
+  terms: Map<string, number>;
+}
+const coarseCaches = new WeakMap<DB, CoarseCounts>();
+const MAX_CACHED_TERMS = 20_000;
+
+function coarseCache(db: DB): CoarseCounts {
+  const version = `${prepare(db, "PRAGMA data_version").pluck().get()}:${prepare(db, "SELECT total_changes()").pluck().get()}`;
+  let cache = coarseCaches.get(db);
+  if (!cache || cache.version !== version) {
+    cache = { version, rows: new Map(), terms: new Map() };
+    coarseCaches.set(db, cache);
+  }
+  return cache;
+}
+
+function coarseRows(db: DB, cache: CoarseCounts, level: "sections" | "documents"): number {
+  let n = cache.rows.get(level);
+  if (n === undefined) {
+    n = prepare(
+      db,
+      level === "sections"
+        ? "SELECT COUNT(*) FROM sections"
+        : "SELECT COALESCE(SUM(document_count), 0) FROM corpora",
+    )
+      .pluck()
+      .get() as number;
+    cache.rows.set(level, n);
+  }
+  return n;
+}
+
+function coarseCount(
+  db: DB,
+  cache: CoarseCounts,
+  level: "sections" | "documents",
+  stem: string,
+): number {
+  const key = `${level}:${stem}`;
+  let n = cache.terms.get(key);
+  if (n === undefined) {
+    const vocab = level === "sections" ? "sections_fts_vocab" : "docs_fts_vocab";
+    n =
+      (prepare(db, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck().get(stem) as
+        | number
+        | undefined) ?? 0;
+    if (cache.terms.size >= MAX_CACHED_TERMS) cache.terms.clear();
+    cache.terms.set(key, n);
+  }
+  return n;
 }
 
 /**
@@ -512,72 +567,45 @@ function holdsWholeIndex(db: DB, corpusId: number): boolean {
   );
 }
 
-/**
- * One BM25 run over a parts index, for one corpus and filter. Joining `parts` (and
- * `documents`) for every FTS5 match costs about as much as BM25 itself at 100k
- * parts, so the run first ranks the whole index without a join, reading
- * `BUDGET.overfetch`× the candidates, and applies the corpus and filter to those only.
- * That is exact for every result above the last kept one; when too few pass
- * (a selective filter, a small corpus among big ones), the run is redone with the
- * corpus and filter inside the statement. CROSS JOIN pins that statement's join
- * order: FTS5 first, then each match's part by primary key (left to the planner,
- * SQLite may scan the corpus's parts and probe FTS5 per part, a hundred times
- * slower).
- */
 interface Scope extends CorpusQuery {
-  /** The corpus holds every indexed part (and there is no filter). */
+  /** The corpus holds every indexed part. */
   whole: boolean;
-  /** Parts already checked against the corpus and filter in this query. */
-  allowed: Map<number, boolean>;
+  /**
+   * The parts the runs may return (the corpus's, passing the filter), or undefined
+   * when that is every indexed part (`store/allowed.ts`).
+   */
+  allowed: AllowedParts | undefined;
 }
 
+const passes = (q: Scope, id: number) => q.allowed === undefined || isAllowed(q.allowed, id);
+
+/**
+ * One BM25 run over a parts index, for one corpus and filter: the top `limit` parts.
+ * With a corpus that is not the whole index, or a filter, the statement tests each
+ * FTS5 match against the allowed set before ranking it (`parley_allowed`, a bitset
+ * look-up), so BM25 is computed only for allowed parts and the ranking is exact
+ * however selective the filter. Without them it ranks the index as it is.
+ */
 function runParts(
   db: DB,
   table: "parts_fts" | "parts_tri",
   match: string,
   q: Scope,
   limit: number,
-  want: number,
 ): RunRow[] {
   const rank =
     table === "parts_fts" ? `bm25(parts_fts, ${WEIGHTS.columns.join(", ")})` : "bm25(parts_tri)";
-  const global = prepare(
-    db,
-    `SELECT rowid AS id, ${rank} AS s FROM ${table} WHERE ${table} MATCH ? ORDER BY s LIMIT ?`,
-  );
-  if (q.whole && !q.filter) return global.all(match, limit) as RunRow[];
-  const fetched = Math.min(limit * BUDGET.overfetch, MAX_CANDIDATES);
-  const rows = global.all(match, fetched) as RunRow[];
-  checkParts(
-    db,
-    q,
-    rows.map((r) => r.id),
-  );
-  const kept = rows.filter((r) => q.allowed.get(r.id) === true);
-  if (rows.length < fetched || kept.length >= Math.min(want, limit)) return kept.slice(0, limit);
-
-  const filter = q.filter ? ` AND (${q.filter.sql})` : "";
-  const docs = q.filter ? " CROSS JOIN documents d ON d.id = p.document_id" : "";
-  const sql = `SELECT p.id AS id, ${rank} AS s
-    FROM ${table} CROSS JOIN parts p ON p.id = ${table}.rowid${docs}
-    WHERE ${table} MATCH ? AND p.corpus_id = ?${filter}
-    ORDER BY s LIMIT ?`;
-  return prepare(db, sql).all(match, q.corpus.id, ...(q.filter?.params ?? []), limit) as RunRow[];
-}
-
-/** Records which of `ids` are parts of the corpus that pass its filter (one query). */
-function checkParts(db: DB, q: Scope, ids: number[]): void {
-  const unknown = ids.filter((id) => !q.allowed.has(id));
-  if (unknown.length === 0) return;
-  const filter = q.filter ? ` AND (${q.filter.sql})` : "";
-  const docs = q.filter ? " CROSS JOIN documents d ON d.id = p.document_id" : "";
-  const sql = `SELECT p.id FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value${docs}
-    WHERE p.corpus_id = ?${filter}`;
-  const pass = prepare(db, sql)
-    .pluck()
-    .all(JSON.stringify(unknown), q.corpus.id, ...(q.filter?.params ?? [])) as number[];
-  for (const id of unknown) q.allowed.set(id, false);
-  for (const id of pass) q.allowed.set(id, true);
+  const allowed = q.allowed;
+  if (!allowed) {
+    return prepare(
+      db,
+      `SELECT rowid AS id, ${rank} AS s FROM ${table} WHERE ${table} MATCH ? ORDER BY s LIMIT ?`,
+    ).all(match, limit) as RunRow[];
+  }
+  if (allowed.size === 0) return [];
+  const sql = `SELECT rowid AS id, ${rank} AS s FROM ${table}
+    WHERE ${table} MATCH ? AND parley_allowed(rowid) ORDER BY s LIMIT ?`;
+  return withAllowed(db, allowed, () => prepare(db, sql).all(match, limit) as RunRow[]);
 }
 
 /** Part → section (for those cut from one) and part → document, for the candidates (one query). */
@@ -612,13 +640,23 @@ function locate(
  * whole text (`WEIGHTS.documentColumns`), for one corpus. FTS5 normalizes by the
  * document's length, so a long reference page gains nothing from its size alone.
  */
-function runDocuments(db: DB, match: string, corpusId: number, limit: number): Map<number, number> {
-  const sql = `SELECT d.id AS id, bm25(docs_fts, ${WEIGHTS.documentColumns.join(", ")}) AS s
-    FROM docs_fts CROSS JOIN documents d ON d.id = docs_fts.rowid
-    WHERE docs_fts MATCH ? AND d.corpus_id = ?
-    ORDER BY s LIMIT ?`;
+function runDocuments(db: DB, match: string, q: Scope, limit: number): Map<number, number> {
+  const rank = `bm25(docs_fts, ${WEIGHTS.documentColumns.join(", ")})`;
+  // A corpus that holds the whole index needs no join to tell its documents.
+  const rows = q.whole
+    ? prepare(
+        db,
+        `SELECT rowid AS id, ${rank} AS s FROM docs_fts WHERE docs_fts MATCH ? ORDER BY s LIMIT ?`,
+      ).all(match, limit)
+    : prepare(
+        db,
+        `SELECT d.id AS id, ${rank} AS s
+         FROM docs_fts CROSS JOIN documents d ON d.id = docs_fts.rowid
+         WHERE docs_fts MATCH ? AND d.corpus_id = ?
+         ORDER BY s LIMIT ?`,
+      ).all(match, q.corpus.id, limit);
   const out = new Map<number, number>();
-  for (const r of prepare(db, sql).all(match, corpusId, limit) as RunRow[]) out.set(r.id, -r.s);
+  for (const r of rows as RunRow[]) out.set(r.id, -r.s);
   return out;
 }
 
@@ -711,8 +749,7 @@ function leadParts(
     }
     if (best && best.score > 0) chosen.push(best.id);
   }
-  checkParts(db, q, chosen);
-  return chosen.filter((id) => q.allowed.get(id) === true);
+  return chosen.filter((id) => passes(q, id));
 }
 
 /**
@@ -778,14 +815,23 @@ function sectionedParts(db: DB, ids: number[], sectionOf: Map<number, number>): 
   return out;
 }
 
-function runSections(db: DB, match: string, corpusId: number, limit: number): Map<number, number> {
-  const sql = `SELECT s.id AS id, bm25(sections_fts, ${WEIGHTS.columns.join(", ")}) AS s
-    FROM sections_fts CROSS JOIN sections s ON s.id = sections_fts.rowid
-      CROSS JOIN documents d ON d.id = s.document_id
-    WHERE sections_fts MATCH ? AND d.corpus_id = ?
-    ORDER BY s LIMIT ?`;
+function runSections(db: DB, match: string, q: Scope, limit: number): Map<number, number> {
+  const rank = `bm25(sections_fts, ${WEIGHTS.columns.join(", ")})`;
+  const rows = q.whole
+    ? prepare(
+        db,
+        `SELECT rowid AS id, ${rank} AS s FROM sections_fts WHERE sections_fts MATCH ? ORDER BY s LIMIT ?`,
+      ).all(match, limit)
+    : prepare(
+        db,
+        `SELECT s.id AS id, ${rank} AS s
+         FROM sections_fts CROSS JOIN sections s ON s.id = sections_fts.rowid
+           CROSS JOIN documents d ON d.id = s.document_id
+         WHERE sections_fts MATCH ? AND d.corpus_id = ?
+         ORDER BY s LIMIT ?`,
+      ).all(match, q.corpus.id, limit);
   const out = new Map<number, number>();
-  for (const r of prepare(db, sql).all(match, corpusId, limit) as RunRow[]) out.set(r.id, -r.s);
+  for (const r of rows as RunRow[]) out.set(r.id, -r.s);
   return out;
 }
 
@@ -794,26 +840,11 @@ function runSections(db: DB, match: string, corpusId: number, limit: number): Ma
  * in-memory matrix): the top `limit`, plus every lexical candidate's similarity.
  * With a filter, only parts passing it are eligible.
  */
-function semanticRun(
-  db: DB,
-  q: CorpusQuery,
-  limit: number,
-  lexical: Set<number>,
-): Map<number, number> {
+function semanticRun(db: DB, q: Scope, limit: number, lexical: Set<number>): Map<number, number> {
   const matrix = corpusVectors(db, q.corpus.id, q.embeddingModel as string);
   const sims = cosineAll(matrix, q.queryVector as ArrayLike<number>);
-  let allowed: Set<number> | undefined;
-  if (q.filter) {
-    const sql = `SELECT p.id FROM parts p CROSS JOIN documents d ON d.id = p.document_id
-      WHERE p.corpus_id = ? AND (${q.filter.sql})`;
-    allowed = new Set(
-      prepare(db, sql)
-        .pluck()
-        .all(q.corpus.id, ...q.filter.params) as number[],
-    );
-  }
   const order = [...sims.keys()]
-    .filter((i) => !allowed || allowed.has(matrix.ids[i] as number))
+    .filter((i) => !q.filter || passes(q, matrix.ids[i] as number))
     .sort((a, b) => (sims[b] as number) - (sims[a] as number))
     .slice(0, limit);
   const out = new Map<number, number>();

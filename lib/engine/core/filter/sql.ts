@@ -7,9 +7,15 @@ export interface CompiledFilter {
   sql: string;
   /** Positional `?` values. Integers are bigint so SQLite binds them as INTEGER, not REAL. */
   params: unknown[];
+  /** True when the filter reads `p` (a part attribute, `part.lang`, `part.is_title`). */
+  usesParts: boolean;
 }
 
-/** Which JSON types (`json_type`) count as a value of each declared type; anything else reads as NULL. */
+/**
+ * Which JSON types (`json_type`) count as a value of each declared type; anything
+ * else reads as NULL. Declared attributes are read from their typed rows
+ * (`doc_attrs`, `part_attrs`: migration 5), whose `type` is the value's `json_type`.
+ */
 const JSON_TYPES: Record<FilterAttributeType, string> = {
   integer: "IN ('integer', 'real')",
   real_number: "IN ('integer', 'real')",
@@ -26,8 +32,17 @@ const ELEMENT_TYPES: Record<string, string> = {
   "list[text]": "= 'text'",
 };
 
-/** `$."name"`: a single top-level key, with `"` and `\` escaped as SQLite's JSON paths expect. */
+/**
+ * `$."name"`: a single top-level key, with `"` and `\` escaped as SQLite's JSON paths
+ * expect. The typed rows are written with the same path (`corpus_filter_attributes`).
+ */
 export const jsonPath = (name: string) => `$."${name.replace(/["\\]/g, "\\$&")}"`;
+
+/** The typed rows of each level, and the key that ties them to `d` or `p`. */
+const TYPED = {
+  d: { table: "doc_attrs", owner: "a.doc_rowid", key: "d.id" },
+  p: { table: "part_attrs", owner: "a.part_rowid", key: "p.id" },
+} as const;
 
 /**
  * Emits SQL for a checked AST. The only text taken from the filter goes into
@@ -56,23 +71,24 @@ export function emitSql(expr: Expr, catalog: AttributeCatalog): CompiledFilter {
     }
   }
 
-  function metadata(table: "d" | "p") {
-    return table === "d" ? "d.metadata" : "p.metadata";
-  }
+  let usesParts = false;
 
   /**
-   * SQLite's JSON functions throw on text they cannot read (nested past 1000
-   * levels: metadata stored before the engine limited depth), which would fail the
-   * whole statement. Such metadata reads as having no fields; CASE tests in order,
-   * so json_type never sees it.
+   * The attribute's value from its typed row, looked up by primary key: NULL when the
+   * key is absent, JSON null, or of a JSON type the declared type does not read (as
+   * `json_type`/`json_extract` on the metadata read it; migration 5 writes the rows,
+   * leaving out metadata SQLite cannot read). A list reads as 1 when present: lists
+   * are only allowed with `IS [NOT] NULL` and `IN`.
    */
-  const unreadable = (m: string) => `WHEN NOT json_valid(${m}) THEN NULL`;
-
   function attribute(r: ResolvedAttribute): string {
-    if (r.kind === "column") return r.column;
-    const m = metadata(r.table);
-    const path = jsonPath(r.name);
-    return `(CASE ${unreadable(m)} WHEN json_type(${m}, ${param(path)}) ${JSON_TYPES[r.type]} THEN json_extract(${m}, ${param(path)}) END)`;
+    if (r.kind === "column") {
+      if (r.column.startsWith("p.")) usesParts = true;
+      return r.column;
+    }
+    if (r.table === "p") usesParts = true;
+    const t = TYPED[r.table];
+    const value = r.type.startsWith("list[") ? "1" : "a.value";
+    return `(SELECT ${value} FROM ${t.table} a WHERE ${t.owner} = ${t.key} AND a.name = ${param(r.name)} AND a.seq = 0 AND a.type ${JSON_TYPES[r.type]})`;
   }
 
   /** AND/OR chains become balanced trees to stay far below SQLite's expression depth limit. */
@@ -127,13 +143,16 @@ export function emitSql(expr: Expr, catalog: AttributeCatalog): CompiledFilter {
         const r = catalog.resolve(n.attribute);
         // The checker has made sure this is a declared list attribute.
         if (r.kind !== "json") throw new Error("contains on a built-in column");
-        const m = metadata(r.table);
-        const path = jsonPath(r.name);
+        if (r.table === "p") usesParts = true;
+        const t = TYPED[r.table];
         // NULL (unknown) when the list is absent, like any other comparison with an absent field.
-        return `(CASE ${unreadable(m)} WHEN json_type(${m}, ${param(path)}) = 'array' THEN EXISTS (SELECT 1 FROM json_each(${m}, ${param(path)}) AS je WHERE je.type ${ELEMENT_TYPES[r.type]} AND je.value = ${literal(n.value)}) END)`;
+        const present = `EXISTS (SELECT 1 FROM ${t.table} a WHERE ${t.owner} = ${t.key} AND a.name = ${param(r.name)} AND a.seq = 0 AND a.type = 'array')`;
+        const element = `EXISTS (SELECT 1 FROM ${t.table} a WHERE ${t.owner} = ${t.key} AND a.name = ${param(r.name)} AND a.seq > 0 AND a.type ${ELEMENT_TYPES[r.type]} AND a.value = ${literal(n.value)})`;
+        return `(CASE WHEN ${present} THEN ${element} END)`;
       }
     }
   }
 
-  return { sql: visit(expr), params };
+  const sql = visit(expr);
+  return { sql, params, usesParts };
 }

@@ -1,0 +1,118 @@
+import type { CompiledFilter } from "../core/filter";
+import type { DB } from "./db";
+
+/**
+ * The parts a search may return: those of one corpus that pass its metadata filter,
+ * as a bitset over part ids. The part runs read it inside their FTS5 statement
+ * (`parley_allowed(rowid)` in the WHERE clause, see `withAllowed`), so BM25 is only
+ * computed for allowed rows and the run ranks exactly the allowed parts: no
+ * over-fetching, no second statement when a filter is selective.
+ *
+ * A set is computed once per corpus, filter and corpus generation (bumped by triggers on
+ * any change to the corpus's documents, parts, their metadata or its filter attributes:
+ * migration 5, so a write through another connection counts too) and kept for the
+ * next queries. Computing it evaluates the filter once per document (the typed
+ * attribute rows, by primary key) and lists the parts of the documents that pass.
+ */
+export interface AllowedParts {
+  bits: Uint8Array;
+  /** How many parts are allowed. */
+  size: number;
+}
+
+interface Entry {
+  generation: number;
+  allowed: AllowedParts;
+}
+
+/** Sets kept per database connection, most recently used last. */
+const MAX_SETS = 16;
+const caches = new WeakMap<DB, Map<string, Entry>>();
+const registered = new WeakSet<DB>();
+let current: Uint8Array | undefined;
+
+/** Filter parameters as a cache key: a bigint (SQL INTEGER) is told apart from a number (REAL). */
+const keyOf = (corpusId: number, filter: CompiledFilter | undefined) =>
+  filter
+    ? `${corpusId}\n${filter.sql}\n${JSON.stringify(filter.params, (_, v) =>
+        typeof v === "bigint" ? { int: v.toString() } : v,
+      )}`
+    : `${corpusId}`;
+
+export function allowedParts(
+  db: DB,
+  corpusId: number,
+  filter: CompiledFilter | undefined,
+): AllowedParts {
+  register(db);
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  const generation = (db
+    .prepare("SELECT generation FROM corpora WHERE id = ?")
+    .pluck()
+    .get(corpusId) ?? -1) as number;
+  const key = keyOf(corpusId, filter);
+  const hit = cache.get(key);
+  if (hit && hit.generation === generation) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.allowed;
+  }
+  const allowed = compute(db, corpusId, filter);
+  cache.delete(key);
+  cache.set(key, { generation, allowed });
+  while (cache.size > MAX_SETS) cache.delete(cache.keys().next().value as string);
+  return allowed;
+}
+
+function compute(db: DB, corpusId: number, filter: CompiledFilter | undefined): AllowedParts {
+  const max = (db.prepare("SELECT COALESCE(MAX(id), 0) FROM parts").pluck().get() as number) ?? 0;
+  const bits = new Uint8Array(max + 1);
+  // A document-level filter is evaluated once per document (SQLite tests a condition
+  // on `d` alone in the loop over documents), then the parts of those that pass are listed.
+  const sql = filter
+    ? `SELECT p.id FROM documents d CROSS JOIN parts p ON p.document_id = d.id
+       WHERE d.corpus_id = ? AND (${filter.sql})`
+    : "SELECT id FROM parts WHERE corpus_id = ?";
+  let size = 0;
+  for (const row of db
+    .prepare(sql)
+    .raw()
+    .iterate(corpusId, ...(filter?.params ?? [])) as Iterable<[number]>) {
+    const id = row[0];
+    if (id < bits.length) {
+      bits[id] = 1;
+      size++;
+    }
+  }
+  return { bits, size };
+}
+
+/**
+ * Runs `fn` (synchronous SQLite calls) with `parley_allowed(id)` answering from
+ * `allowed`: 1 for an allowed part, 0 otherwise.
+ */
+export function withAllowed<T>(db: DB, allowed: AllowedParts, fn: () => T): T {
+  register(db);
+  const previous = current;
+  current = allowed.bits;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}
+
+export const isAllowed = (allowed: AllowedParts, id: number) =>
+  id < allowed.bits.length && allowed.bits[id] === 1;
+
+function register(db: DB): void {
+  if (registered.has(db)) return;
+  registered.add(db);
+  db.function("parley_allowed", (id: unknown) =>
+    typeof id === "number" && current !== undefined && id < current.length ? current[id] : 0,
+  );
+}
