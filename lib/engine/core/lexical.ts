@@ -66,18 +66,94 @@ export function foldToken(raw: string): string {
     .replace(FOLDABLE, (c) => FOLD[c] ?? c);
 }
 
-/** The folded word tokens of a text. */
+/**
+ * The longest word the indexes hold, in characters (code points). A longer run of
+ * word characters (a 3 MB "word", a base64 blob) is indexed as its first
+ * MAX_TOKEN_CHARS characters, and query words are cut the same way (after folding),
+ * so such a word still finds itself. Long enough for any real word or identifier (a
+ * SHA-512 in hex is 128); nobody types more.
+ */
+export const MAX_TOKEN_CHARS = 128;
+
+/**
+ * The most of a document's title, or of a section heading, that the index repeats
+ * with every part (`parts_fts`, `parts_tri`, `sections_fts`). Both are indexed once
+ * per part, so an unbounded heading would make indexing cost parts × heading length.
+ */
+export const MAX_INDEXED_TITLE_CHARS = 200;
+
+const WORD_CHAR = "[\\p{L}\\p{N}\\p{Co}\\p{M}]";
+/** A run of more than MAX_TOKEN_CHARS word characters, matched from its start only. */
+const LONG_TOKEN = new RegExp(`(?<!${WORD_CHAR})${WORD_CHAR}{${MAX_TOKEN_CHARS + 1},}`, "gu");
+
+/** The first `max` code points of `s` (never half a surrogate pair). */
+function firstCodePoints(s: string, max: number): string {
+  let end = 0;
+  for (let n = 0; n < max && end < s.length; n++) {
+    const c = s.charCodeAt(end);
+    end += c >= 0xd800 && c <= 0xdbff && end + 1 < s.length ? 2 : 1;
+  }
+  return s.slice(0, end);
+}
+
+/** `text` with every word longer than MAX_TOKEN_CHARS cut to that length. Linear. */
+export function capTokens(text: string): string {
+  if (text.length <= MAX_TOKEN_CHARS) return text;
+  return text.replace(LONG_TOKEN, (t) => firstCodePoints(t, MAX_TOKEN_CHARS));
+}
+
+/**
+ * A title or heading as the index holds it: at most MAX_INDEXED_TITLE_CHARS (UTF-16
+ * units), cut at a space in the second half when there is one, words capped by
+ * `capTokens`.
+ */
+export function indexedTitle(title: string): string {
+  const max = MAX_INDEXED_TITLE_CHARS;
+  if (title.length <= max) return capTokens(title);
+  let cut = max;
+  while (cut > max / 2 && !/\s/.test(title[cut] as string)) cut--;
+  if (cut <= max / 2) {
+    const c = title.charCodeAt(max);
+    cut = c >= 0xdc00 && c <= 0xdfff ? max - 1 : max;
+  }
+  return capTokens(title.slice(0, cut).trimEnd());
+}
+
+/** A folded word cut as the index cuts words. */
+const capFolded = (t: string) =>
+  t.length > MAX_TOKEN_CHARS ? firstCodePoints(t, MAX_TOKEN_CHARS) : t;
+
+/** The folded word tokens of a text, each at most MAX_TOKEN_CHARS long. */
 export function wordTokens(text: string): string[] {
   const out: string[] = [];
   for (const m of text.normalize("NFD").matchAll(/[\p{L}\p{N}\p{Co}\p{M}]+/gu)) {
-    const t = foldToken(m[0]);
+    const t = capFolded(foldToken(m[0]));
     if (t) out.push(t);
   }
   return out;
 }
 
-/** Folded and stemmed tokens, as the word index holds them. */
-export const stemTokens = (text: string) => wordTokens(text).map(porterStem);
+/**
+ * Folded and stemmed tokens, as the word index holds them. Retrieval stems the text of
+ * many parts per query (`store/search.ts#leadParts`), mostly the same words, so each
+ * word's stem is remembered (up to `STEM_MEMO` words, then forgotten all at once).
+ */
+export function stemTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.normalize("NFD").matchAll(/[\p{L}\p{N}\p{Co}\p{M}]+/gu)) {
+    let stem = stemMemo.get(m[0]);
+    if (stem === undefined) {
+      const t = capFolded(foldToken(m[0]));
+      stem = t ? porterStem(t) : "";
+      if (stemMemo.size >= STEM_MEMO) stemMemo.clear();
+      stemMemo.set(m[0], stem);
+    }
+    if (stem) out.push(stem);
+  }
+  return out;
+}
+const STEM_MEMO = 50_000;
+const stemMemo = new Map<string, string>();
 
 export interface QueryTerm {
   /** Folded text as typed. */
@@ -103,7 +179,7 @@ export function parseLexicalQuery(query: string): LexicalQuery {
   const out: LexicalQuery = { terms: [], phrases: [], excluded: [] };
   const stems = new Set<string>();
   const addTerm = (raw: string, prefix: boolean) => {
-    const folded = foldToken(raw);
+    const folded = capFolded(foldToken(raw));
     if (!folded || out.terms.length >= QUERY_LIMITS.terms) return;
     const isPrefix = prefix && [...folded].length >= MIN_PREFIX_CHARS;
     if (!isPrefix && STOP_WORDS.has(folded)) return;

@@ -1,5 +1,5 @@
 import { Parser } from "htmlparser2";
-import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
+import { collapse, type ExtractedDocument, label, OutlineBuilder } from "./outline";
 
 /**
  * HTML to readable text with htmlparser2 (entities decoded by the parser). Only what
@@ -109,9 +109,13 @@ export function extractHtml(html: string): ExtractedDocument {
   /** "3. " while an ordered item's first text is awaited (it may sit in a nested `<p>`). */
   let itemNumber = "";
 
+  /** Whether `block` has a non-space character (kept, not re-read: blocks can be long). */
+  let blockHasText = false;
+
   const flush = () => {
     if (block) out.block(block, { keepLines: pre > 0 });
     block = "";
+    blockHasText = false;
   };
   const cellOpen = () => tables.at(-1)?.cell !== undefined;
 
@@ -240,10 +244,14 @@ export function extractHtml(html: string): ExtractedDocument {
     const table = tables.at(-1);
     if (heading) heading.text += text;
     else if (table && table.cell !== undefined) table.cell += text;
-    else if (itemNumber && !block.trim() && text.trim()) {
+    else if (itemNumber && !blockHasText && /\S/.test(text)) {
       block = itemNumber + text.trimStart();
       itemNumber = "";
-    } else block += text;
+      blockHasText = true;
+    } else {
+      block += text;
+      if (!blockHasText && /\S/.test(text)) blockHasText = true;
+    }
   }
 
   function emitRow(table: TableState) {
@@ -256,7 +264,7 @@ export function extractHtml(html: string): ExtractedDocument {
     }
     const headers = table.headers;
     const text = row
-      .map((cell, i) => (cell && headers?.[i] ? `${headers[i]}: ${cell}` : cell))
+      .map((cell, i) => (cell && headers?.[i] ? `${label(headers[i])}: ${cell}` : cell))
       .filter(Boolean)
       .join(headers ? "; " : " | ");
     out.block(text);

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { EngineError, errors } from "../core/errors";
 import { checkJsonBounds, METADATA_BOUNDS } from "../core/json-bounds";
 import type { Metadata } from "../core/prepare";
-import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
+import { inline } from "./markdown-inline";
+import { type ExtractedDocument, label, OutlineBuilder, splitLong } from "./outline";
 
 /**
  * Markdown to readable text. YAML front matter becomes document metadata; `#`…`######`
@@ -13,17 +14,23 @@ import { collapse, type ExtractedDocument, OutlineBuilder } from "./outline";
  * written as "Header: cell; Header: cell" so a row found alone still says what its
  * cells mean. Fenced code is kept verbatim (support answers quote commands and
  * settings); link targets, image URLs, emphasis markers and HTML tags are dropped.
+ *
+ * Linear in the file, whatever it holds: inline markup is read by a scanner
+ * (`markdown-inline.ts`), the line patterns below cannot backtrack across a long line,
+ * and a paragraph longer than MAX_BLOCK_CHARS is cut into blocks before its inline
+ * markup is read (`outline.ts`).
  */
 export function extractMarkdown(source: string): ExtractedDocument {
   const { metadata, body } = splitFrontMatter(source.replace(/\r\n?/g, "\n"));
   const out = new OutlineBuilder();
-  const lines = body.replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  const lines = stripComments(body).split("\n");
   let paragraph: string[] = [];
   /** The ordered list being read: its items' indent and the next number to give. */
   let ordered: { indent: number; next: number } | undefined;
   let blank = false;
   const flush = () => {
-    if (paragraph.length) out.block(inline(paragraph.join(" ")));
+    if (paragraph.length)
+      for (const piece of splitLong(paragraph.join(" "))) out.block(inline(piece));
     paragraph = [];
   };
 
@@ -45,11 +52,11 @@ export function extractMarkdown(source: string): ExtractedDocument {
       out.block(code.join("\n"), { keepLines: true });
       continue;
     }
-    const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    const atx = atxHeading(line);
     if (atx) {
       flush();
       ordered = undefined;
-      out.heading((atx[1] as string).length, inline(atx[2] ?? ""));
+      out.heading(atx.level, inline(atx.title));
       continue;
     }
     const setext = /^ {0,3}(=+|-+)[ \t]*$/.exec(line);
@@ -65,7 +72,7 @@ export function extractMarkdown(source: string): ExtractedDocument {
     }
     if (isTableRow(line) && isTableSeparator(lines[i + 1])) {
       flush();
-      const headers = cells(line).map(inline);
+      const headers = cells(line).map((h) => label(inline(h)));
       i++;
       while (i + 1 < lines.length && isTableRow(lines[i + 1] as string)) {
         i++;
@@ -175,10 +182,63 @@ const stringTitle = (m: Metadata) =>
 
 const isTableRow = (line: string) => line.includes("|") && line.trim() !== "";
 
-const isTableSeparator = (line: string | undefined) =>
-  line !== undefined &&
-  /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(line) &&
-  line.includes("-");
+/**
+ * A delimiter row ("|---|:--:|"): cells of `:?-+:?`, with optional outer pipes. Read
+ * by hand: the equivalent pattern, /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/, tries
+ * every way to share a long run of spaces between its adjacent `\s*`.
+ */
+export function isTableSeparator(line: string | undefined): boolean {
+  if (line === undefined || !line.includes("-")) return false;
+  let t = line.trim();
+  if (t.startsWith("|")) t = t.slice(1);
+  if (t.endsWith("|")) t = t.slice(0, -1);
+  return t.split("|").every((cell) => /^:?-+:?$/.test(cell.trim()));
+}
+
+/**
+ * An ATX heading ("## Title ##"), read as /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/
+ * reads it (a title of only "#"s stays) but without retrying the lazy title at every
+ * character of a long line.
+ */
+export function atxHeading(line: string): { level: number; title: string } | undefined {
+  let i = 0;
+  while (i < 3 && line[i] === " ") i++;
+  let j = i;
+  while (line[j] === "#") j++;
+  const level = j - i;
+  if (level < 1 || level > 6) return undefined;
+  if (j === line.length) return { level, title: "" };
+  if (!isBlank(line[j])) return undefined;
+  if (/[\u2028\u2029]/.test(line)) return undefined; // `.` stops at them and `$` cannot
+  let a = j;
+  while (a < line.length && isBlank(line[a])) a++;
+  let b = line.length;
+  while (b > a && isBlank(line[b - 1])) b--;
+  // A closing run of "#"s after a space or tab is not part of the title.
+  let h = b;
+  while (h > a && line[h - 1] === "#") h--;
+  let w = h;
+  while (w > a && isBlank(line[w - 1])) w--;
+  return { level, title: line.slice(a, h < b && w < h ? w : b) };
+}
+
+const isBlank = (c: string | undefined) => c === " " || c === "\t";
+
+/** Removes `<!-- … -->` comments; an unclosed one stays (no later comment can close). */
+function stripComments(s: string): string {
+  const out: string[] = [];
+  let last = 0;
+  for (;;) {
+    const open = s.indexOf("<!--", last);
+    if (open === -1) break;
+    const close = s.indexOf("-->", open + 4);
+    if (close === -1) break;
+    out.push(s.slice(last, open));
+    last = close + 3;
+  }
+  out.push(s.slice(last));
+  return out.join("");
+}
 
 function cells(line: string): string[] {
   const trimmed = line
@@ -197,58 +257,4 @@ function tableRow(headers: string[], row: string[]): string {
     })
     .filter(Boolean);
   return named.join("; ");
-}
-
-/** Strips inline Markdown, leaving the words a reader sees. Code spans are kept verbatim. */
-export function inline(text: string): string {
-  return collapse(
-    text
-      .split(/(`+[^`]*?`+)/)
-      .map((piece, i) => (i % 2 === 1 ? piece.replace(/^`+|`+$/g, "").trim() : plain(piece)))
-      .join(""),
-  );
-}
-
-function plain(s: string): string {
-  return decodeEntities(
-    s
-      .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
-      .replace(/!\[([^\]]*)\]\[[^\]]*\]/g, "$1")
-      .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
-      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1")
-      .replace(/<((?:https?|mailto|ftp):[^>\s]+)>/gi, "$1")
-      .replace(/<br\s*\/?>/gi, " ")
-      .replace(/<\/?[A-Za-z][^>]*>/g, "")
-      .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, "$2")
-      .replace(/(^|[^\p{L}\p{N}_*])\*(?=\S)(.+?)(?<=\S)\*(?![\p{L}\p{N}*])/gu, "$1$2")
-      .replace(/(^|[^\p{L}\p{N}_])_(?=\S)(.+?)(?<=\S)_(?![\p{L}\p{N}_])/gu, "$1$2")
-      .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, "$1")
-      .replace(/\\([!-/:-@[-`{-~])/g, "$1"),
-  );
-}
-
-const NAMED: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-  ndash: "–",
-  mdash: "—",
-  hellip: "…",
-  copy: "©",
-  reg: "®",
-  trade: "™",
-};
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref.startsWith("#")) {
-      const code =
-        ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[ref.toLowerCase()] ?? whole;
-  });
 }

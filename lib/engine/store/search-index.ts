@@ -1,3 +1,4 @@
+import { capTokens, indexedTitle } from "../core/lexical";
 import type { DB } from "./db";
 
 /**
@@ -8,6 +9,11 @@ import type { DB } from "./db";
  * never in the table without being indexed. Semantic vectors are written
  * separately (`store/vectors.ts`), after the transaction, because embedding is a
  * network call.
+ *
+ * What is written is bounded per part: words are cut to MAX_TOKEN_CHARS and the
+ * title and heading repeated with every part to MAX_INDEXED_TITLE_CHARS
+ * (`core/lexical.ts`), so indexing costs time linear in the document whatever it
+ * holds. The tables are contentless: what they hold only decides what matches.
  */
 export interface IndexRow {
   partId: number;
@@ -24,9 +30,13 @@ export function addToIndex(db: DB, rows: IndexRow[]): void {
     "INSERT INTO parts_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
   );
   const trigrams = db.prepare("INSERT INTO parts_tri (rowid, text) VALUES (?, ?)");
+  const title = indexedTitle(rows[0]?.title ?? "");
   for (const r of rows) {
-    words.run(r.partId, r.title, r.heading, r.text);
-    trigrams.run(r.partId, `${r.title}\n${r.heading}\n${r.text}`);
+    const t = r.title === rows[0]?.title ? title : indexedTitle(r.title);
+    const heading = indexedTitle(r.heading);
+    const text = capTokens(r.text);
+    words.run(r.partId, t, heading, text);
+    trigrams.run(r.partId, `${t}\n${heading}\n${text}`);
   }
   indexSections(db, rows);
 }
@@ -37,28 +47,32 @@ export function addToIndex(db: DB, rows: IndexRow[]): void {
  */
 function indexSections(db: DB, rows: IndexRow[]): void {
   const titles = new Map(rows.map((r) => [r.partId, r.title]));
+  // Section ids first, texts one by one: grouping rows that carry the section's text
+  // would copy that text once per part (parts × section length).
   const sections = db
     .prepare(
-      `SELECT s.id AS id, MIN(p.id) AS partId, COALESCE(s.title, '') AS heading, s.text AS text
+      `SELECT p.section_id AS id, MIN(p.id) AS partId
        FROM json_each(?) j
        CROSS JOIN parts p ON p.id = j.value
-       CROSS JOIN sections s ON s.id = p.section_id
-       GROUP BY s.id`,
+       WHERE p.section_id IS NOT NULL
+       GROUP BY p.section_id`,
     )
-    .all(JSON.stringify([...titles.keys()])) as Array<{
-    id: number;
-    partId: number;
-    heading: string;
-    text: string;
-  }>;
+    .all(JSON.stringify([...titles.keys()])) as Array<{ id: number; partId: number }>;
   if (sections.length === 0) return;
+  const read = db.prepare("SELECT COALESCE(title, '') AS heading, text FROM sections WHERE id = ?");
   const remove = db.prepare("DELETE FROM sections_fts WHERE rowid = ?");
   const insert = db.prepare(
     "INSERT INTO sections_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
   );
   for (const s of sections) {
+    const { heading, text } = read.get(s.id) as { heading: string; text: string };
     remove.run(s.id);
-    insert.run(s.id, titles.get(s.partId) ?? "", s.heading, s.text);
+    insert.run(
+      s.id,
+      indexedTitle(titles.get(s.partId) ?? ""),
+      indexedTitle(heading),
+      capTokens(text),
+    );
   }
 }
 
@@ -78,7 +92,13 @@ export function indexDocument(db: DB, row: DocumentIndexRow): void {
   db.prepare("DELETE FROM docs_fts WHERE rowid = ?").run(row.documentId);
   db.prepare(
     "INSERT INTO docs_fts (rowid, title, description, headings, body) VALUES (?, ?, ?, ?, ?)",
-  ).run(row.documentId, row.title, row.description, row.headings, row.body);
+  ).run(
+    row.documentId,
+    indexedTitle(row.title),
+    capTokens(row.description),
+    row.headings.split("\n").map(indexedTitle).join("\n"),
+    capTokens(row.body),
+  );
 }
 
 /**
