@@ -46,19 +46,54 @@ async function answer(message: Extract<ToWorker, { type: "request" }>): Promise<
       abort.signal.addEventListener("abort", () => void reader.cancel().catch(() => {}), {
         once: true,
       });
+      // Chunks ready together go out as one message: an extractive answer is produced at
+      // once, and every message costs the main thread a wake-up; a model's tokens, which
+      // arrive apart, still go out as they come.
+      const batch = new ChunkBatch((data) =>
+        post({ type: "chunk", id: message.id, data }, [data.buffer as ArrayBuffer]),
+      );
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        // A copy the worker gives away: transferred, not cloned.
-        const data = value.slice();
-        post({ type: "chunk", id: message.id, data }, [data.buffer as ArrayBuffer]);
+        batch.add(value);
       }
+      batch.flush();
     }
     post({ type: "end", id: message.id });
   } catch (error) {
     post({ type: "failed", id: message.id, message: String((error as Error)?.message ?? error) });
   } finally {
     inFlight.delete(message.id);
+  }
+}
+
+/** Gathers the chunks read within one turn of the event loop (up to 256 KB) into one. */
+class ChunkBatch {
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+  private scheduled: NodeJS.Immediate | undefined;
+  constructor(private readonly send: (data: Uint8Array) => void) {}
+
+  add(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.size += chunk.byteLength;
+    if (this.size >= 256 * 1024) this.flush();
+    else this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (this.size === 0) return;
+    const data = new Uint8Array(this.size);
+    let at = 0;
+    for (const c of this.chunks) {
+      data.set(c, at);
+      at += c.byteLength;
+    }
+    this.chunks = [];
+    this.size = 0;
+    this.send(data);
   }
 }
 

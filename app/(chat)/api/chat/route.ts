@@ -59,7 +59,12 @@ export async function POST(request: Request): Promise<Response> {
       });
     },
   });
-  return createUIMessageStreamResponse({ stream });
+  // no-transform: the server's gzip would buffer and recompress every event of the stream,
+  // the main thread's largest cost per answer under load (bench:load).
+  return createUIMessageStreamResponse({
+    stream,
+    headers: { "cache-control": "no-cache, no-transform" },
+  });
 }
 
 const missingSession = () =>
