@@ -1,4 +1,4 @@
-import type { Node } from "./userfn";
+import type { Node } from "./userfn-ast";
 import { type Fn, FUNCTIONS } from "./userfn-functions";
 import {
   type DateTime,

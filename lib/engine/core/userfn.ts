@@ -1,5 +1,6 @@
 import { errors } from "./errors";
 import { locate, quote } from "./filter/diagnostics";
+import type { BinaryOp, Node } from "./userfn-ast";
 import { evaluate, scoreOf } from "./userfn-eval";
 import { FUNCTIONS } from "./userfn-functions";
 import { describeToken, lex, type Token } from "./userfn-lexer";
@@ -19,28 +20,6 @@ export { UserFnError } from "./userfn-values";
  * for a quote, true, false, null), `( … )`, calls `name(args)`, and `if` in three
  * spellings: `if (c) a else b`, `if c then a else b`, `if(c, a, b)`.
  */
-export type Node =
-  | { kind: "literal"; at: number; value: number | string | boolean | null }
-  | { kind: "unary"; at: number; op: "!" | "-" | "+"; arg: Node }
-  | { kind: "binary"; at: number; op: BinaryOp; left: Node; right: Node }
-  | { kind: "cond"; at: number; test: Node; then: Node; else: Node }
-  | { kind: "call"; at: number; name: string; args: Node[] };
-
-export type BinaryOp =
-  | "||"
-  | "&&"
-  | "=="
-  | "!="
-  | "<"
-  | "<="
-  | ">"
-  | ">="
-  | "+"
-  | "-"
-  | "*"
-  | "/"
-  | "%";
-
 export const MAX_USERFN_LENGTH = 10_000;
 export const MAX_USERFN_DEPTH = 100;
 
