@@ -82,4 +82,20 @@ describe("loadConfig", () => {
     expect(e.message).not.toContain("short-secret-value");
     expect(e.message.split("\n").length).toBe(e.problems.length + 2);
   });
+
+  it("reads the engine's worker count and request budget, and refuses bad ones", () => {
+    expect(loadConfig({})).toMatchObject({ engineRequestTimeoutMs: 10_000 });
+    expect(loadConfig({}).engineWorkers).toBeUndefined();
+    expect(loadConfig({ ENGINE_WORKERS: "0", ENGINE_REQUEST_TIMEOUT_MS: "2500" })).toMatchObject({
+      engineWorkers: 0,
+      engineRequestTimeoutMs: 2500,
+    });
+    expect(() => loadConfig({ ENGINE_WORKERS: "-1" })).toThrow(/ENGINE_WORKERS must be at least 0/);
+    expect(() => loadConfig({ ENGINE_WORKERS: "two" })).toThrow(
+      /ENGINE_WORKERS must be a whole number/,
+    );
+    expect(() => loadConfig({ ENGINE_REQUEST_TIMEOUT_MS: "50" })).toThrow(
+      /ENGINE_REQUEST_TIMEOUT_MS must be at least 100/,
+    );
+  });
 });
