@@ -24,11 +24,14 @@ import {
 } from "./core/generation/template";
 import { DEFAULT_LANG, detectLanguage } from "./core/lang";
 import type {
+  ExtractFilterFn,
   GenerateFn,
   GenerationEvent,
+  GenerationPreset,
   GenerationRequest,
+  RephraseFn,
   SearchResult,
-} from "./http/handlers/query";
+} from "./ports";
 import type { Llm } from "./providers/llm";
 
 /**
@@ -40,24 +43,6 @@ import type { Llm } from "./providers/llm";
  * - the configured LLM, streaming the rendered messages, its `[n]` citations restyled.
  * Either way the factual consistency score (`core/generation/fcs.ts`) comes last.
  */
-export type RephraseFn = (input: {
-  query: string;
-  history: Array<{ query: string; answer: string }>;
-  signal: AbortSignal;
-}) => Promise<string>;
-
-export interface GenerationPreset {
-  name: string;
-  description: string;
-  llm_name: string;
-  prompt_template: string;
-  max_used_search_results: number;
-  max_tokens?: number;
-  temperature?: number;
-  enabled: boolean;
-  default: boolean;
-}
-
 export interface Generator {
   generate: GenerateFn;
   /** Rewrites a follow-up into a standalone query; only with an LLM. */
@@ -298,13 +283,6 @@ async function rephraseWith(llm: Llm, input: Parameters<RephraseFn>[0]): Promise
   // A model that answers instead of rewriting would derail retrieval: keep the original.
   return query && query.length <= 5000 ? query : input.query;
 }
-
-/** What `intelligent_query_rewriting` asks of the model for one corpus. */
-export type ExtractFilterFn = (input: {
-  query: string;
-  attributes: Array<{ name: string; level: string; type: string; description?: string }>;
-  signal: AbortSignal;
-}) => Promise<{ query: string; metadata_filter: string }>;
 
 const extractionSchema = z.object({
   query: z.string().max(5000),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createGenerator } from "./generation";
-import type { Embedder, EngineServices, Route } from "./http/context";
+import type { Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
 import { appClientRoutes } from "./http/handlers/app-clients";
 import { chatRoutes } from "./http/handlers/chats";
@@ -12,7 +12,8 @@ import { queryRoutes } from "./http/handlers/query";
 import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
-import { createWordNet, type Lexicon } from "./lexicon/wordnet";
+import { createWordNet } from "./lexicon/wordnet";
+import type { Embedder, EngineServices, Lexicon } from "./ports";
 import type { Llm } from "./providers/llm";
 import { ensureAppClient } from "./store/app-clients";
 import { type DB, openDatabase } from "./store/db";

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ENGINE_ROUTES, type Engine } from "@/lib/engine";
-import type { EngineServices } from "@/lib/engine/http/context";
-import type { GenerateFn } from "@/lib/engine/http/handlers/query";
 import { Router } from "@/lib/engine/http/router";
 import { createHandler } from "@/lib/engine/http/server";
+import type { EngineServices, GenerateFn } from "@/lib/engine/ports";
 import {
   BadRequestError,
   type ChatRequest,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFilter } from "@/lib/engine/core/filter";
 import { jsonPath } from "@/lib/engine/core/filter/sql";
-import type { FilterAttribute } from "@/lib/engine/store/corpora";
+import type { FilterAttribute } from "@/lib/engine/ports";
 import { type DB, migrate, openDatabase } from "@/lib/engine/store/db";
 import { migrations } from "@/lib/engine/store/migrations";
 import { makeEngine } from "../support/engine";

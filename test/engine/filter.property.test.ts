@@ -7,7 +7,7 @@ import {
   formatFilter,
   parseFilter,
 } from "@/lib/engine/core/filter";
-import type { FilterAttribute } from "@/lib/engine/store/corpora";
+import type { FilterAttribute } from "@/lib/engine/ports";
 import { type DB, openDatabase } from "@/lib/engine/store/db";
 
 const FIELD = "query.metadata_filter";

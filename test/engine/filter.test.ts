@@ -8,7 +8,7 @@ import {
   MAX_DEPTH,
   parseFilter,
 } from "@/lib/engine/core/filter";
-import type { FilterAttribute } from "@/lib/engine/store/corpora";
+import type { FilterAttribute } from "@/lib/engine/ports";
 import { type DB, openDatabase } from "@/lib/engine/store/db";
 
 const FIELD = "body.search.corpora.0.metadata_filter";

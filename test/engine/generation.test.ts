@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatCitation, restyleCitations } from "@/lib/engine/core/generation/citations";
 import { composeExtractive, NO_ANSWER } from "@/lib/engine/core/generation/extractive";
 import { createGenerator } from "@/lib/engine/generation";
-import type { GenerationEvent, SearchResult } from "@/lib/engine/http/handlers/query";
+import type { GenerationEvent, SearchResult } from "@/lib/engine/ports";
 import { makeEngine } from "../support/engine";
 import { coreDoc, rawRequest, seedCorpus } from "../support/search";
 

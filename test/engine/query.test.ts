@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ENGINE_ROUTES } from "@/lib/engine";
-import type { GenerateFn } from "@/lib/engine/http/handlers/query";
 import { Router } from "@/lib/engine/http/router";
 import { createHandler } from "@/lib/engine/http/server";
+import type { GenerateFn } from "@/lib/engine/ports";
 import {
   BadRequestError,
   createVectaraClient,

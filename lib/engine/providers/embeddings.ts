@@ -1,7 +1,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { embedMany } from "ai";
 import { z } from "zod";
-import type { Embedder } from "../http/context";
+import type { Embedder } from "../ports";
 
 /**
  * Semantic embeddings from an OpenAI-compatible `/embeddings` endpoint (Ollama,

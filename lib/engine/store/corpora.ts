@@ -1,29 +1,6 @@
+import type { CustomDimension, FilterAttribute } from "../ports";
 import type { DB } from "./db";
 import { removeFromIndexWhere } from "./search-index";
-
-export type FilterAttributeType =
-  | "integer"
-  | "real_number"
-  | "text"
-  | "boolean"
-  | "list[integer]"
-  | "list[real_number]"
-  | "list[text]";
-
-export interface FilterAttribute {
-  name: string;
-  level: "document" | "part";
-  type: FilterAttributeType;
-  indexed: boolean;
-  description?: string;
-}
-
-export interface CustomDimension {
-  name: string;
-  description?: string;
-  indexing_default: number;
-  querying_default: number;
-}
 
 export interface CorpusRow {
   id: number;

@@ -1,7 +1,7 @@
 import type { CorpusSignals } from "../core/history";
 import { ftsString, STOP_WORDS, wordTokens } from "../core/lexical";
 import { porterStem } from "../core/stem";
-import type { Lexicon } from "../lexicon/wordnet";
+import type { Lexicon } from "../ports";
 import type { DB } from "./db";
 
 /**

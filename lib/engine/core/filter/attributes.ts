@@ -1,4 +1,4 @@
-import type { FilterAttribute, FilterAttributeType } from "../../store/corpora";
+import type { FilterAttribute, FilterAttributeType } from "../../ports";
 import type { Attribute } from "./ast";
 import { attributeError, quote } from "./diagnostics";
 

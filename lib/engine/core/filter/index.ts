@@ -1,4 +1,4 @@
-import type { FilterAttribute } from "../../store/corpora";
+import type { FilterAttribute } from "../../ports";
 import { errors } from "../errors";
 import type { Expr } from "./ast";
 import { AttributeCatalog, type FilterScope } from "./attributes";

@@ -1,4 +1,4 @@
-import type { FilterAttributeType } from "../../store/corpora";
+import type { FilterAttributeType } from "../../ports";
 import type { Expr, Literal } from "./ast";
 import type { AttributeCatalog, ResolvedAttribute } from "./attributes";
 

@@ -11,6 +11,7 @@ import { KeyedMutex } from "../../core/mutex";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
 import { scanPage } from "../../core/scan";
+import type { SearchResult } from "../../ports";
 import {
   type ChatRow,
   deleteChatById,
@@ -37,7 +38,7 @@ import {
   updateTurnSchema,
 } from "../schemas/chats";
 import { type Emit, streamEvents } from "../sse";
-import { planCorporaSearch, retrieve, type SearchResult } from "./query";
+import { planCorporaSearch, retrieve } from "./query";
 
 /**
  * The chat endpoints. A turn is a straight line: parse, check the chat and every

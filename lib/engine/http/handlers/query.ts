@@ -9,6 +9,7 @@ import { compileFilter } from "../../core/filter";
 import { DEFAULT_LEXICAL_INTERPOLATION, queryDimensions } from "../../core/fusion";
 import { checkGeneration, DEFAULT_MAX_USED_SEARCH_RESULTS } from "../../core/generation/params";
 import { compileReranker, type RerankerSpec, type RerankItem } from "../../core/rerank";
+import type { SearchResult } from "../../ports";
 import type { CorpusRow } from "../../store/corpora";
 import { loadHits, loadNeighbours, loadSections } from "../../store/results";
 import { type CorpusQuery, type Hit, MAX_CANDIDATES, searchCorpus } from "../../store/search";
@@ -34,46 +35,6 @@ import { requireCorpus } from "./corpora";
  * corpus, merge by score, take the `offset`/`limit` window, expand context, rerank.
  * `stream_response: true` sends `search_results` then `end` as SSE.
  */
-
-/** One Vectara search result (`IndividualSearchResult` plus `corpus_key`). */
-export interface SearchResult {
-  text: string;
-  score: number;
-  part_metadata: Record<string, unknown>;
-  document_metadata: Record<string, unknown>;
-  document_id: string;
-  request_corpora_index: number;
-  corpus_key: string;
-}
-
-/**
- * The generation seam. `EngineServices.generate` is set by `createEngine` to
- * `generation.ts` (extractive, or the configured LLM); when undefined, a request's
- * `generation` is answered with search results only. When defined, the
- * query endpoints call it with the results and relay what it yields: chunks become
- * `summary` (or `generation_chunk` events), then `generation_end` and the optional
- * factual consistency score.
- */
-export interface GenerationRequest {
-  query: string;
-  results: SearchResult[];
-  /** The request's `generation` object as sent (preset, prompt, citations…). */
-  generation: Record<string, unknown>;
-  signal: AbortSignal;
-  /** Chat only: the chat's earlier enabled turns, oldest first. */
-  history?: Array<{ query: string; answer: string }>;
-  /** Chat only: the standalone query retrieval ran with (`query` stays the user's message). */
-  rephrasedQuery?: string;
-  /** Words of the query the index has never seen (and that no typo correction explained). */
-  unknownWords?: string[];
-  /** Typos in the query and the index words retrieval read them as. */
-  corrections?: Array<{ word: string; readAs: string[] }>;
-}
-export type GenerationEvent =
-  | { type: "chunk"; text: string }
-  | { type: "info"; rendered_prompt?: string; rephrased_query?: string }
-  | { type: "factual_consistency_score"; score: number };
-export type GenerateFn = (request: GenerationRequest) => AsyncIterable<GenerationEvent>;
 
 interface CorpusSpec {
   corpus: CorpusRow;
