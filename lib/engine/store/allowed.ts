@@ -18,6 +18,8 @@ export interface AllowedParts {
   bits: Uint8Array;
   /** How many parts are allowed. */
   size: number;
+  /** The documents with at least one allowed part, as a bitset over document row ids. */
+  documents: Uint8Array;
 }
 
 interface Entry {
@@ -69,36 +71,38 @@ export function allowedParts(
 }
 
 function compute(db: DB, corpusId: number, filter: CompiledFilter | undefined): AllowedParts {
-  const max = (db.prepare("SELECT COALESCE(MAX(id), 0) FROM parts").pluck().get() as number) ?? 0;
-  const bits = new Uint8Array(max + 1);
+  const max = (table: "parts" | "documents") =>
+    (db.prepare(`SELECT COALESCE(MAX(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+  const bits = new Uint8Array(max("parts") + 1);
+  const documents = new Uint8Array(max("documents") + 1);
   // A document-level filter is evaluated once per document (SQLite tests a condition
   // on `d` alone in the loop over documents), then the parts of those that pass are listed.
   const sql = filter
-    ? `SELECT p.id FROM documents d CROSS JOIN parts p ON p.document_id = d.id
+    ? `SELECT p.id, d.id FROM documents d CROSS JOIN parts p ON p.document_id = d.id
        WHERE d.corpus_id = ? AND (${filter.sql})`
-    : "SELECT id FROM parts WHERE corpus_id = ?";
+    : "SELECT id, document_id FROM parts WHERE corpus_id = ?";
   let size = 0;
-  for (const row of db
+  for (const [part, document] of db
     .prepare(sql)
     .raw()
-    .iterate(corpusId, ...(filter?.params ?? [])) as Iterable<[number]>) {
-    const id = row[0];
-    if (id < bits.length) {
-      bits[id] = 1;
+    .iterate(corpusId, ...(filter?.params ?? [])) as Iterable<[number, number]>) {
+    if (part < bits.length) {
+      bits[part] = 1;
       size++;
     }
+    if (document < documents.length) documents[document] = 1;
   }
-  return { bits, size };
+  return { bits, size, documents };
 }
 
 /**
  * Runs `fn` (synchronous SQLite calls) with `parley_allowed(id)` answering from
- * `allowed`: 1 for an allowed part, 0 otherwise.
+ * `bits` (an allowed set's parts or documents): 1 for an allowed id, 0 otherwise.
  */
-export function withAllowed<T>(db: DB, allowed: AllowedParts, fn: () => T): T {
+export function withAllowed<T>(db: DB, bits: Uint8Array, fn: () => T): T {
   register(db);
   const previous = current;
-  current = allowed.bits;
+  current = bits;
   try {
     return fn();
   } finally {
