@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { EngineError } from "@/lib/engine/core/errors";
 import {
   capTokens,
   MAX_TOKEN_CHARS,
@@ -7,7 +8,7 @@ import {
   wordTokens,
 } from "@/lib/engine/core/lexical";
 import type { SectionInput } from "@/lib/engine/core/prepare";
-import { extractHtml } from "@/lib/engine/extract/html";
+import { extractHtml, MAX_HTML_DEPTH } from "@/lib/engine/extract/html";
 import { atxHeading, extractMarkdown, isTableSeparator } from "@/lib/engine/extract/markdown";
 import { inline } from "@/lib/engine/extract/markdown-inline";
 import { MAX_BLOCK_CHARS, MAX_HEADING_CHARS, MAX_LABEL_CHARS } from "@/lib/engine/extract/outline";
@@ -228,6 +229,16 @@ describe("hostile HTML", () => {
   it("numbers a list item whose text comes after many blank inline elements", () => {
     const doc = extractHtml(`<ol><li>${"<i> </i>".repeat(100_000)}Step</li></ol>`);
     expect(blocks(doc.sections)).toEqual(["1. Step"]);
+  });
+
+  it("refuses elements nested deeper than MAX_HTML_DEPTH, which the parser would pay for per tag", () => {
+    const nested = (n: number) => `${"<div>".repeat(n)}deep${"</div>".repeat(n)}`;
+    expect(blocks(extractHtml(nested(MAX_HTML_DEPTH - 2)).sections)).toEqual(["deep"]);
+    expect(() => extractHtml(nested(MAX_HTML_DEPTH + 1))).toThrow(/more than 512 deep/);
+    expect(() => extractHtml("<div>a".repeat(100_000))).toThrow(EngineError);
+    // Siblings, void elements and implied closes do not nest.
+    const flat = extractHtml(`<ol>${"<li>a<br><img>".repeat(10_000)}</ol>${"<p>b".repeat(10_000)}`);
+    expect(blocks(flat.sections)).toHaveLength(20_000);
   });
 
   it("repeats at most MAX_LABEL_CHARS of a table header on each row", () => {

@@ -1,4 +1,5 @@
 import { Parser } from "htmlparser2";
+import { errors } from "../core/errors";
 import { collapse, type ExtractedDocument, label, OutlineBuilder } from "./outline";
 
 /**
@@ -85,6 +86,14 @@ function isNavigation(name: string, attribs: Record<string, string>): boolean {
   return tokens.some((t) => NAV_CLASSES.has(t));
 }
 
+/**
+ * How deeply elements may nest. htmlparser2 keeps its open elements in an array it
+ * shifts at the front and searches on every end tag, so each tag costs time in the
+ * depth: 500,000 unclosed `<div>`s took minutes. Chrome's parser stops nesting at 512
+ * too; a file nested deeper (left unclosed, in practice) is refused with a 400.
+ */
+export const MAX_HTML_DEPTH = 512;
+
 interface TableState {
   headers: string[] | undefined;
   row: string[] | undefined;
@@ -119,9 +128,18 @@ export function extractHtml(html: string): ExtractedDocument {
   };
   const cellOpen = () => tables.at(-1)?.cell !== undefined;
 
+  /** Open elements, as the parser reports them (void elements open and close at once). */
+  let depth = 0;
+
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (++depth > MAX_HTML_DEPTH) {
+          throw errors.field(
+            "body.file",
+            `nests HTML elements more than ${MAX_HTML_DEPTH} deep (are tags left unclosed?)`,
+          );
+        }
         if (skipDepth > 0) {
           skipDepth++;
           return;
@@ -198,6 +216,7 @@ export function extractHtml(html: string): ExtractedDocument {
         else appendText(text);
       },
       onclosetag(name) {
+        depth--;
         if (skipDepth > 0) {
           skipDepth--;
           return;

@@ -24,6 +24,7 @@ import { collapse } from "./outline";
  * queries only move forward and each pass reads the text a bounded number of times.
  */
 export function inline(text: string): string {
+  if (!/[`[\]<>*_~\\&]/.test(text)) return collapse(text);
   const out: string[] = [];
   const pieces = splitCodeSpans(text);
   for (let i = 0; i < pieces.length; i++) {
@@ -215,6 +216,7 @@ function tags(s: string): string {
  * with a space and stays on one line; the closer is the first one that fits.
  */
 function strong(s: string, delimiters: string[]): string {
+  if (!delimiters.some((d) => s.includes(d))) return s;
   const openers = delimiters.map((d) => charFinder(s, d));
   const closers = delimiters.map((d) => charFinder(s, d, (at) => !isSpace(s[at - 1])));
   const nextOpener = (from: number) => {
