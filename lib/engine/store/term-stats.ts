@@ -1,4 +1,4 @@
-import { wordTokens } from "../core/lexical";
+import { indexedTitle, wordTokens } from "../core/lexical";
 import { porterStem } from "../core/stem";
 import type { DB } from "./db";
 
@@ -95,7 +95,10 @@ function buildSketch(db: DB, maxId: number, changes: number): Sketch {
     .all(JSON.stringify([...ids])) as Array<{ title: string; heading: string; text: string }>;
   const stems = new Map<string, string>();
   for (const r of rows) {
-    const words = new Set(wordTokens(`${r.title} ${r.heading} ${r.text}`));
+    // As the index holds them: title and heading clipped, long words cut.
+    const words = new Set(
+      wordTokens(`${indexedTitle(r.title)} ${indexedTitle(r.heading)} ${r.text}`),
+    );
     const seenStems = new Set<string>();
     const seenTri = new Set<string>();
     for (const w of words) {
