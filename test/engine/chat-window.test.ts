@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { HISTORY_WINDOW } from "@/lib/engine/http/handlers/chats";
 import { createLlm } from "@/lib/engine/providers/llm";
+import { HISTORY_WINDOW } from "@/lib/engine/services/chat";
 import { saveTurnByChatId } from "@/lib/engine/store/chats";
 import { makeEngine } from "../support/engine";
 import { coreDoc, rawRequest, seedCorpus } from "../support/search";

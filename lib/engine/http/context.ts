@@ -1,7 +1,10 @@
 import type { z } from "zod";
+import type { Deadline } from "../core/deadline";
 import { EngineError, errors } from "../core/errors";
 import { checkJsonBounds, MAX_BODY_DEPTH } from "../core/json-bounds";
 import type { EngineServices } from "../ports";
+import type { EngineContext } from "../services/context";
+import type { EngineState } from "../state";
 import type { DB } from "../store/db";
 import type { ApiKeyRow, KeyRole } from "../store/keys";
 
@@ -15,6 +18,20 @@ export interface Ctx {
   deadline: Deadline;
   db: DB;
   services: EngineServices;
+  state: EngineState;
+}
+
+/** What the services get from a request: the engine, and the caller's scope, deadline and signal. */
+export function engineContext(ctx: Ctx): EngineContext {
+  return {
+    db: ctx.db,
+    services: ctx.services,
+    state: ctx.state,
+    scope: ctx.key.corpusKeys,
+    deadline: ctx.deadline,
+    signal: ctx.request.signal,
+    log: ctx.services.log,
+  };
 }
 
 export type Handler = (ctx: Ctx) => Response | Promise<Response>;
@@ -30,28 +47,7 @@ export interface Route {
 const RANK: Record<KeyRole, number> = { serving: 1, serving_and_indexing: 2, personal: 3 };
 export const roleAtLeast = (have: KeyRole, need: KeyRole) => RANK[have] >= RANK[need];
 
-/** A key scoped to some corpora may only touch those. */
-export function assertCorpusAccess(ctx: Ctx, corpusKey: string): void {
-  const scope = ctx.key.corpusKeys;
-  if (scope && !scope.includes(corpusKey)) {
-    throw errors.forbidden(`This API key has no access to corpus '${corpusKey}'`);
-  }
-}
-
-/** The time budget from `Request-Timeout(-Millis)`; handlers check it between stages. */
-export class Deadline {
-  private readonly end: number;
-  constructor(readonly ms: number | undefined) {
-    this.end = ms === undefined ? Number.POSITIVE_INFINITY : Date.now() + ms;
-  }
-  remaining(): number {
-    return this.end - Date.now();
-  }
-  check(): void {
-    if (this.ms !== undefined && Date.now() > this.end) throw errors.timeout(this.ms);
-  }
-}
-
+/** The time budget from `Request-Timeout(-Millis)`, for the request's `Deadline`. */
 export function readTimeout(headers: Headers): number | undefined {
   const millis = headers.get("request-timeout-millis");
   const seconds = headers.get("request-timeout");

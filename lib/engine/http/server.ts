@@ -1,9 +1,11 @@
+import { Deadline } from "../core/deadline";
 import { EngineError, errors } from "../core/errors";
 import type { EngineServices } from "../ports";
+import { createEngineState, type EngineState } from "../state";
 import { getGrantByAccessToken } from "../store/app-clients";
 import type { DB } from "../store/db";
 import { type ApiKeyRow, getApiKeyBySecret } from "../store/keys";
-import { type Ctx, Deadline, readTimeout, roleAtLeast } from "./context";
+import { type Ctx, readTimeout, roleAtLeast } from "./context";
 import { handleTokenRequest, TOKEN_PATHS, type TokenEndpointOptions } from "./oauth";
 import { errorResponse, internalError, newRequestId } from "./respond";
 import type { Router } from "./router";
@@ -19,6 +21,7 @@ export function createHandler(
   db: DB,
   services: EngineServices,
   oauth: TokenEndpointOptions = { tokenTtlSeconds: 3600 },
+  state: EngineState = createEngineState(),
 ) {
   return async function handle(request: Request): Promise<Response> {
     const requestId = newRequestId();
@@ -38,7 +41,7 @@ export function createHandler(
         );
       }
       const deadline = new Deadline(readTimeout(request.headers));
-      const ctx: Ctx = { request, url, params, requestId, key, deadline, db, services };
+      const ctx: Ctx = { request, url, params, requestId, key, deadline, db, services, state };
       const response = await route.handler(ctx);
       response.headers.set("x-request-id", requestId);
       return response;

@@ -2,6 +2,12 @@ import type { CustomDimension, FilterAttribute } from "../ports";
 import type { DB } from "./db";
 import { removeFromIndexWhere } from "./search-index";
 
+/** Corpus keys: 1 to 50 letters, digits, `_`, `=` or `-` (`http/schemas/corpora.ts` says so in 400s). */
+export const MAX_CORPUS_KEY_LENGTH = 50;
+export const CORPUS_KEY_PATTERN = /^[a-zA-Z0-9_=-]+$/;
+export const isCorpusKey = (key: string) =>
+  key.length <= MAX_CORPUS_KEY_LENGTH && CORPUS_KEY_PATTERN.test(key);
+
 export interface CorpusRow {
   id: number;
   key: string;

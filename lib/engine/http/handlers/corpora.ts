@@ -3,22 +3,21 @@ import { errors } from "../../core/errors";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
 import { scanPage } from "../../core/scan";
+import { requireCorpus as requireCorpusIn } from "../../services/context";
 import {
   type CorpusRow,
   computeCorpusSize,
   createCorpus,
   deleteCorpus,
   deleteCorpusDocuments,
-  getCorpusByKey,
   listCorpora,
   replaceFilterAttributes,
   updateCorpus,
 } from "../../store/corpora";
 import type { DB } from "../../store/db";
-import { assertCorpusAccess, type Ctx, type Route, readJson, readQuery } from "../context";
+import { type Ctx, type Route, readJson, readQuery } from "../context";
 import { json, noContent } from "../respond";
 import {
-  corpusKeySchema,
   createCorpusSchema,
   listCorporaQuerySchema,
   replaceFilterAttributesSchema,
@@ -27,11 +26,7 @@ import {
 
 /** The corpus named by the `:corpus_key` path parameter, or a 404; checks the key's scope. */
 export function requireCorpus(ctx: Ctx, key = ctx.params.corpus_key ?? ""): CorpusRow {
-  if (!corpusKeySchema.safeParse(key).success) throw errors.notFound("Corpus", key);
-  assertCorpusAccess(ctx, key);
-  const corpus = getCorpusByKey(ctx.db, key);
-  if (!corpus) throw errors.notFound("Corpus", key);
-  return corpus;
+  return requireCorpusIn({ db: ctx.db, scope: ctx.key.corpusKeys }, key);
 }
 
 export function toWireCorpus(db: DB, c: CorpusRow) {

@@ -1,348 +1,63 @@
+import type { EngineContext } from "../../services/context";
 import {
-  type ContextPlan,
-  expandContextSegments,
-  planContext,
-  withSection,
-  withSegments,
-} from "../../core/context";
-import { compileFilter } from "../../core/filter";
-import { DEFAULT_LEXICAL_INTERPOLATION, queryDimensions } from "../../core/fusion";
-import { checkGeneration, DEFAULT_MAX_USED_SEARCH_RESULTS } from "../../core/generation/params";
-import { compileReranker, type RerankerSpec, type RerankItem } from "../../core/rerank";
-import type { SearchResult } from "../../ports";
-import type { CorpusRow } from "../../store/corpora";
-import { loadHits, loadNeighbours, loadSections } from "../../store/results";
-import { type CorpusQuery, type Hit, MAX_CANDIDATES, searchCorpus } from "../../store/search";
-import { corpusVectors, hasPartsWithoutVectors, scheduleEmbedding } from "../../store/vectors";
-import { type Ctx, type Route, readJson, readQuery } from "../context";
+  answerQuery,
+  type CorpusSpec,
+  type Plan,
+  planCorporaSearch,
+  planSearch,
+  streamQuery,
+} from "../../services/search";
+import { type Ctx, engineContext, type Route, readJson, readQuery } from "../context";
 import { json } from "../respond";
-import { rewriteQueries } from "../rewrite";
 import {
-  type ContextConfiguration,
   queryCorpusRequestSchema,
   queryRequestSchema,
-  type SearchCorporaParameters,
   searchQueryParamsSchema,
 } from "../schemas/query";
-import { type Emit, streamEvents } from "../sse";
+import { streamEvents } from "../sse";
 import { requireCorpus } from "./corpora";
 
 /**
  * The query endpoints: `POST /v2/query` (one or more corpora), `POST
  * /v2/corpora/{key}/query` (flat search parameters) and `GET /v2/corpora/{key}/query`.
- * A straight line: parse, resolve and check every corpus, compile filters and
- * rerankers (all 400/403/404s happen here, before any streaming), retrieve per
- * corpus, merge by score, take the `offset`/`limit` window, expand context, rerank.
- * `stream_response: true` sends `search_results` then `end` as SSE.
+ * Parse, plan (every 400/403/404 happens there, before any streaming), then answer
+ * with `services/search.ts`; `stream_response: true` sends its events as SSE.
  */
 
-interface CorpusSpec {
-  corpus: CorpusRow;
-  query: string;
-  metadata_filter?: string | null;
-  lexical_interpolation?: number | null;
-  custom_dimensions?: Record<string, number> | null;
-  /** Where this corpus's fields live in the request, for field errors. */
-  field: string;
-}
-
-export interface Plan {
-  query: string;
-  corpora: CorpusQuery[];
-  offset: number;
-  limit: number;
-  context: ContextPlan;
-  reranker?: RerankerSpec;
-  rerank: (items: RerankItem[]) => RerankItem[];
-  generation?: Record<string, unknown>;
-  /** `intelligent_query_rewriting` (see `http/rewrite.ts`). */
-  rewrite?: boolean;
-  /** Set by `retrieve`: query words no searched corpus has ever seen. */
-  unknownWords?: string[];
-  /** Set by `retrieve`: typos and the words they were read as (in the first corpus that read them). */
-  corrections?: Array<{ word: string; readAs: string[] }>;
-}
-
-function plan(
-  ctx: Ctx,
-  query: string,
-  specs: CorpusSpec[],
-  search: {
-    offset?: number | null;
-    limit?: number | null;
-    context_configuration?: ContextConfiguration | null;
-    reranker?: RerankerSpec | null;
-  },
-  searchField: string,
-  generation: Record<string, unknown> | null | undefined,
-): Plan {
-  const embedder = ctx.services.embedder;
-  const corpora = specs.map(
-    (s, i): CorpusQuery => ({
-      corpus: s.corpus,
-      corpusIndex: i,
-      query: s.query,
-      filter: compileFilter(s.metadata_filter ?? undefined, s.corpus.filterAttributes, {
-        field: `${s.field}.metadata_filter`,
-        scope: "parts",
-      }),
-      lexicalInterpolation: embedder
-        ? (s.lexical_interpolation ?? DEFAULT_LEXICAL_INTERPOLATION)
-        : 1,
-      dimensions: queryDimensions(
-        s.custom_dimensions ?? undefined,
-        s.corpus.customDimensions,
-        `${s.field}.custom_dimensions`,
-      ),
-      embeddingModel: embedder?.model,
-      lexicon: ctx.services.wordnetSynonyms ? ctx.services.lexicon : undefined,
-    }),
-  );
-  const context = search.context_configuration ?? undefined;
-  const reranker = search.reranker ?? undefined;
-  const rerank = compileReranker(reranker, { now: Date.now() }, `${searchField}.reranker`);
-  return {
-    query,
-    corpora,
-    offset: search.offset ?? 0,
-    limit: search.limit ?? 10,
-    context: planContext(
-      context && {
-        sentences_before: context.sentences_before ?? undefined,
-        sentences_after: context.sentences_after ?? undefined,
-        characters_before: context.characters_before ?? undefined,
-        characters_after: context.characters_after ?? undefined,
-        start_tag: context.start_tag ?? undefined,
-        end_tag: context.end_tag ?? undefined,
-      },
-    ),
-    reranker,
-    rerank,
-    // Parameters and template are checked here, so their 400s come before any streaming.
-    generation:
-      generation && generation.enabled !== false ? checkGeneration(generation) : undefined,
-  };
-}
-
-/** Embeds each distinct query text once; failures fall back to lexical-only retrieval. */
-async function embedQueries(ctx: Ctx, p: Plan): Promise<void> {
-  const embedder = ctx.services.embedder;
-  if (!embedder) return;
-  if (hasPartsWithoutVectors(ctx.db, embedder.model)) {
-    void scheduleEmbedding(ctx.db, embedder, ctx.services.log);
-  }
-  const wanted = p.corpora.filter((c) => c.lexicalInterpolation < 1);
-  const texts = [...new Set(wanted.map((c) => c.query))];
-  if (texts.length === 0) return;
-  const remaining = ctx.deadline.remaining();
-  const signal = Number.isFinite(remaining)
-    ? AbortSignal.timeout(Math.max(1, remaining))
-    : undefined;
-  try {
-    const vectors = await embedder.embed(texts, signal);
-    for (const c of wanted) c.queryVector = vectors[texts.indexOf(c.query)];
-  } catch (error) {
-    ctx.deadline.check();
-    ctx.services.log(`engine: embedding the query failed, searching lexically: ${String(error)}`);
-  }
-}
-
-/** Runs a plan: the ranked, context-expanded, reranked results of its window. */
-export async function retrieve(ctx: Ctx, p: Plan): Promise<SearchResult[]> {
-  ctx.deadline.check();
-  await embedQueries(ctx, p);
-  ctx.deadline.check();
-
-  const want = Math.min(p.offset + p.limit, MAX_CANDIDATES);
-  const merged: Hit[] = [];
-  for (const c of p.corpora) {
-    merged.push(...searchCorpus(ctx.db, c, want, ctx.deadline));
-    ctx.deadline.check();
-  }
-  // A word counts as unknown only if every corpus lacks it, and only if it can name a
-  // thing: an unknown verb ("take" in a tiny corpus) says nothing about the topic.
-  const lexicon = ctx.services.lexicon;
-  p.unknownWords = p.corpora
-    .map((c) => c.unknownWords ?? [])
-    .reduce((a, b) => a.filter((w) => b.includes(w)))
-    .filter((w) => !lexicon?.isVerb(w));
-  const corrections = new Map<string, string[]>();
-  for (const c of p.corpora) {
-    for (const k of c.corrections ?? [])
-      if (!corrections.has(k.word)) corrections.set(k.word, k.readAs);
-  }
-  p.corrections = [...corrections].map(([word, readAs]) => ({ word, readAs }));
-  // Stable: equal scores keep corpus order, then rank order.
-  merged.sort((a, b) => b.score - a.score);
-  const page = loadHits(ctx.db, merged.slice(p.offset, p.offset + p.limit));
-  const neighbours = loadNeighbours(ctx.db, page, p.context);
-  // An answer is made from the first results; the generator may quote their sections.
-  const sections = p.generation
-    ? loadSections(ctx.db, page.slice(0, usedResults(p.generation)))
-    : [];
-  ctx.deadline.check();
-
-  const embedder = ctx.services.embedder;
-  const items = page.map((h, i): RerankItem & { corpusId: number } => {
-    const { text, segments } = expandContextSegments(
-      h.text,
-      p.context,
-      neighbours[i]?.before,
-      neighbours[i]?.after,
-    );
-    // The parts behind `text` travel with the result (never serialized) for the generator.
-    const section = sections[i];
-    const segmented: SearchResult = withSegments(
-      {
-        text,
-        score: h.score,
-        part_metadata: h.partMetadata,
-        document_metadata: h.documentMetadata,
-        document_id: h.documentId,
-        request_corpora_index: h.corpusIndex,
-        corpus_key: h.corpusKey,
-      },
-      segments,
-    );
-    const result = section ? withSection(segmented, section) : segmented;
-    const corpusId = p.corpora[h.corpusIndex]?.corpus.id ?? 0;
-    let vector: Float32Array | undefined;
-    if (embedder && p.reranker) {
-      const m = corpusVectors(ctx.db, corpusId, embedder.model);
-      const row = m.row.get(h.partId);
-      if (row !== undefined) vector = m.data.subarray(row * m.dim, (row + 1) * m.dim);
-    }
-    return {
-      score: h.score,
-      partText: h.text,
-      view: result as unknown as Record<string, unknown>,
-      vector,
-      corpusId,
-    };
-  });
-  const reranked = p.rerank(items);
-  ctx.deadline.check();
-  return reranked.map((item) => ({ ...(item.view as unknown as SearchResult), score: item.score }));
-}
-
-/** How many results an answer is made from (`max_used_search_results`, checked in `plan`). */
-function usedResults(generation: Record<string, unknown>): number {
-  const n = generation.max_used_search_results;
-  return typeof n === "number" && Number.isInteger(n) && n >= 0
-    ? Math.min(n, 100)
-    : DEFAULT_MAX_USED_SEARCH_RESULTS;
-}
-
-function deadlineSignal(ctx: Ctx, outer?: AbortSignal): AbortSignal {
-  const remaining = ctx.deadline.remaining();
-  const signals = [
-    outer,
-    Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining)) : undefined,
-  ];
-  const live = signals.filter((s): s is AbortSignal => s !== undefined);
-  return live.length ? AbortSignal.any(live) : new AbortController().signal;
-}
-
-async function respond(ctx: Ctx, p: Plan, stream: boolean): Promise<Response> {
-  const generate = p.generation ? ctx.services.generate : undefined;
+async function respond(engine: EngineContext, p: Plan, stream: boolean): Promise<Response> {
   if (stream) {
-    return streamEvents(async (emit: Emit, signal) => {
-      const { rewritten_queries } = await rewriteQueries(ctx, p);
-      const results = await retrieve(ctx, p);
-      emit({ type: "search_results", search_results: results, rewritten_queries });
-      if (!generate || !p.generation) return;
-      for await (const e of generate({
-        query: p.query,
-        results,
-        generation: p.generation,
-        signal: deadlineSignal(ctx, signal),
-        unknownWords: p.unknownWords,
-        corrections: p.corrections,
-      })) {
-        if (e.type === "chunk") emit({ type: "generation_chunk", generation_chunk: e.text });
-        else if (e.type === "info") {
-          const { type: _, ...info } = e;
-          emit({ ...info, type: "generation_info" });
-        } else {
-          emit({ type: "generation_end" });
-          emit({ type: "factual_consistency_score", factual_consistency_score: e.score });
-          return;
-        }
-        ctx.deadline.check();
-      }
-      emit({ type: "generation_end" });
-    }, ctx.services.log);
+    return streamEvents((emit, signal) => streamQuery(engine, p, emit, signal), engine.log);
   }
-  const rewriting = await rewriteQueries(ctx, p);
-  const results = await retrieve(ctx, p);
-  const body: Record<string, unknown> = { search_results: results, ...rewriting };
-  if (generate && p.generation) {
-    let summary = "";
-    for await (const e of generate({
-      query: p.query,
-      results,
-      generation: p.generation,
-      signal: deadlineSignal(ctx),
-      unknownWords: p.unknownWords,
-      corrections: p.corrections,
-    })) {
-      if (e.type === "chunk") summary += e.text;
-      else if (e.type === "info" && e.rendered_prompt !== undefined)
-        body.rendered_prompt = e.rendered_prompt;
-      else if (e.type === "factual_consistency_score") body.factual_consistency_score = e.score;
-      ctx.deadline.check();
-    }
-    body.summary = summary;
-  }
-  return json(200, body);
-}
-
-/**
- * Resolves and checks a multi-corpus `search` (404/403 per corpus, 400 for bad
- * filters, dimensions or rerankers) into a plan that `retrieve` runs. Exported
- * for the chat endpoints, whose `search` is the same object.
- */
-export function planCorporaSearch(
-  ctx: Ctx,
-  query: string,
-  search: SearchCorporaParameters,
-  field = "body.search",
-  generation?: Record<string, unknown> | null,
-): Plan {
-  const specs = search.corpora.map(
-    (c, i): CorpusSpec => ({
-      ...c,
-      corpus: requireCorpus(ctx, c.corpus_key),
-      query: c.query || query,
-      field: `${field}.corpora.${i}`,
-    }),
-  );
-  return plan(ctx, query, specs, search, field, generation);
+  return json(200, await answerQuery(engine, p));
 }
 
 async function queryCorpora(ctx: Ctx): Promise<Response> {
   const body = await readJson(ctx, queryRequestSchema);
-  const p = planCorporaSearch(ctx, body.query, body.search, "body.search", body.generation);
+  const engine = engineContext(ctx);
+  const p = planCorporaSearch(engine, body.query, body.search, "body.search", body.generation);
   p.rewrite = body.intelligent_query_rewriting === true;
-  return respond(ctx, p, body.stream_response === true);
+  return respond(engine, p, body.stream_response === true);
 }
 
 async function queryOneCorpus(ctx: Ctx): Promise<Response> {
   const corpus = requireCorpus(ctx);
   const body = await readJson(ctx, queryCorpusRequestSchema);
+  const engine = engineContext(ctx);
   const search = body.search ?? {};
   const spec: CorpusSpec = { ...search, corpus, query: body.query, field: "body.search" };
-  const p = plan(ctx, body.query, [spec], search, "body.search", body.generation);
+  const p = planSearch(engine, body.query, [spec], search, "body.search", body.generation);
   p.rewrite = body.intelligent_query_rewriting === true;
-  return respond(ctx, p, body.stream_response === true);
+  return respond(engine, p, body.stream_response === true);
 }
 
 function searchOneCorpus(ctx: Ctx): Promise<Response> {
   const corpus = requireCorpus(ctx);
   const q = readQuery(ctx, searchQueryParamsSchema);
+  const engine = engineContext(ctx);
   const spec: CorpusSpec = { corpus, query: q.query, field: "query" };
-  const p = plan(ctx, q.query, [spec], { offset: q.offset, limit: q.limit }, "query", undefined);
-  return respond(ctx, p, false);
+  const search = { offset: q.offset, limit: q.limit };
+  const p = planSearch(engine, q.query, [spec], search, "query", undefined);
+  return respond(engine, p, false);
 }
 
 export const queryRoutes: Route[] = [

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { CORPUS_KEY_PATTERN, MAX_CORPUS_KEY_LENGTH } from "../../store/corpora";
 
 export const corpusKeySchema = z
   .string()
   .min(1)
-  .max(50, "must be at most 50 characters")
-  .regex(/^[a-zA-Z0-9_=-]+$/, "may only contain letters, digits, _, = and -");
+  .max(MAX_CORPUS_KEY_LENGTH, `must be at most ${MAX_CORPUS_KEY_LENGTH} characters`)
+  .regex(CORPUS_KEY_PATTERN, "may only contain letters, digits, _, = and -");
 
 export const filterAttributeSchema = z.object({
   name: z.string().min(1).max(200),

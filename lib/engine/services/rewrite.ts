@@ -1,6 +1,6 @@
 import { compileFilter } from "../core/filter";
-import type { Ctx } from "./context";
-import type { Plan } from "./handlers/query";
+import type { CorpusQuery } from "../store/search";
+import type { EngineContext } from "./context";
 
 /**
  * `intelligent_query_rewriting` (tech preview in Vectara): before retrieval, the
@@ -22,14 +22,15 @@ export interface Rewriting {
 
 const FAILED = { warnings: ["intelligent_query_rewriting_failed" as const] };
 
-export async function rewriteQueries(ctx: Ctx, p: Plan): Promise<Rewriting> {
+/** Rewrites each corpus's query and filter in place when `p.rewrite` is set. */
+export async function rewriteQueries(
+  ctx: EngineContext,
+  p: { rewrite?: boolean; corpora: CorpusQuery[] },
+): Promise<Rewriting> {
   if (!p.rewrite) return {};
   const extract = ctx.services.extractFilter;
   if (!extract) return FAILED;
-  const remaining = ctx.deadline.remaining();
-  const signal = Number.isFinite(remaining)
-    ? AbortSignal.timeout(Math.max(1, remaining))
-    : new AbortController().signal;
+  const signal = ctx.deadline.signal() ?? new AbortController().signal;
   const rewritten: RewrittenQuery[] = [];
   let failed = false;
   for (const c of p.corpora) {
@@ -44,7 +45,7 @@ export async function rewriteQueries(ctx: Ctx, p: Plan): Promise<Rewriting> {
       rewritten.push({ corpus_key: c.corpus.key, filter_extraction: out });
     } catch (error) {
       ctx.deadline.check();
-      ctx.services.log(`engine: intelligent query rewriting failed: ${String(error)}`);
+      ctx.log(`engine: intelligent query rewriting failed: ${String(error)}`);
       failed = true;
     }
   }
