@@ -260,6 +260,8 @@ describe("word cap", () => {
     expect(parseLexicalQuery(long.slice(0, 4000)).terms.map((t) => t.text)).toEqual([
       long.slice(0, MAX_TOKEN_CHARS),
     ]);
+    // 10 MB of one word (the upload limit) in one go.
+    expect(capTokens("b".repeat(10_000_000))).toBe("b".repeat(MAX_TOKEN_CHARS));
     // Never half a surrogate pair.
     const astral = "𝒜".repeat(MAX_TOKEN_CHARS + 5);
     expect(capTokens(astral)).toBe("𝒜".repeat(MAX_TOKEN_CHARS));

@@ -82,9 +82,8 @@ export const MAX_TOKEN_CHARS = 128;
  */
 export const MAX_INDEXED_TITLE_CHARS = 200;
 
-const WORD_CHAR = "[\\p{L}\\p{N}\\p{Co}\\p{M}]";
-/** A run of more than MAX_TOKEN_CHARS word characters, matched from its start only. */
-const LONG_TOKEN = new RegExp(`(?<!${WORD_CHAR})${WORD_CHAR}{${MAX_TOKEN_CHARS + 1},}`, "gu");
+/** Runs of word characters. (A counted `{129,}` would overflow V8's stack on 10 MB.) */
+const WORD_RUN = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
 
 /** The first `max` code points of `s` (never half a surrogate pair). */
 function firstCodePoints(s: string, max: number): string {
@@ -99,7 +98,20 @@ function firstCodePoints(s: string, max: number): string {
 /** `text` with every word longer than MAX_TOKEN_CHARS cut to that length. Linear. */
 export function capTokens(text: string): string {
   if (text.length <= MAX_TOKEN_CHARS) return text;
-  return text.replace(LONG_TOKEN, (t) => firstCodePoints(t, MAX_TOKEN_CHARS));
+  const out: string[] = [];
+  let last = 0;
+  WORD_RUN.lastIndex = 0;
+  for (let m = WORD_RUN.exec(text); m; m = WORD_RUN.exec(text)) {
+    const word = m[0];
+    if (word.length <= MAX_TOKEN_CHARS) continue; // code points ≤ code units
+    const cut = firstCodePoints(word, MAX_TOKEN_CHARS);
+    if (cut.length === word.length) continue;
+    out.push(text.slice(last, m.index), cut);
+    last = m.index + word.length;
+  }
+  if (out.length === 0) return text;
+  out.push(text.slice(last));
+  return out.join("");
 }
 
 /**
