@@ -1,4 +1,5 @@
 import { KeyedMutex } from "./core/mutex";
+import { createVocabularyCache, type VocabularyCache } from "./store/vocabulary";
 
 /**
  * What one engine keeps in memory besides its database handle: created by
@@ -9,8 +10,10 @@ import { KeyedMutex } from "./core/mutex";
 export interface EngineState {
   /** One lock per chat: its turns, disables and deletes run one at a time. */
   chatLocks: KeyedMutex;
+  /** The word index's vocabulary, copied for typo correction (`store/vocabulary.ts`). */
+  vocabulary: VocabularyCache;
 }
 
 export function createEngineState(): EngineState {
-  return { chatLocks: new KeyedMutex() };
+  return { chatLocks: new KeyedMutex(), vocabulary: createVocabularyCache() };
 }

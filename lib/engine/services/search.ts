@@ -210,7 +210,7 @@ export async function retrieve(ctx: EngineContext, p: Plan): Promise<SearchResul
   const want = Math.min(p.offset + p.limit, MAX_CANDIDATES);
   const merged: Hit[] = [];
   for (const c of p.corpora) {
-    merged.push(...searchCorpus(ctx.db, c, want, ctx.deadline));
+    merged.push(...searchCorpus(ctx.db, ctx.state, c, want, ctx.deadline));
     ctx.deadline.check();
   }
   // A word counts as unknown only if every corpus lacks it, and only if it can name a

@@ -21,7 +21,7 @@ import type { CorpusRow } from "./corpora";
 import type { DB } from "./db";
 import { getTermStats, type TermStats } from "./term-stats";
 import { corpusVectors, cosineAll } from "./vectors";
-import { correctionsFor, indexedPartCount } from "./vocabulary";
+import { correctionsFor, indexedPartCount, type VocabularyCache } from "./vocabulary";
 
 /**
  * Retrieval over one corpus: a BM25 run over the word index (title, heading and
@@ -107,11 +107,22 @@ export interface Checkpoint {
   check(): void;
 }
 
+/** What searching keeps in memory per engine: slots of `EngineState` (`state.ts`). */
+export interface SearchCaches {
+  vocabulary: VocabularyCache;
+}
+
 /** Ranked hits for one corpus, best first. */
-export function searchCorpus(db: DB, q: CorpusQuery, want: number, deadline: Checkpoint): Hit[] {
+export function searchCorpus(
+  db: DB,
+  caches: SearchCaches,
+  q: CorpusQuery,
+  want: number,
+  deadline: Checkpoint,
+): Hit[] {
   const parsed = parseLexicalQuery(q.query);
   const stats = getTermStats(db);
-  const analyzed = analyzeQuery(db, parsed, stats, q.lexicon);
+  const analyzed = analyzeQuery(db, caches, parsed, stats, q.lexicon);
   q.unknownWords = analyzed.unknown;
   q.corrections = analyzed.corrections;
   const n = Math.min(Math.max(RUN_CANDIDATES, want), MAX_CANDIDATES);
@@ -294,6 +305,7 @@ const MAX_EXPANSIONS = 12;
  */
 export function analyzeQuery(
   db: DB,
+  caches: SearchCaches,
   parsed: LexicalQuery,
   stats: TermStats,
   lexicon: Lexicon | undefined,
@@ -314,7 +326,9 @@ export function analyzeQuery(
     }
     // Each correction scans the vocabulary under one letter: a few per query at most.
     const readAs =
-      tried++ < MAX_CORRECTED_WORDS ? correctionsFor(db, t.text, t.stem) : ([] as string[]);
+      tried++ < MAX_CORRECTED_WORDS
+        ? correctionsFor(db, caches.vocabulary, t.text, t.stem)
+        : ([] as string[]);
     if (readAs.length === 0) {
       terms.push(t);
       unknown.push(t.text);

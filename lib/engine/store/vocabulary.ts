@@ -15,7 +15,12 @@ interface Copy {
   byInitial: Map<string, VocabularyTerm[]>;
 }
 
-const copies = new WeakMap<DB, Copy>();
+/** Where an engine keeps its copy (`EngineState.vocabulary`): one per engine and database. */
+export interface VocabularyCache {
+  copy?: Copy;
+}
+
+export const createVocabularyCache = (): VocabularyCache => ({});
 
 /** Exact number of parts holding `stem` (0 when the index has never seen it). */
 export function indexedPartCount(db: DB, stem: string): number {
@@ -23,9 +28,9 @@ export function indexedPartCount(db: DB, stem: string): number {
   return typeof n === "number" ? n : 0;
 }
 
-function vocabulary(db: DB): Copy {
+function vocabulary(db: DB, cache: VocabularyCache): Copy {
   const maxId = (db.prepare("SELECT COALESCE(MAX(id), 0) FROM parts").pluck().get() as number) ?? 0;
-  const copy = copies.get(db);
+  const copy = cache.copy;
   if (copy && (copy.maxId === maxId || (maxId > 0 && Math.abs(maxId / copy.maxId - 1) < 0.2))) {
     return copy;
   }
@@ -42,7 +47,7 @@ function vocabulary(db: DB): Copy {
     list.push(r);
   }
   const next = { maxId, byInitial };
-  copies.set(db, next);
+  cache.copy = next;
   return next;
 }
 
@@ -63,10 +68,15 @@ export function wordFor(stem: string): string | undefined {
  * as words FTS5 will match, keeping only those at least a fifth as frequent as the
  * most frequent (a rare neighbour is usually another typo in the documents).
  */
-export function correctionsFor(db: DB, word: string, stem: string): string[] {
+export function correctionsFor(
+  db: DB,
+  cache: VocabularyCache,
+  word: string,
+  stem: string,
+): string[] {
   const initial = word[0];
   if (!initial) return [];
-  const list = vocabulary(db).byInitial.get(initial) ?? [];
+  const list = vocabulary(db, cache).byInitial.get(initial) ?? [];
   const found = closeTerms(word, stem, list);
   const top = found[0]?.df ?? 0;
   return found
