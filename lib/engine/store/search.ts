@@ -15,7 +15,7 @@ import {
 } from "../core/lexical";
 import { porterStem } from "../core/stem";
 import { curatedExpansions, type Expansion } from "../core/synonyms";
-import type { Lexicon } from "../lexicon/wordnet";
+import type { Lexicon } from "../ports";
 import { type AllowedParts, allowedParts, isAllowed, withAllowed } from "./allowed";
 import type { CorpusRow } from "./corpora";
 import type { DB } from "./db";
