@@ -101,9 +101,11 @@ function cycles(graph: Map<string, string[]>): string[][] {
 /** Which folders (or root files) each layer may not import. */
 const FORBIDDEN: Array<{ layer: string; forbidden: string[] }> = [
   { layer: "core/", forbidden: ["store/", "http/", "services/", "providers/", "worker/"] },
+  { layer: "extract/", forbidden: ["store/", "http/", "services/", "providers/", "worker/"] },
   { layer: "store/", forbidden: ["http/", "services/", "worker/"] },
   { layer: "services/", forbidden: ["http/", "worker/"] },
   { layer: "providers/", forbidden: ["http/", "store/", "services/", "worker/"] },
+  { layer: "http/", forbidden: ["worker/"] },
 ];
 
 describe("engine layers", () => {
