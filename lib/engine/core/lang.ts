@@ -52,15 +52,26 @@ const WORD_SETS = Object.entries(FUNCTION_WORDS).map(
 );
 
 export function detectLanguage(text: string): LangCode | undefined {
+  // ASCII text (most English) has no letters of another script: count A–Z only.
+  const ascii = !/[^\x00-\x7f]/.test(text);
   let letters = 0;
-  for (const _ of text.matchAll(/\p{L}/gu)) letters++;
+  if (ascii) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i) | 0x20;
+      if (c >= 97 && c <= 122) letters++;
+    }
+  } else {
+    for (const _ of text.matchAll(/\p{L}/gu)) letters++;
+  }
   if (letters === 0) return undefined;
-  const count = (re: RegExp) => text.match(re)?.length ?? 0;
-  const han = count(/\p{Script=Han}/gu);
-  // Japanese mixes kana with kanji; any kana in CJK text means Japanese.
-  const kana = count(/[\u3040-\u30ff]/gu);
-  if (kana > 0 && (kana + han) / letters > 0.3) return "jpn";
-  for (const [re, lang] of SCRIPTS) if (count(re) / letters > 0.3) return lang;
+  if (!ascii) {
+    const count = (re: RegExp) => text.match(re)?.length ?? 0;
+    const han = count(/\p{Script=Han}/gu);
+    // Japanese mixes kana with kanji; any kana in CJK text means Japanese.
+    const kana = count(/[\u3040-\u30ff]/gu);
+    if (kana > 0 && (kana + han) / letters > 0.3) return "jpn";
+    for (const [re, lang] of SCRIPTS) if (count(re) / letters > 0.3) return lang;
+  }
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   const hits: Record<LangCode, number> = {};
   for (const w of words) {

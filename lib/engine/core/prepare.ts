@@ -249,6 +249,12 @@ function prepareStructured(
  */
 function assignLanguages(doc: PreparedDocument, docMetadata: Metadata): void {
   const given = isLangCode(docMetadata.lang) ? docMetadata.lang : undefined;
+  const only = doc.parts.length === 1 ? doc.parts[0] : undefined;
+  if (only && !given && !isLangCode(only.metadata.lang) && only.text.length < LANG_SAMPLE_CHARS) {
+    // A single part is its document's whole sample: one detection says both.
+    only.lang = detectLanguage(only.text) ?? DEFAULT_LANG;
+    return;
+  }
   let sample = "";
   for (const p of doc.parts) {
     if (sample.length >= LANG_SAMPLE_CHARS) break;

@@ -2,6 +2,7 @@ import { parseStoredObject } from "../core/json-bounds";
 import { descriptionOf, type Metadata, type PreparedDocument } from "../core/prepare";
 import type { DB } from "./db";
 import { addToIndex, type IndexRow, indexDocument, removeFromIndexWhere } from "./search-index";
+import { cachedStatement } from "./statements";
 
 /**
  * Documents, their sections and parts. Every write that touches more than one row
@@ -85,6 +86,11 @@ const toPart = (r: RawPart): PartRow => ({
 
 const bytes = (s: string | undefined) => (s ? Buffer.byteLength(s, "utf8") : 0);
 
+export interface StoredDocument {
+  row: DocumentRow;
+  storage: StorageUsage;
+}
+
 /**
  * Writes a prepared document, its sections, parts and index rows in one
  * transaction. Returns undefined, writing nothing, when the id is taken.
@@ -92,74 +98,114 @@ const bytes = (s: string | undefined) => (s ? Buffer.byteLength(s, "utf8") : 0);
 export function insertDocument(
   db: DB,
   { corpusId, document }: { corpusId: number; document: PreparedDocument },
-): { row: DocumentRow; storage: StorageUsage } | undefined {
+): StoredDocument | undefined {
+  return insertDocuments(db, corpusId, [document])[0];
+}
+
+/**
+ * Writes many prepared documents in one transaction (the batch path: seeding, the
+ * ingest CLI, benchmarks). One commit instead of one per document is most of the
+ * saving: each commit flushes FTS5's pending terms as a new segment. Each result is
+ * undefined when that document's id was taken (by an earlier document of the batch
+ * too); the others are written all the same.
+ */
+export function insertDocuments(
+  db: DB,
+  corpusId: number,
+  documents: PreparedDocument[],
+): Array<StoredDocument | undefined> {
   return db.transaction(() => {
-    const taken = db
-      .prepare("SELECT 1 FROM documents WHERE corpus_id = ? AND doc_id = ?")
-      .get(corpusId, document.id);
-    if (taken) return undefined;
-    const metadataJson = JSON.stringify(document.metadata);
-    const createdAt = new Date().toISOString();
-    const rowId = Number(
-      db
-        .prepare(
-          "INSERT INTO documents (corpus_id, doc_id, metadata, description, tables, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(
-          corpusId,
-          document.id,
-          metadataJson,
-          document.statedDescription,
-          document.tables.length ? JSON.stringify(document.tables) : null,
-          createdAt,
-        ).lastInsertRowid,
+    // Rows first, index after. A statement that fires triggers (migration 5: counters,
+    // typed filter values) runs in a statement savepoint, and FTS5 writes its pending
+    // terms to disk as a new segment at every savepoint: interleaved, that would flush
+    // the index once per document, as if each had its own transaction.
+    const written = documents.map((d) => writeRows(db, corpusId, d));
+    for (const w of written) if (w) writeIndex(db, w);
+    return written.map((w) => w?.stored);
+  })();
+}
+
+interface Written {
+  stored: StoredDocument;
+  document: PreparedDocument;
+  index: IndexRow[];
+}
+
+/** One document's index rows: its parts, their sections, and the document row. */
+function writeIndex(db: DB, { stored, document, index }: Written): void {
+  addToIndex(db, index);
+  indexDocument(db, {
+    documentId: stored.row.rowId,
+    title: document.title,
+    description: document.description,
+    headings: document.sections.flatMap((s) => (s.title ? [s.title] : [])).join("\n"),
+    body: document.parts
+      .filter((p) => p.isTitle !== true)
+      .map((p) => p.text)
+      .join("\n"),
+  });
+}
+
+/** One document's rows (not its index rows), inside the caller's transaction. */
+function writeRows(db: DB, corpusId: number, document: PreparedDocument): Written | undefined {
+  const taken = cachedStatement(
+    db,
+    "SELECT 1 FROM documents WHERE corpus_id = ? AND doc_id = ?",
+  ).get(corpusId, document.id);
+  if (taken) return undefined;
+  const metadataJson = JSON.stringify(document.metadata);
+  const createdAt = new Date().toISOString();
+  const rowId = Number(
+    cachedStatement(
+      db,
+      "INSERT INTO documents (corpus_id, doc_id, metadata, description, tables, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(
+      corpusId,
+      document.id,
+      metadataJson,
+      document.statedDescription,
+      document.tables.length ? JSON.stringify(document.tables) : null,
+      createdAt,
+    ).lastInsertRowid,
+  );
+  const insertSection = cachedStatement(
+    db,
+    "INSERT INTO sections (document_id, ordinal, section_key, title, text) VALUES (?, ?, ?, ?, ?)",
+  );
+  const sectionIds = document.sections.map((s, i) =>
+    Number(insertSection.run(rowId, i, s.key ?? null, s.title ?? null, s.text).lastInsertRowid),
+  );
+  const insertPart = cachedStatement(
+    db,
+    `INSERT INTO parts (document_id, corpus_id, section_id, ordinal, text, metadata, context,
+       custom_dimensions, is_title, lang, offset, len)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const storage: StorageUsage = { bytesUsed: 0, metadataBytesUsed: bytes(metadataJson) };
+  const index: IndexRow[] = document.parts.map((p, i) => {
+    const partMetadata = JSON.stringify(p.metadata);
+    storage.bytesUsed += bytes(p.text) + bytes(p.context);
+    storage.metadataBytesUsed += bytes(partMetadata);
+    const partId = Number(
+      insertPart.run(
+        rowId,
+        corpusId,
+        p.section === undefined ? null : (sectionIds[p.section] ?? null),
+        i,
+        p.text,
+        partMetadata,
+        p.context ?? null,
+        p.customDimensions ? JSON.stringify(p.customDimensions) : null,
+        p.isTitle === undefined ? null : p.isTitle ? 1 : 0,
+        p.lang,
+        p.offset,
+        p.len,
+      ).lastInsertRowid,
     );
-    const insertSection = db.prepare(
-      "INSERT INTO sections (document_id, ordinal, section_key, title, text) VALUES (?, ?, ?, ?, ?)",
-    );
-    const sectionIds = document.sections.map((s, i) =>
-      Number(insertSection.run(rowId, i, s.key ?? null, s.title ?? null, s.text).lastInsertRowid),
-    );
-    const insertPart = db.prepare(
-      `INSERT INTO parts (document_id, corpus_id, section_id, ordinal, text, metadata, context,
-         custom_dimensions, is_title, lang, offset, len)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const storage: StorageUsage = { bytesUsed: 0, metadataBytesUsed: bytes(metadataJson) };
-    const index: IndexRow[] = document.parts.map((p, i) => {
-      const partMetadata = JSON.stringify(p.metadata);
-      storage.bytesUsed += bytes(p.text) + bytes(p.context);
-      storage.metadataBytesUsed += bytes(partMetadata);
-      const partId = Number(
-        insertPart.run(
-          rowId,
-          corpusId,
-          p.section === undefined ? null : (sectionIds[p.section] ?? null),
-          i,
-          p.text,
-          partMetadata,
-          p.context ?? null,
-          p.customDimensions ? JSON.stringify(p.customDimensions) : null,
-          p.isTitle === undefined ? null : p.isTitle ? 1 : 0,
-          p.lang,
-          p.offset,
-          p.len,
-        ).lastInsertRowid,
-      );
-      return { partId, title: document.title, heading: p.heading, text: p.text };
-    });
-    addToIndex(db, index);
-    indexDocument(db, {
-      documentId: rowId,
-      title: document.title,
-      description: document.description,
-      headings: document.sections.flatMap((s) => (s.title ? [s.title] : [])).join("\n"),
-      body: document.parts
-        .filter((p) => p.isTitle !== true)
-        .map((p) => p.text)
-        .join("\n"),
-    });
-    return {
+    return { partId, title: document.title, heading: p.heading, text: p.text };
+  });
+  return {
+    stored: {
       row: {
         rowId,
         corpusId,
@@ -169,8 +215,10 @@ export function insertDocument(
         createdAt,
       },
       storage,
-    };
-  })();
+    },
+    document,
+    index,
+  };
 }
 
 export function getDocumentByDocId(

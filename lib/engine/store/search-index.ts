@@ -1,5 +1,6 @@
 import { capTokens, indexedTitle } from "../core/lexical";
 import type { DB } from "./db";
+import { cachedStatement } from "./statements";
 
 /**
  * The lexical index: FTS5 word index and trigram index over parts (rowid =
@@ -26,10 +27,11 @@ export interface IndexRow {
 
 export function addToIndex(db: DB, rows: IndexRow[]): void {
   if (rows.length === 0) return;
-  const words = db.prepare(
+  const words = cachedStatement(
+    db,
     "INSERT INTO parts_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
   );
-  const trigrams = db.prepare("INSERT INTO parts_tri (rowid, text) VALUES (?, ?)");
+  const trigrams = cachedStatement(db, "INSERT INTO parts_tri (rowid, text) VALUES (?, ?)");
   const title = indexedTitle(rows[0]?.title ?? "");
   for (const r of rows) {
     const t = r.title === rows[0]?.title ? title : indexedTitle(r.title);
@@ -49,19 +51,22 @@ function indexSections(db: DB, rows: IndexRow[]): void {
   const titles = new Map(rows.map((r) => [r.partId, r.title]));
   // Section ids first, texts one by one: grouping rows that carry the section's text
   // would copy that text once per part (parts × section length).
-  const sections = db
-    .prepare(
-      `SELECT p.section_id AS id, MIN(p.id) AS partId
-       FROM json_each(?) j
-       CROSS JOIN parts p ON p.id = j.value
-       WHERE p.section_id IS NOT NULL
-       GROUP BY p.section_id`,
-    )
-    .all(JSON.stringify([...titles.keys()])) as Array<{ id: number; partId: number }>;
+  const sections = cachedStatement(
+    db,
+    `SELECT p.section_id AS id, MIN(p.id) AS partId
+     FROM json_each(?) j
+     CROSS JOIN parts p ON p.id = j.value
+     WHERE p.section_id IS NOT NULL
+     GROUP BY p.section_id`,
+  ).all(JSON.stringify([...titles.keys()])) as Array<{ id: number; partId: number }>;
   if (sections.length === 0) return;
-  const read = db.prepare("SELECT COALESCE(title, '') AS heading, text FROM sections WHERE id = ?");
-  const remove = db.prepare("DELETE FROM sections_fts WHERE rowid = ?");
-  const insert = db.prepare(
+  const read = cachedStatement(
+    db,
+    "SELECT COALESCE(title, '') AS heading, text FROM sections WHERE id = ?",
+  );
+  const remove = cachedStatement(db, "DELETE FROM sections_fts WHERE rowid = ?");
+  const insert = cachedStatement(
+    db,
     "INSERT INTO sections_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
   );
   for (const s of sections) {
@@ -89,8 +94,9 @@ export interface DocumentIndexRow {
 
 /** Writes (or replaces) a document's row in the document-level index. */
 export function indexDocument(db: DB, row: DocumentIndexRow): void {
-  db.prepare("DELETE FROM docs_fts WHERE rowid = ?").run(row.documentId);
-  db.prepare(
+  cachedStatement(db, "DELETE FROM docs_fts WHERE rowid = ?").run(row.documentId);
+  cachedStatement(
+    db,
     "INSERT INTO docs_fts (rowid, title, description, headings, body) VALUES (?, ?, ?, ?, ?)",
   ).run(
     row.documentId,
