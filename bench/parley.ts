@@ -16,6 +16,8 @@ import { FILTER_EXPRESSION, type ScaledDoc, type SciDoc, type SciQuery, yearOf }
 
 export interface Harness {
   client: VectaraClient;
+  /** The engine itself, for its in-process batch path (`engine.indexDocuments`). */
+  engine: Engine;
   /** Per-stage SQL time when started with `stages: true`, else undefined. */
   stages?: StageTimer;
   /** Time spent inside `engine.handle` since the last `resetEngineTime()` (ms). */
@@ -61,6 +63,7 @@ export function startEngine(options: { stages?: boolean } = {}): Harness {
   });
   return {
     client,
+    engine,
     stages,
     engineMs: () => inEngine,
     resetEngineTime: () => {
@@ -172,6 +175,29 @@ export async function indexDocuments(
   }
   const ms = performance.now() - start;
   const size = await client.corpora.computeSize(corpus);
+  return { docs: size.usedDocs, parts: size.usedParts, ms };
+}
+
+/**
+ * Indexes through the engine's batch path (`engine.indexDocuments`: many documents to a
+ * transaction, in process), as seeding and the ingest CLI do; every document must be
+ * accepted.
+ */
+export async function indexDocumentsBatch(
+  h: Harness,
+  corpus: string,
+  docs: CreateDocumentRequest[],
+): Promise<IndexStats> {
+  const start = performance.now();
+  const results = await h.engine.indexDocuments(corpus, docs);
+  const ms = performance.now() - start;
+  const failed = results.filter((r) => r.status !== 201);
+  if (failed.length > 0) {
+    throw new Error(
+      `batch indexing refused ${failed.length} documents, e.g. ${JSON.stringify(failed[0])}`,
+    );
+  }
+  const size = await h.client.corpora.computeSize(corpus);
   return { docs: size.usedDocs, parts: size.usedParts, ms };
 }
 

@@ -9,6 +9,7 @@ import {
   createBenchCorpus,
   type DocShape,
   indexDocuments,
+  indexDocumentsBatch,
   PASS_BUDGET_MS,
   type QueryPass,
   queryPass,
@@ -26,7 +27,7 @@ import { fmt, summarize } from "./stats";
  * BEIR SciFact and on a 100k-part scale-up, next to MiniSearch and Orama.
  *
  *   --quick                      50 queries, 20k-part scale corpus (a smoke run)
- *   --only quality|speed|scale|baselines   (comma-separated; default: all)
+ *   --only quality|speed|scale|baselines|batch   (comma-separated; default: all)
  *   --stages                     also time the engine's SQL by stage (word run, trigram
  *                                run, section run, loading hits), per query
  *   --cpu-prof=<dir>             write a V8 CPU profile of each child into <dir>
@@ -46,8 +47,15 @@ const SCENARIOS: Record<string, string[]> = {
   speed: ["parley-core"],
   scale: ["scale"],
   baselines: Object.keys(BASELINES),
+  batch: ["parley-batch"],
 };
-const ORDER = ["parley-core", "parley-structured", ...Object.keys(BASELINES), "scale"];
+const ORDER = [
+  "parley-core",
+  "parley-batch",
+  "parley-structured",
+  ...Object.keys(BASELINES),
+  "scale",
+];
 
 const mib = (bytes: number) => bytes / 1024 / 1024;
 const peakRssMiB = () => process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
@@ -134,6 +142,36 @@ function passFigures(plain: QueryPass, filtered: QueryPass, queries: number, rss
     peakRssMiB: peakRssMiB(),
     error: passNote(plain, filtered, queries),
   };
+}
+
+/**
+ * SciFact's abstracts (one part each) indexed through the batch path seeding and the
+ * ingest CLI use (`engine.indexDocuments`), in process: indexing speed only.
+ */
+async function runParleyBatch(data: SciFact): Promise<Result> {
+  const rssStartMiB = mib(process.memoryUsage().rss);
+  const h = startEngine();
+  try {
+    await createBenchCorpus(h.client, "scifact_batch");
+    log(`parley batch: indexing ${data.docs.length} documents`);
+    const idx = await indexDocumentsBatch(
+      h,
+      "scifact_batch",
+      data.docs.map((d) => sciFactDocument(d, "core")),
+    );
+    log(`parley batch: ${idx.parts} parts in ${fmt(idx.ms / 1000, 1)} s`);
+    return {
+      system: "Parley (core, 1 part/doc), batch indexing",
+      corpus: "SciFact",
+      docs: idx.docs,
+      parts: idx.parts,
+      indexMs: idx.ms,
+      rssStartMiB,
+      peakRssMiB: peakRssMiB(),
+    };
+  } finally {
+    h.close();
+  }
 }
 
 async function runScale(data: SciFact, opts: ChildOptions): Promise<Result> {
@@ -247,6 +285,7 @@ async function runChild(name: string, opts: ChildOptions) {
     else if (name === "parley-structured")
       result = await runParleySciFact(data, "structured", opts);
     else if (name === "scale") result = await runScale(data, opts);
+    else if (name === "parley-batch") result = await runParleyBatch(data);
     else result = await runBaseline(name, data, quick);
   } catch (e) {
     // The engine is built in steps: a missing endpoint is a row with a note, not a crash.

@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const summary = await ingest({
       client,
+      // Local mode: Markdown is indexed many documents to a transaction, in this process.
+      indexer: engine,
       corpus: args.corpus,
       paths: args.paths,
       metadata: args.metadata,

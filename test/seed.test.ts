@@ -12,8 +12,8 @@ const article = (title: string, category: string, body: string) =>
   `---\ntitle: ${title}\ncategory: ${category}\nproduct_area: general\nurl: https://help.example/${category}\nupdated: 2026-10-01\n---\n\n# ${title}\n\n${body}\n`;
 
 describe("seeding the demo knowledge base", () => {
-  async function setup() {
-    const { client } = makeEngine();
+  async function setup({ batch = false } = {}) {
+    const { client, engine } = makeEngine();
     const dir = tempDir("parley-kb-");
     writeTree(dir, {
       "billing/refunds.md": article(
@@ -26,7 +26,15 @@ describe("seeding the demo knowledge base", () => {
     });
     const logs: string[] = [];
     const config = loadConfig({ VECTARA_CORPUS_KEY: "kb_seed" });
-    const seed = () => seedDemoKnowledgeBase({ client, config, dir, log: (m) => logs.push(m) });
+    // With `batch`, articles go through the engine's batch path, as first-start seeding does.
+    const seed = () =>
+      seedDemoKnowledgeBase({
+        client,
+        config,
+        dir,
+        log: (m) => logs.push(m),
+        indexer: batch ? engine : undefined,
+      });
     const ids = async () => {
       const out: string[] = [];
       for await (const d of await client.documents.list("kb_seed")) out.push(d.id);
@@ -56,18 +64,24 @@ describe("seeding the demo knowledge base", () => {
     );
   });
 
-  it("on restart duplicates nothing, re-indexes a changed article and removes a deleted one", async () => {
-    const { dir, seed, logs, ids } = await setup();
-    await seed();
-    await seed();
-    expect(logs[1]).toMatch(/0 added, 0 updated, 2 unchanged, 0 removed/);
-    writeFileSync(
-      path.join(dir, "billing/refunds.md"),
-      article("Refunds", "billing", "Refunds now take 10 days."),
-    );
-    rmSync(path.join(dir, "account/invite.md"));
-    await seed();
-    expect(logs[2]).toMatch(/0 added, 1 updated, 0 unchanged, 1 removed/);
-    expect(await ids()).toEqual(["billing/refunds.md"]);
-  });
+  it.each([
+    ["one request per article", false],
+    ["the engine's batch path", true],
+  ])(
+    "on restart duplicates nothing, re-indexes a changed article and removes a deleted one (%s)",
+    async (_, batch) => {
+      const { dir, seed, logs, ids } = await setup({ batch });
+      await seed();
+      await seed();
+      expect(logs[1]).toMatch(/0 added, 0 updated, 2 unchanged, 0 removed/);
+      writeFileSync(
+        path.join(dir, "billing/refunds.md"),
+        article("Refunds", "billing", "Refunds now take 10 days."),
+      );
+      rmSync(path.join(dir, "account/invite.md"));
+      await seed();
+      expect(logs[2]).toMatch(/0 added, 1 updated, 0 unchanged, 1 removed/);
+      expect(await ids()).toEqual(["billing/refunds.md"]);
+    },
+  );
 });

@@ -1,9 +1,9 @@
 import "server-only";
 import path from "node:path";
 import { type Config, getConfig } from "@/lib/config";
-import { ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
+import { type BatchIndexer, ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
 import type { VectaraClient } from "@/lib/vectara";
-import { getVectaraClient } from "./vectara";
+import { getEngine, getVectaraClient } from "./vectara";
 
 /** The demo knowledge base, relative to the repository root the app is started from. */
 export const DEMO_KB_DIR = "content/demo-kb";
@@ -13,21 +13,27 @@ export const DEMO_KB_DIR = "content/demo-kb";
  * filter attributes) and mirrors `content/demo-kb` into it. Idempotent, so it runs on
  * every start: unchanged articles are skipped by content hash, edited ones re-indexed,
  * deleted ones pruned. Only Markdown is read (examples.json lives in the same folder).
+ * Articles are indexed many at a time through the engine on this thread
+ * (`engine.indexDocuments`), unless a client is given without an indexer.
  */
 export async function seedDemoKnowledgeBase({
-  client = getVectaraClient(),
+  client,
   config = getConfig(),
   dir = path.resolve(process.cwd(), DEMO_KB_DIR),
   log = (m: string) => console.log(m),
+  indexer = client ? undefined : getEngine(config),
 }: {
   client?: VectaraClient;
   config?: Config;
   dir?: string;
   log?: (message: string) => void;
+  /** In-process batch indexing; by default the local engine when no client is given. */
+  indexer?: BatchIndexer;
 } = {}): Promise<void> {
   const corpus = config.vectara.corpusKey;
   const s = await ingest({
-    client,
+    client: client ?? getVectaraClient(config),
+    indexer,
     corpus,
     paths: [dir],
     extensions: ["md", "markdown"],

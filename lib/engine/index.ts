@@ -1,5 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type BatchDocumentResult, indexDocumentBatch } from "./batch";
+
+export type { BatchDocumentResult } from "./batch";
+
 import { createGenerator } from "./generation";
 import type { Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
@@ -58,6 +62,14 @@ export interface Engine {
   readonly apiKey: string;
   /** For server-side code in this process (seeding, tests); not part of the wire API. */
   readonly db: DB;
+  /**
+   * Indexes many documents (each in the body shape of `POST /v2/corpora/{key}/documents`)
+   * into an existing corpus, many to a transaction (`batch.ts`), with one result per
+   * document: 201 and the create response, or that request's error. For in-process
+   * callers (seeding, the ingest CLI, benchmarks); Vectara's API has no bulk create, so
+   * the wire API has none. Rejects with a 404 EngineError when the corpus does not exist.
+   */
+  indexDocuments(corpusKey: string, documents: readonly unknown[]): Promise<BatchDocumentResult[]>;
 }
 
 export const ENGINE_ROUTES: Route[] = [
@@ -107,6 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
     apiKey,
     db,
     close: () => db.close(),
+    indexDocuments: async (corpusKey, documents) => indexDocumentBatch(db, corpusKey, documents),
   };
 }
 

@@ -1,5 +1,6 @@
 export { type SourceFile, sha256, walkPaths } from "./files";
 export {
+  type BatchIndexer,
   CHUNKING,
   type Chunking,
   CONTENT_HASH,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import {
   type ChunkingStrategy,
+  type CreateDocumentRequest,
   type FilterAttributeInput,
   NotFoundError,
   type VectaraClient,
@@ -29,8 +30,28 @@ export interface IngestProgress {
   reason?: string;
 }
 
+/**
+ * An in-process batch indexer: the local engine's `indexDocuments` (`lib/engine`), which
+ * writes many documents to a transaction and answers per document as `POST
+ * …/documents` would (201, or a status and Vectara's error body).
+ */
+export interface BatchIndexer {
+  indexDocuments(
+    corpusKey: string,
+    documents: readonly unknown[],
+  ): Promise<Array<{ status: number; error?: { messages: string[] } }>>;
+}
+
 export interface IngestOptions {
   client: VectaraClient;
+  /**
+   * Local mode: index the documents built from Markdown many at a time through the
+   * engine in this process (far faster than a request per document). Uploads (PDF,
+   * HTML, DOCX, text) still go through `client`, and so do listing and deleting.
+   */
+  indexer?: BatchIndexer;
+  /** Documents per `indexer` call (default 200). */
+  batchSize?: number;
   corpus: string;
   /** Files and folders; each folder is the root its files' ids are relative to. */
   paths: readonly string[];
@@ -133,6 +154,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     options.onProgress?.({ done, total, id, outcome, reason });
   };
 
+  const batch = options.indexer && !dryRun ? new DocumentBatch(options, report) : undefined;
   const seen = new Set<string>();
   const queue = files.filter((f) => {
     if (!seen.has(f.id)) {
@@ -146,8 +168,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const worker = async () => {
     for (let file = queue.shift(); file; file = queue.shift()) {
       try {
-        const outcome = await ingestFile(options, file, existing.get(file.id), dryRun);
-        report(file.id, outcome);
+        const outcome = await ingestFile(options, file, existing.get(file.id), dryRun, batch);
+        // A batched document is reported when its batch is indexed.
+        if (outcome !== "batched") report(file.id, outcome);
       } catch (error) {
         report(file.id, "failed", describeError(error));
       }
@@ -155,6 +178,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   };
   const concurrency = Math.max(1, options.concurrency ?? 4);
   await Promise.all(Array.from({ length: concurrency }, worker));
+  await batch?.flush();
 
   // A path that could not be read would look like "every file is gone": never prune then.
   if (options.prune && missing.length === 0) {
@@ -179,12 +203,61 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   return summary;
 }
 
+/**
+ * Documents waiting for the batch indexer. `add` queues one (and indexes the queue
+ * once it holds `batchSize`); each document's outcome is reported when its batch is
+ * indexed, a refused one as failed with the engine's message.
+ */
+class DocumentBatch {
+  private pending: Array<{ id: string; outcome: IngestOutcome; body: CreateDocumentRequest }> = [];
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: IngestOptions,
+    private readonly report: (id: string, outcome: IngestOutcome, reason?: string) => void,
+  ) {}
+
+  add(id: string, outcome: IngestOutcome, body: CreateDocumentRequest): void {
+    this.pending.push({ id, outcome, body });
+    if (this.pending.length >= Math.max(1, this.options.batchSize ?? 200)) void this.flush();
+  }
+
+  /** Indexes what is queued (after any batch still running); resolves when all are done. */
+  flush(): Promise<void> {
+    const items = this.pending;
+    this.pending = [];
+    this.running = this.running.then(() => this.index(items));
+    return this.running;
+  }
+
+  private async index(items: DocumentBatch["pending"]): Promise<void> {
+    if (items.length === 0) return;
+    const indexer = this.options.indexer as BatchIndexer;
+    let results: Awaited<ReturnType<BatchIndexer["indexDocuments"]>>;
+    try {
+      results = await indexer.indexDocuments(
+        this.options.corpus,
+        items.map((i) => i.body),
+      );
+    } catch (error) {
+      for (const i of items) this.report(i.id, "failed", describeError(error));
+      return;
+    }
+    items.forEach((item, n) => {
+      const r = results[n];
+      if (r?.status === 201) this.report(item.id, item.outcome);
+      else this.report(item.id, "failed", r?.error?.messages.join("; ") ?? "not indexed");
+    });
+  }
+}
+
 async function ingestFile(
   options: IngestOptions,
   file: SourceFile,
   existing: Existing | undefined,
   dryRun: boolean,
-): Promise<IngestOutcome> {
+  batch?: DocumentBatch,
+): Promise<IngestOutcome | "batched"> {
   const { client, corpus } = options;
   const bytes = await readFile(file.absPath).catch((error: unknown) => {
     throw new Error(`cannot read the file: ${describeFsError(error)}`);
@@ -211,7 +284,7 @@ async function ingestFile(
   if (dryRun) return outcome;
   if (existing) await client.documents.delete(corpus, file.id);
   if (parsed.kind === "structured") {
-    await client.documents.create(corpus, {
+    const body: CreateDocumentRequest = {
       type: "structured",
       id: file.id,
       ...(parsed.title ? { title: parsed.title } : {}),
@@ -219,7 +292,12 @@ async function ingestFile(
       metadata: { ...parsed.metadata, ...extra, ...owned },
       sections: parsed.sections,
       ...(chunking ? { chunking_strategy: chunking } : {}),
-    });
+    };
+    if (batch) {
+      batch.add(file.id, outcome, body);
+      return "batched";
+    }
+    await client.documents.create(corpus, body);
   } else {
     await client.upload.file(
       corpus,
