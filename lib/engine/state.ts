@@ -1,5 +1,5 @@
 import { KeyedMutex } from "./core/mutex";
-import { createVocabularyCache, type VocabularyCache } from "./store/vocabulary";
+import { createSearchCaches, type SearchCaches } from "./store/search";
 
 /**
  * What one engine keeps in memory besides its database handle: created by
@@ -10,10 +10,14 @@ import { createVocabularyCache, type VocabularyCache } from "./store/vocabulary"
 export interface EngineState {
   /** One lock per chat: its turns, disables and deletes run one at a time. */
   chatLocks: KeyedMutex;
-  /** The word index's vocabulary, copied for typo correction (`store/vocabulary.ts`). */
-  vocabulary: VocabularyCache;
+  /**
+   * Searching's caches (`store/search.ts`): prepared statements, index counts, the term
+   * statistics sketch, vector matrices and the embedding loop, the vocabulary copy for
+   * typo correction.
+   */
+  search: SearchCaches;
 }
 
 export function createEngineState(): EngineState {
-  return { chatLocks: new KeyedMutex(), vocabulary: createVocabularyCache() };
+  return { chatLocks: new KeyedMutex(), search: createSearchCaches() };
 }

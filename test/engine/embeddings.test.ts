@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEmbedder } from "@/lib/engine/providers/embeddings";
-import { decodeVector, scheduleEmbedding } from "@/lib/engine/store/vectors";
+import { createVectorCache, decodeVector, scheduleEmbedding } from "@/lib/engine/store/vectors";
 import { makeEngine } from "../support/engine";
 import { sendJson, startServer } from "../support/http-server";
 import { coreDoc, seedCorpus } from "../support/search";
@@ -95,7 +95,8 @@ describe("semantic retrieval", () => {
       coreDoc("billing", ["Invoices are sent monthly to the account owner."]),
       coreDoc("export", ["Export the dashboard as a PDF file."]),
     ]);
-    await scheduleEmbedding(fixture.engine.db, embedder, () => undefined);
+    // Only queries start the engine's own loop: none has run yet, so this one is alone.
+    await scheduleEmbedding(fixture.engine.db, createVectorCache(), embedder, () => undefined);
     return { ...fixture, server, mode };
   }
 

@@ -186,8 +186,9 @@ export function planCorporaSearch(
 async function embedQueries(ctx: EngineContext, p: Plan): Promise<void> {
   const embedder = ctx.services.embedder;
   if (!embedder) return;
-  if (hasPartsWithoutVectors(ctx.db, embedder.model)) {
-    void scheduleEmbedding(ctx.db, embedder, ctx.log);
+  const vectors = ctx.state.search.vectors;
+  if (hasPartsWithoutVectors(ctx.db, vectors, embedder.model)) {
+    void scheduleEmbedding(ctx.db, vectors, embedder, ctx.log);
   }
   const wanted = p.corpora.filter((c) => c.lexicalInterpolation < 1);
   const texts = [...new Set(wanted.map((c) => c.query))];
@@ -210,7 +211,7 @@ export async function retrieve(ctx: EngineContext, p: Plan): Promise<SearchResul
   const want = Math.min(p.offset + p.limit, MAX_CANDIDATES);
   const merged: Hit[] = [];
   for (const c of p.corpora) {
-    merged.push(...searchCorpus(ctx.db, ctx.state, c, want, ctx.deadline));
+    merged.push(...searchCorpus(ctx.db, ctx.state.search, c, want, ctx.deadline));
     ctx.deadline.check();
   }
   // A word counts as unknown only if every corpus lacks it, and only if it can name a
@@ -262,7 +263,7 @@ export async function retrieve(ctx: EngineContext, p: Plan): Promise<SearchResul
     const corpusId = p.corpora[h.corpusIndex]?.corpus.id ?? 0;
     let vector: Float32Array | undefined;
     if (embedder && p.reranker) {
-      const m = corpusVectors(ctx.db, corpusId, embedder.model);
+      const m = corpusVectors(ctx.db, ctx.state.search.vectors, corpusId, embedder.model);
       const row = m.row.get(h.partId);
       if (row !== undefined) vector = m.data.subarray(row * m.dim, (row + 1) * m.dim);
     }

@@ -19,9 +19,19 @@ import type { Lexicon } from "../ports";
 import { type AllowedParts, allowedParts, isAllowed, withAllowed } from "./allowed";
 import type { CorpusRow } from "./corpora";
 import type { DB } from "./db";
-import { getTermStats, type TermStats } from "./term-stats";
-import { corpusVectors, cosineAll } from "./vectors";
-import { correctionsFor, indexedPartCount, type VocabularyCache } from "./vocabulary";
+import {
+  createTermStatsCache,
+  getTermStats,
+  type TermStats,
+  type TermStatsCache,
+} from "./term-stats";
+import { corpusVectors, cosineAll, createVectorCache, type VectorCache } from "./vectors";
+import {
+  correctionsFor,
+  createVocabularyCache,
+  indexedPartCount,
+  type VocabularyCache,
+} from "./vocabulary";
 
 /**
  * Retrieval over one corpus: a BM25 run over the word index (title, heading and
@@ -85,19 +95,13 @@ export const wordBudget = (parts: number) =>
 export const trigramBudget = (parts: number) =>
   Math.max(BUDGET.trigramMin, BUDGET.trigramShare * parts);
 
-const statements = new WeakMap<DB, Map<string, Statement>>();
-
-/** Prepared statements, cached per database and SQL text (filters vary the text). */
-function prepare(db: DB, sql: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) {
-    cache = new Map();
-    statements.set(db, cache);
-  }
+/** Prepared statements, cached per engine and SQL text (filters vary the text). */
+function prepare(s: Session, sql: string): Statement {
+  const cache = s.caches.statements;
   let st = cache.get(sql);
   if (!st) {
     if (cache.size >= 256) cache.delete(cache.keys().next().value as string);
-    st = db.prepare(sql);
+    st = s.db.prepare(sql);
     cache.set(sql, st);
   }
   return st;
@@ -107,9 +111,29 @@ export interface Checkpoint {
   check(): void;
 }
 
-/** What searching keeps in memory per engine: slots of `EngineState` (`state.ts`). */
+/** What searching keeps in memory per engine and database: slots of `EngineState` (`state.ts`). */
 export interface SearchCaches {
+  /** Prepared statements by SQL text (at most 256). */
+  statements: Map<string, Statement>;
+  /** Section and document index counts, until the database changes. */
+  coarse: { counts?: CoarseCounts };
+  termStats: TermStatsCache;
+  vectors: VectorCache;
   vocabulary: VocabularyCache;
+}
+
+export const createSearchCaches = (): SearchCaches => ({
+  statements: new Map(),
+  coarse: {},
+  termStats: createTermStatsCache(),
+  vectors: createVectorCache(),
+  vocabulary: createVocabularyCache(),
+});
+
+/** One search's handle: the connection and the engine's caches for it. */
+interface Session {
+  db: DB;
+  caches: SearchCaches;
 }
 
 /** Ranked hits for one corpus, best first. */
@@ -120,22 +144,23 @@ export function searchCorpus(
   want: number,
   deadline: Checkpoint,
 ): Hit[] {
+  const s: Session = { db, caches };
   const parsed = parseLexicalQuery(q.query);
-  const stats = getTermStats(db);
-  const analyzed = analyzeQuery(db, caches, parsed, stats, q.lexicon);
+  const stats = getTermStats(db, caches.termStats);
+  const analyzed = analyzeQuery(s, parsed, stats, q.lexicon);
   q.unknownWords = analyzed.unknown;
   q.corrections = analyzed.corrections;
   const n = Math.min(Math.max(RUN_CANDIDATES, want), MAX_CANDIDATES);
-  const whole = holdsWholeIndex(db, q.corpus.id);
+  const whole = holdsWholeIndex(s, q.corpus.id);
   const scope: Scope = {
     ...q,
     whole,
-    allowed: q.filter || !whole ? allowedParts(db, q.corpus.id, q.filter) : undefined,
+    allowed: q.filter || !whole ? allowedParts(s.db, q.corpus.id, q.filter) : undefined,
   };
   const word = new Map<number, number>();
   const wordMatch = buildWordMatch(parsed, chooseTerms(analyzed.terms, stats));
   if (wordMatch) {
-    for (const r of runParts(db, "parts_fts", wordMatch, scope, n)) word.set(r.id, -r.s);
+    for (const r of runParts(s, "parts_fts", wordMatch, scope, n)) word.set(r.id, -r.s);
   }
   deadline.check();
 
@@ -146,7 +171,7 @@ export function searchCorpus(
     // Parts matched by letters alone score ×0.2 (`WEIGHTS.lettersOnly`): past the first
     // `want` (at least 100) of them none can reach the results, so they are not candidates.
     let lettersOnly = 0;
-    for (const r of runParts(db, "parts_tri", triMatch, scope, n)) {
+    for (const r of runParts(s, "parts_tri", triMatch, scope, n)) {
       if (!word.has(r.id) && ++lettersOnly > Math.max(100, want)) continue;
       trigram.set(r.id, -r.s);
     }
@@ -157,7 +182,7 @@ export function searchCorpus(
   const expansionMatch = buildExpansionMatch(chooseExpansions(analyzed.expansions, stats));
   if (expansionMatch && !hasConstraints(parsed)) {
     expansion = new Map();
-    for (const r of runParts(db, "parts_fts", expansionMatch, scope, n)) {
+    for (const r of runParts(s, "parts_fts", expansionMatch, scope, n)) {
       expansion.set(r.id, -r.s);
     }
     deadline.check();
@@ -174,35 +199,35 @@ export function searchCorpus(
   const allWords = buildWordMatch(parsed, analyzed.terms);
   const sectionWords = buildWordMatch(
     parsed,
-    chooseCoarseTerms(db, "sections", analyzed.terms, stats.parts),
+    chooseCoarseTerms(s, "sections", analyzed.terms, stats.parts),
   );
   const documentWords = pages
-    ? buildWordMatch(parsed, chooseCoarseTerms(db, "documents", analyzed.terms, stats.parts))
+    ? buildWordMatch(parsed, chooseCoarseTerms(s, "documents", analyzed.terms, stats.parts))
     : undefined;
   let bySection: Map<number, number> | undefined;
   let document: Map<number, number> | undefined;
   let documentExpansion: Map<number, number> | undefined;
   let leads: number[] = [];
-  const preferred = preferredDocuments(db, q);
+  const preferred = preferredDocuments(s, q);
   if (allWords) {
-    bySection = sectionWords ? runSections(db, sectionWords, scope, n) : new Map();
+    bySection = sectionWords ? runSections(s, sectionWords, scope, n) : new Map();
     document = documentWords
-      ? runDocuments(db, documentWords, scope, DOCUMENT_CANDIDATES)
+      ? runDocuments(s, documentWords, scope, DOCUMENT_CANDIDATES)
       : undefined;
     if (pages && expansionMatch && !hasConstraints(parsed)) {
-      documentExpansion = runDocuments(db, expansionMatch, scope, DOCUMENT_CANDIDATES);
+      documentExpansion = runDocuments(s, expansionMatch, scope, DOCUMENT_CANDIDATES);
     }
     deadline.check();
     leads = leadParts(
-      db,
+      s,
       [...new Set(analyzed.terms.filter((t) => !t.prefix).map((t) => t.stem))],
       stats,
       scope,
       [...word.keys(), ...(trigram?.keys() ?? []), ...(expansion?.keys() ?? [])],
       [
-        ...topRanges(db, "section", bySection, LEAD_CANDIDATES.sections),
-        ...topRanges(db, "document", document ?? new Map(), LEAD_CANDIDATES.documents),
-        ...topRanges(db, "document", preferred, preferred.size),
+        ...topRanges(s, "section", bySection, LEAD_CANDIDATES.sections),
+        ...topRanges(s, "document", document ?? new Map(), LEAD_CANDIDATES.documents),
+        ...topRanges(s, "document", preferred, preferred.size),
       ],
     );
     deadline.check();
@@ -214,18 +239,18 @@ export function searchCorpus(
     ...(expansion?.keys() ?? []),
     ...leads,
   ];
-  const located = locate(db, candidates);
+  const located = locate(s, candidates);
   const sectionOf = located.section;
   let section: Map<number, number> | undefined;
   let sectioned: Set<number> | undefined;
   if (bySection && bySection.size > 0 && sectionOf.size > 0) {
     section = bestPartPerSection(sectionOf, bySection, word, trigram, located.titles);
-    sectioned = sectionedParts(db, candidates, sectionOf);
+    sectioned = sectionedParts(s, candidates, sectionOf);
   }
 
   let semantic: Map<number, number> | undefined;
   if (q.queryVector && q.embeddingModel && q.lexicalInterpolation < 1) {
-    semantic = semanticRun(db, scope, n, new Set(candidates));
+    semantic = semanticRun(s, scope, n, new Set(candidates));
     deadline.check();
   }
 
@@ -248,10 +273,10 @@ export function searchCorpus(
     q.lexicalInterpolation,
   );
   if (fused.size === 0 && !hasConstraints(parsed)) {
-    for (const [id, score] of nearestByLetters(db, q, parsed, want)) fused.set(id, score);
+    for (const [id, score] of nearestByLetters(s, q, parsed, want)) fused.set(id, score);
   }
   if (Object.values(q.dimensions).some((w) => w !== 0) && fused.size > 0) {
-    applyDimensions(db, q, fused);
+    applyDimensions(s, q, fused);
   }
   return [...fused]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
@@ -264,10 +289,10 @@ export function searchCorpus(
 }
 
 /** The row ids of the documents to favour, each scored 1 (for `topRanges`). */
-function preferredDocuments(db: DB, q: CorpusQuery): Map<number, number> {
+function preferredDocuments(s: Session, q: CorpusQuery): Map<number, number> {
   if (!q.preferDocuments?.length) return new Map();
   const ids = prepare(
-    db,
+    s,
     "SELECT d.id FROM json_each(?) j CROSS JOIN documents d ON d.corpus_id = ? AND d.doc_id = j.value",
   )
     .pluck()
@@ -304,13 +329,12 @@ const MAX_EXPANSIONS = 12;
  * holds. Nothing here changes which parts the user's own words match.
  */
 export function analyzeQuery(
-  db: DB,
-  caches: SearchCaches,
+  s: Session,
   parsed: LexicalQuery,
   stats: TermStats,
   lexicon: Lexicon | undefined,
 ): AnalyzedQuery {
-  const known = (stem: string) => stats.wordDf(stem) > 0 || indexedPartCount(db, stem) > 0;
+  const known = (stem: string) => stats.wordDf(stem) > 0 || indexedPartCount(s.db, stem) > 0;
   const terms: QueryTerm[] = [];
   // The words of asking ("can I get", "do you have") say nothing about the topic; they
   // are dropped when the question has any other word.
@@ -327,7 +351,7 @@ export function analyzeQuery(
     // Each correction scans the vocabulary under one letter: a few per query at most.
     const readAs =
       tried++ < MAX_CORRECTED_WORDS
-        ? correctionsFor(db, caches.vocabulary, t.text, t.stem)
+        ? correctionsFor(s.db, s.caches.vocabulary, t.text, t.stem)
         : ([] as string[]);
     if (readAs.length === 0) {
       terms.push(t);
@@ -347,7 +371,7 @@ export function analyzeQuery(
     if (expansions.length >= MAX_EXPANSIONS) return;
     const stems = e.words.map(porterStem);
     const key = stems.join(" ");
-    if (seen.has(key) || !stems.every((s) => STOP_WORDS.has(s) || known(s))) return;
+    if (seen.has(key) || !stems.every((stem) => STOP_WORDS.has(stem) || known(stem))) return;
     seen.add(key);
     expansions.push(e);
   };
@@ -403,16 +427,16 @@ function chooseExpansions(expansions: Expansion[], stats: TermStats): Expansion[
  * match, so this bounds the run's cost; a question's topic words are rarely that common.
  */
 export function chooseCoarseTerms(
-  db: DB,
+  s: Session,
   level: "sections" | "documents",
   terms: QueryTerm[],
   parts: number,
 ): QueryTerm[] {
   if (terms.length <= 1) return terms;
   const floor = parts <= COARSE_BUDGET.smallIndex ? COARSE_BUDGET.small : COARSE_BUDGET.large;
-  const cache = coarseCache(db);
-  const budget = Math.max(floor, COARSE_BUDGET.share * coarseRows(db, cache, level));
-  return rarestWithin(terms, (t) => (t.prefix ? 0 : coarseCount(db, cache, level, t.stem)), budget);
+  const cache = coarseCache(s);
+  const budget = Math.max(floor, COARSE_BUDGET.share * coarseRows(s, cache, level));
+  return rarestWithin(terms, (t) => (t.prefix ? 0 : coarseCount(s, cache, level, t.stem)), budget);
 }
 
 /**
@@ -427,24 +451,23 @@ interface CoarseCounts {
   rows: Map<string, number>;
   terms: Map<string, number>;
 }
-const coarseCaches = new WeakMap<DB, CoarseCounts>();
 const MAX_CACHED_TERMS = 20_000;
 
-function coarseCache(db: DB): CoarseCounts {
-  const version = `${prepare(db, "PRAGMA data_version").pluck().get()}:${prepare(db, "SELECT total_changes()").pluck().get()}`;
-  let cache = coarseCaches.get(db);
+function coarseCache(s: Session): CoarseCounts {
+  const version = `${prepare(s, "PRAGMA data_version").pluck().get()}:${prepare(s, "SELECT total_changes()").pluck().get()}`;
+  let cache = s.caches.coarse.counts;
   if (!cache || cache.version !== version) {
     cache = { version, rows: new Map(), terms: new Map() };
-    coarseCaches.set(db, cache);
+    s.caches.coarse.counts = cache;
   }
   return cache;
 }
 
-function coarseRows(db: DB, cache: CoarseCounts, level: "sections" | "documents"): number {
+function coarseRows(s: Session, cache: CoarseCounts, level: "sections" | "documents"): number {
   let n = cache.rows.get(level);
   if (n === undefined) {
     n = prepare(
-      db,
+      s,
       level === "sections"
         ? "SELECT COUNT(*) FROM sections"
         : "SELECT COALESCE(SUM(document_count), 0) FROM corpora",
@@ -457,7 +480,7 @@ function coarseRows(db: DB, cache: CoarseCounts, level: "sections" | "documents"
 }
 
 function coarseCount(
-  db: DB,
+  s: Session,
   cache: CoarseCounts,
   level: "sections" | "documents",
   stem: string,
@@ -467,7 +490,7 @@ function coarseCount(
   if (n === undefined) {
     const vocab = level === "sections" ? "sections_fts_vocab" : "docs_fts_vocab";
     n =
-      (prepare(db, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck().get(stem) as
+      (prepare(s, `SELECT doc FROM ${vocab} WHERE term = ?`).pluck().get(stem) as
         | number
         | undefined) ?? 0;
     if (cache.terms.size >= MAX_CACHED_TERMS) cache.terms.clear();
@@ -573,9 +596,9 @@ interface RunRow {
  * True when every indexed part belongs to this corpus (the usual single-corpus
  * engine). Two index probes on `parts(corpus_id)`.
  */
-function holdsWholeIndex(db: DB, corpusId: number): boolean {
+function holdsWholeIndex(s: Session, corpusId: number): boolean {
   return (
-    prepare(db, "SELECT NOT EXISTS (SELECT 1 FROM parts WHERE corpus_id < ? OR corpus_id > ?)")
+    prepare(s, "SELECT NOT EXISTS (SELECT 1 FROM parts WHERE corpus_id < ? OR corpus_id > ?)")
       .pluck()
       .get(corpusId, corpusId) === 1
   );
@@ -601,7 +624,7 @@ const passes = (q: Scope, id: number) => q.allowed === undefined || isAllowed(q.
  * however selective the filter. Without them it ranks the index as it is.
  */
 function runParts(
-  db: DB,
+  s: Session,
   table: "parts_fts" | "parts_tri",
   match: string,
   q: Scope,
@@ -612,19 +635,19 @@ function runParts(
   const allowed = q.allowed;
   if (!allowed) {
     return prepare(
-      db,
+      s,
       `SELECT rowid AS id, ${rank} AS s FROM ${table} WHERE ${table} MATCH ? ORDER BY s LIMIT ?`,
     ).all(match, limit) as RunRow[];
   }
   if (allowed.size === 0) return [];
   const sql = `SELECT rowid AS id, ${rank} AS s FROM ${table}
     WHERE ${table} MATCH ? AND parley_allowed(rowid) ORDER BY s LIMIT ?`;
-  return withAllowed(db, allowed.bits, () => prepare(db, sql).all(match, limit) as RunRow[]);
+  return withAllowed(s.db, allowed.bits, () => prepare(s, sql).all(match, limit) as RunRow[]);
 }
 
 /** Part → section (for those cut from one) and part → document, for the candidates (one query). */
 function locate(
-  db: DB,
+  s: Session,
   ids: number[],
 ): { section: Map<number, number>; document: Map<number, number>; titles: Set<number> } {
   const section = new Map<number, number>();
@@ -634,7 +657,7 @@ function locate(
   // One JSON array back instead of a row object per candidate: for ~1,000 candidates
   // building the row objects cost three times the look-ups themselves.
   const json = prepare(
-    db,
+    s,
     `SELECT json_group_array(json_array(p.id, p.section_id, p.document_id, p.is_title))
      FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value`,
   )
@@ -655,21 +678,21 @@ function locate(
  * whole text (`WEIGHTS.documentColumns`), for one corpus. FTS5 normalizes by the
  * document's length, so a long reference page gains nothing from its size alone.
  */
-function runDocuments(db: DB, match: string, q: Scope, limit: number): Map<number, number> {
+function runDocuments(s: Session, match: string, q: Scope, limit: number): Map<number, number> {
   const rank = `bm25(docs_fts, ${WEIGHTS.documentColumns.join(", ")})`;
   const allowed = q.allowed;
   // The corpus's documents, or those with a part that passes the filter: with an
   // allowed set, each match is tested before it is ranked (as in `runParts`).
   const rows = !allowed
     ? prepare(
-        db,
+        s,
         `SELECT rowid AS id, ${rank} AS s FROM docs_fts WHERE docs_fts MATCH ? ORDER BY s LIMIT ?`,
       ).all(match, limit)
     : allowed.size === 0
       ? []
-      : withAllowed(db, allowed.documents, () =>
+      : withAllowed(s.db, allowed.documents, () =>
           prepare(
-            db,
+            s,
             `SELECT rowid AS id, ${rank} AS s FROM docs_fts
              WHERE docs_fts MATCH ? AND parley_allowed(rowid) ORDER BY s LIMIT ?`,
           ).all(match, limit),
@@ -685,7 +708,7 @@ function runDocuments(db: DB, match: string, q: Scope, limit: number): Map<numbe
  * of the best sections and documents (`leadParts`).
  */
 function topRanges(
-  db: DB,
+  s: Session,
   kind: "section" | "document",
   scores: Map<number, number>,
   count: number,
@@ -697,7 +720,7 @@ function topRanges(
   if (top.length === 0) return [];
   const column = kind === "section" ? "section_id" : "document_id";
   const rows = prepare(
-    db,
+    s,
     `SELECT j.value AS id, (SELECT MIN(p.id) FROM parts p WHERE p.${column} = j.value) AS lo,
             (SELECT MAX(p.id) FROM parts p WHERE p.${column} = j.value) AS hi
      FROM json_each(?) j`,
@@ -716,7 +739,7 @@ function topRanges(
  * the chosen parts that pass the corpus and filter check.
  */
 function leadParts(
-  db: DB,
+  s: Session,
   stems: string[],
   stats: TermStats,
   q: Scope,
@@ -739,7 +762,7 @@ function leadParts(
     stems.map((t) => [t, Math.log(1 + (stats.parts + 1) / (stats.wordDf(t) + 0.5))]),
   );
   const read = prepare(
-    db,
+    s,
     `SELECT p.id AS id, p.text AS text, COALESCE(s.title, '') AS heading FROM parts p
      LEFT JOIN sections s ON s.id = p.section_id
      WHERE p.id BETWEEN ? AND ? ORDER BY p.id LIMIT ${LEAD_CANDIDATES.partsRead}`,
@@ -777,14 +800,14 @@ function leadParts(
  * title shares with the query, with scores under 0.05.
  */
 function nearestByLetters(
-  db: DB,
+  s: Session,
   q: CorpusQuery,
   parsed: LexicalQuery,
   want: number,
 ): Map<number, number> {
   const filter = q.filter ? ` AND (${q.filter.sql})` : "";
   const rows = prepare(
-    db,
+    s,
     `SELECT MIN(p.id) AS id, d.metadata AS metadata FROM parts p
      CROSS JOIN documents d ON d.id = p.document_id
      WHERE p.corpus_id = ?${filter}
@@ -819,12 +842,12 @@ function nearestByLetters(
  * have sections. Only the sectionless candidates are looked up, in one query probing
  * `sections(document_id)`; a core-only corpus never gets here (no section run).
  */
-function sectionedParts(db: DB, ids: number[], sectionOf: Map<number, number>): Set<number> {
+function sectionedParts(s: Session, ids: number[], sectionOf: Map<number, number>): Set<number> {
   const out = new Set(sectionOf.keys());
   const sectionless = [...new Set(ids)].filter((id) => !sectionOf.has(id));
   if (sectionless.length === 0) return out;
   const rows = prepare(
-    db,
+    s,
     `SELECT p.id FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value
      WHERE EXISTS (SELECT 1 FROM sections s WHERE s.document_id = p.document_id)`,
   )
@@ -834,15 +857,15 @@ function sectionedParts(db: DB, ids: number[], sectionOf: Map<number, number>): 
   return out;
 }
 
-function runSections(db: DB, match: string, q: Scope, limit: number): Map<number, number> {
+function runSections(s: Session, match: string, q: Scope, limit: number): Map<number, number> {
   const rank = `bm25(sections_fts, ${WEIGHTS.columns.join(", ")})`;
   const rows = q.whole
     ? prepare(
-        db,
+        s,
         `SELECT rowid AS id, ${rank} AS s FROM sections_fts WHERE sections_fts MATCH ? ORDER BY s LIMIT ?`,
       ).all(match, limit)
     : prepare(
-        db,
+        s,
         `SELECT s.id AS id, ${rank} AS s
          FROM sections_fts CROSS JOIN sections s ON s.id = sections_fts.rowid
            CROSS JOIN documents d ON d.id = s.document_id
@@ -859,8 +882,13 @@ function runSections(db: DB, match: string, q: Scope, limit: number): Map<number
  * in-memory matrix): the top `limit`, plus every lexical candidate's similarity.
  * With a filter, only parts passing it are eligible.
  */
-function semanticRun(db: DB, q: Scope, limit: number, lexical: Set<number>): Map<number, number> {
-  const matrix = corpusVectors(db, q.corpus.id, q.embeddingModel as string);
+function semanticRun(
+  s: Session,
+  q: Scope,
+  limit: number,
+  lexical: Set<number>,
+): Map<number, number> {
+  const matrix = corpusVectors(s.db, s.caches.vectors, q.corpus.id, q.embeddingModel as string);
   const sims = cosineAll(matrix, q.queryVector as ArrayLike<number>);
   const order = [...sims.keys()]
     .filter((i) => !q.filter || passes(q, matrix.ids[i] as number))
@@ -876,9 +904,9 @@ function semanticRun(db: DB, q: Scope, limit: number, lexical: Set<number>): Map
 }
 
 /** Adds each candidate's custom-dimension boost (one query for all candidates). */
-function applyDimensions(db: DB, q: CorpusQuery, fused: Map<number, number>): void {
+function applyDimensions(s: Session, q: CorpusQuery, fused: Map<number, number>): void {
   const rows = prepare(
-    db,
+    s,
     `SELECT p.id AS id, p.custom_dimensions AS dims
      FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value`,
   ).all(JSON.stringify([...fused.keys()])) as Array<{ id: number; dims: string | null }>;

@@ -33,15 +33,20 @@ interface Sketch {
   changes: number;
 }
 
-const sketches = new WeakMap<DB, Sketch>();
+/** Where an engine keeps its sketch (`EngineState.termStats`): one per engine and database. */
+export interface TermStatsCache {
+  sketch?: Sketch;
+}
 
-export function getTermStats(db: DB): TermStats {
+export const createTermStatsCache = (): TermStatsCache => ({});
+
+export function getTermStats(db: DB, cache: TermStatsCache): TermStats {
   const maxId = (db.prepare("SELECT COALESCE(MAX(id), 0) FROM parts").pluck().get() as number) ?? 0;
   const changes = db.prepare("SELECT total_changes()").pluck().get() as number;
-  let sketch = sketches.get(db);
+  let sketch = cache.sketch;
   if (!sketch || stale(sketch, maxId, changes)) {
     sketch = buildSketch(db, maxId, changes);
-    sketches.set(db, sketch);
+    cache.sketch = sketch;
   }
   const s = sketch;
   const scale = s.sampled ? s.parts / s.sampled : 0;

@@ -76,18 +76,29 @@ export function listPartsWithoutVectors(
   }));
 }
 
-const running = new WeakMap<DB, Promise<void>>();
+/**
+ * What an engine keeps in memory about vectors (`EngineState.vectors`): its background
+ * embedding loop, whether parts lack vectors, and each corpus's normalized matrix.
+ */
+export interface VectorCache {
+  running?: Promise<void>;
+  missing?: { key: string; model: string; missing: boolean };
+  matrices: Map<string, { key: string; matrix: VectorMatrix }>;
+}
+
+export const createVectorCache = (): VectorCache => ({ matrices: new Map() });
 
 /**
- * Starts (or joins) the background embedding loop for `db`. Resolves when no part
- * lacks a vector, or on the first failure, which is logged; the next call retries.
+ * Starts (or joins) the engine's background embedding loop for `db`. Resolves when no
+ * part lacks a vector, or on the first failure, which is logged; the next call retries.
  */
 export function scheduleEmbedding(
   db: DB,
+  cache: VectorCache,
   embedder: VectorEmbedder,
   log: (message: string) => void,
 ): Promise<void> {
-  const current = running.get(db);
+  const current = cache.running;
   if (current) return current;
   const loop = (async () => {
     try {
@@ -106,17 +117,17 @@ export function scheduleEmbedding(
     } catch (error) {
       log(`engine: embedding parts failed, will retry on the next query: ${String(error)}`);
     } finally {
-      running.delete(db);
+      cache.running = undefined;
     }
   })();
-  running.set(db, loop);
+  cache.running = loop;
   return loop;
 }
 
 /** Cheap check, cached per database state: does any part lack a vector for `model`? */
-export function hasPartsWithoutVectors(db: DB, model: string): boolean {
+export function hasPartsWithoutVectors(db: DB, cache: VectorCache, model: string): boolean {
   const key = stateKey(db);
-  const cached = missingCache.get(db);
+  const cached = cache.missing;
   if (cached && cached.key === key && cached.model === model) return cached.missing;
   const parts = db.prepare("SELECT COUNT(*) FROM parts").pluck().get() as number;
   const done = db
@@ -124,10 +135,9 @@ export function hasPartsWithoutVectors(db: DB, model: string): boolean {
     .pluck()
     .get(model) as number;
   const missing = done < parts;
-  missingCache.set(db, { key, model, missing });
+  cache.missing = { key, model, missing };
   return missing;
 }
-const missingCache = new WeakMap<DB, { key: string; model: string; missing: boolean }>();
 
 /** Changes whenever this connection (or another process) has written to the database. */
 export function stateKey(db: DB): string {
@@ -144,16 +154,15 @@ export interface VectorMatrix {
   row: Map<number, number>;
 }
 
-const matrices = new WeakMap<DB, Map<string, { key: string; matrix: VectorMatrix }>>();
-
 /** Every vector of a corpus for `model`, normalized, cached until the database changes. */
-export function corpusVectors(db: DB, corpusId: number, model: string): VectorMatrix {
+export function corpusVectors(
+  db: DB,
+  cache: VectorCache,
+  corpusId: number,
+  model: string,
+): VectorMatrix {
   const key = stateKey(db);
-  let perDb = matrices.get(db);
-  if (!perDb) {
-    perDb = new Map();
-    matrices.set(db, perDb);
-  }
+  const perDb = cache.matrices;
   const name = `${corpusId}\u0000${model}`;
   const hit = perDb.get(name);
   if (hit && hit.key === key) return hit.matrix;
