@@ -27,9 +27,11 @@ interface Entry {
   allowed: AllowedParts;
 }
 
-/** Sets kept per database connection, most recently used last. */
+/** An engine's allowed sets (`EngineState.search.allowed`), most recently used last. */
+export type AllowedCache = Map<string, Entry>;
+
 const MAX_SETS = 16;
-const caches = new WeakMap<DB, Map<string, Entry>>();
+/** Connections `parley_allowed` is registered on: a function belongs to its connection. */
 const registered = new WeakSet<DB>();
 let current: Uint8Array | undefined;
 
@@ -43,15 +45,11 @@ const keyOf = (corpusId: number, filter: CompiledFilter | undefined) =>
 
 export function allowedParts(
   db: DB,
+  cache: AllowedCache,
   corpusId: number,
   filter: CompiledFilter | undefined,
 ): AllowedParts {
   register(db);
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
   const generation = (db
     .prepare("SELECT generation FROM corpora WHERE id = ?")
     .pluck()

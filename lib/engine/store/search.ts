@@ -16,7 +16,13 @@ import {
 import { porterStem } from "../core/stem";
 import { curatedExpansions, type Expansion } from "../core/synonyms";
 import type { Lexicon } from "../ports";
-import { type AllowedParts, allowedParts, isAllowed, withAllowed } from "./allowed";
+import {
+  type AllowedCache,
+  type AllowedParts,
+  allowedParts,
+  isAllowed,
+  withAllowed,
+} from "./allowed";
 import type { CorpusRow } from "./corpora";
 import type { DB } from "./db";
 import {
@@ -115,6 +121,8 @@ export interface Checkpoint {
 export interface SearchCaches {
   /** Prepared statements by SQL text (at most 256). */
   statements: Map<string, Statement>;
+  /** Parts that pass a corpus's filter, by corpus, filter and corpus generation (`allowed.ts`). */
+  allowed: AllowedCache;
   /** Section and document index counts, until the database changes. */
   coarse: { counts?: CoarseCounts };
   termStats: TermStatsCache;
@@ -124,6 +132,7 @@ export interface SearchCaches {
 
 export const createSearchCaches = (): SearchCaches => ({
   statements: new Map(),
+  allowed: new Map(),
   coarse: {},
   termStats: createTermStatsCache(),
   vectors: createVectorCache(),
@@ -155,7 +164,8 @@ export function searchCorpus(
   const scope: Scope = {
     ...q,
     whole,
-    allowed: q.filter || !whole ? allowedParts(s.db, q.corpus.id, q.filter) : undefined,
+    allowed:
+      q.filter || !whole ? allowedParts(s.db, s.caches.allowed, q.corpus.id, q.filter) : undefined,
   };
   const word = new Map<number, number>();
   const wordMatch = buildWordMatch(parsed, chooseTerms(analyzed.terms, stats));
