@@ -4,6 +4,7 @@ import { type BatchDocumentResult, indexDocumentBatch } from "./batch";
 
 export type { BatchDocumentResult } from "./batch";
 
+import { Deadline } from "./core/deadline";
 import { createGenerator } from "./generation";
 import type { Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
@@ -19,6 +20,8 @@ import { createHandler } from "./http/server";
 import { createWordNet } from "./lexicon/wordnet";
 import type { Embedder, EngineServices, Lexicon } from "./ports";
 import type { Llm } from "./providers/llm";
+import type { EngineContext } from "./services/context";
+import { createEngineState } from "./state";
 import { ensureAppClient } from "./store/app-clients";
 import { type DB, openDatabase } from "./store/db";
 import { ensurePersonalKey, generateSecret, type KeyRole } from "./store/keys";
@@ -70,6 +73,12 @@ export interface Engine {
    * the wire API has none. Rejects with a 404 EngineError when the corpus does not exist.
    */
   indexDocuments(corpusKey: string, documents: readonly unknown[]): Promise<BatchDocumentResult[]>;
+  /**
+   * A context for calling the services (`services/search.ts`, `services/chat.ts`) in
+   * this process, without HTTP: every corpus unless `scope` is given, no time limit
+   * unless `timeoutMs` is.
+   */
+  context(caller?: { scope?: string[]; timeoutMs?: number; signal?: AbortSignal }): EngineContext;
 }
 
 export const ENGINE_ROUTES: Route[] = [
@@ -111,14 +120,28 @@ export function createEngine(options: EngineOptions): Engine {
     presets: generator.presets,
     log,
   };
-  const handle = createHandler(new Router().add(ENGINE_ROUTES), db, services, {
-    tokenTtlSeconds,
-  });
+  const state = createEngineState();
+  const handle = createHandler(
+    new Router().add(ENGINE_ROUTES),
+    db,
+    services,
+    { tokenTtlSeconds },
+    state,
+  );
   return {
     handle,
     apiKey,
     db,
     close: () => db.close(),
+    context: (caller = {}) => ({
+      db,
+      services,
+      state,
+      scope: caller.scope,
+      deadline: new Deadline(caller.timeoutMs),
+      signal: caller.signal ?? new AbortController().signal,
+      log,
+    }),
     indexDocuments: async (corpusKey, documents) => indexDocumentBatch(db, corpusKey, documents),
   };
 }
