@@ -106,7 +106,7 @@ export const keyedSearchCorpusSchema = z.object({
 
 /**
  * `generation` is accepted as any object here; generation is served through the
- * `generate` seam (see handlers/query.ts), which validates what it reads.
+ * `generate` seam (`GenerateFn` in ports.ts), which validates what it reads.
  */
 const generationSchema = z.looseObject({ enabled: z.boolean().nullish() }).nullish();
 
