@@ -8,7 +8,20 @@
  */
 const MAX_TOKEN_BYTES = 64;
 
+/** Stems already computed (pure, so safe to keep); starts over at 50,000 words. */
+const stems = new Map<string, string>();
+
 export function porterStem(token: string): string {
+  let stem = stems.get(token);
+  if (stem === undefined) {
+    if (stems.size >= 50_000) stems.clear();
+    stem = stemNow(token);
+    stems.set(token, stem);
+  }
+  return stem;
+}
+
+function stemNow(token: string): string {
   const bytes = Buffer.from(token, "utf8");
   if (bytes.length < 3 || bytes.length > MAX_TOKEN_BYTES) return token;
   const stemmed = stemBytes(bytes.toString("latin1"));

@@ -294,7 +294,7 @@ function queryTermsOf(
   corrections: ExtractiveInput["corrections"] = [],
 ): QueryTerms {
   // "how long" asks for a duration (see the hints in `core/synonyms.ts`): "long" is not the topic.
-  const terms = analyze(query.replace(QUESTION_PHRASES, " ")).terms;
+  const terms = new Set(analyze(query.replace(QUESTION_PHRASES, " ")).terms);
   for (const c of corrections) {
     const typo = porterStem(c.word);
     if (!terms.delete(typo)) continue;

@@ -32,7 +32,27 @@ const NEGATION = /\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|witho
 /** Number-like tokens; "3.5" and "1,000" stay whole. */
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 
-export function analyze(text: string): SentenceTerms {
+/**
+ * Answers reread the same knowledge-base sentences question after question, so their
+ * analyses are kept (texts up to 2,000 characters, at most 20,000 of them; the map starts
+ * over when full). Callers must not change what they get back.
+ */
+const analyzed = new Map<string, Readonly<SentenceTerms>>();
+const MAX_ANALYZED = 20_000;
+const MAX_ANALYZED_TEXT = 2_000;
+
+export function analyze(text: string): Readonly<SentenceTerms> {
+  if (text.length > MAX_ANALYZED_TEXT) return analyzeNow(text);
+  let found = analyzed.get(text);
+  if (!found) {
+    if (analyzed.size >= MAX_ANALYZED) analyzed.clear();
+    found = analyzeNow(text);
+    analyzed.set(text, found);
+  }
+  return found;
+}
+
+function analyzeNow(text: string): SentenceTerms {
   const terms = new Set<string>();
   for (const t of wordTokens(text)) {
     if (STOP_WORDS.has(t) || FUNCTION_WORDS.has(t) || /^\d+$/.test(t)) continue;
