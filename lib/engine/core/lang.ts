@@ -53,7 +53,7 @@ const WORD_SETS = Object.entries(FUNCTION_WORDS).map(
 
 export function detectLanguage(text: string): LangCode | undefined {
   // ASCII text (most English) has no letters of another script: count A–Z only.
-  const ascii = !/[^\x00-\x7f]/.test(text);
+  const ascii = !/[\u0080-\uffff]/.test(text);
   let letters = 0;
   if (ascii) {
     for (let i = 0; i < text.length; i++) {
