@@ -4,6 +4,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createEngine, type Engine } from "@/lib/engine";
 import { WEIGHTS } from "@/lib/engine/core/fusion";
+import { BUDGET } from "@/lib/engine/store/search";
 import { type CreateDocumentRequest, createVectaraClient, type VectaraClient } from "@/lib/vectara";
 import { aggregateParts } from "./metrics";
 import { FILTER_EXPRESSION, type ScaledDoc, type SciDoc, type SciQuery, yearOf } from "./scifact";
@@ -27,10 +28,19 @@ export interface Harness {
 }
 
 /**
- * For tuning: `PARLEY_BENCH_WEIGHTS=document:0.5,section:2` overrides fusion weights, and
+ * For tuning: `PARLEY_BENCH_WEIGHTS=document:0.5,section:2` overrides fusion weights,
+ * `PARLEY_BENCH_BUDGET=wordMax:12000` the search budgets (`store/search.ts#BUDGET`), and
  * `PARLEY_BENCH_WORDNET=on` adds WordNet's synonyms, in every child a benchmark starts.
  */
 function tuning(): { wordnetSynonyms?: boolean } {
+  for (const pair of (process.env.PARLEY_BENCH_BUDGET ?? "").split(",").filter(Boolean)) {
+    const [name, value] = pair.split(":");
+    const b = BUDGET as unknown as Record<string, unknown>;
+    if (!name || typeof b[name] !== "number" || !Number.isFinite(Number(value))) {
+      throw new Error(`PARLEY_BENCH_BUDGET: bad budget '${pair}'`);
+    }
+    b[name] = Number(value);
+  }
   for (const pair of (process.env.PARLEY_BENCH_WEIGHTS ?? "").split(",").filter(Boolean)) {
     const [name, value] = pair.split(":");
     const w = WEIGHTS as unknown as Record<string, unknown>;
