@@ -52,19 +52,23 @@ const WORD_SETS = Object.entries(FUNCTION_WORDS).map(
 );
 
 export function detectLanguage(text: string): LangCode | undefined {
-  // ASCII text (most English) has no letters of another script: count A–Z only.
-  const ascii = !/[\u0080-\uffff]/.test(text);
+  // Letters are counted in code points. Every script below is outside ASCII (and the
+  // scans count any character of the script, letter or not), so when the text's
+  // non-ASCII characters are at most 0.3 of its letters no script can decide (the tests
+  // are strictly above 0.3), and Latin text skips the per-script scans.
+  const onlyLetters = text.replace(/\P{L}+/gu, "");
   let letters = 0;
-  if (ascii) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i) | 0x20;
-      if (c >= 97 && c <= 122) letters++;
-    }
-  } else {
-    for (const _ of text.matchAll(/\p{L}/gu)) letters++;
+  for (let i = 0; i < onlyLetters.length; i++) {
+    const c = onlyLetters.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) letters++; // not the second half of a surrogate pair
+  }
+  let nonAscii = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f && (c < 0xdc00 || c > 0xdfff)) nonAscii++;
   }
   if (letters === 0) return undefined;
-  if (!ascii) {
+  if (nonAscii / letters > 0.3) {
     const count = (re: RegExp) => text.match(re)?.length ?? 0;
     const han = count(/\p{Script=Han}/gu);
     // Japanese mixes kana with kanji; any kana in CJK text means Japanese.
