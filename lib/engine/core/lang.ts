@@ -47,9 +47,15 @@ const FUNCTION_WORDS: Record<LangCode, string[]> = {
   nld: ["de", "het", "een", "en", "is", "niet", "van", "met", "voor", "u", "je", "dat", "zijn"],
 };
 
-const WORD_SETS = Object.entries(FUNCTION_WORDS).map(
-  ([lang, list]) => [lang, new Set(list)] as const,
-);
+/** Each function word's languages, in FUNCTION_WORDS order: one look-up per word. */
+const WORD_LANGS = new Map<string, LangCode[]>();
+for (const [lang, list] of Object.entries(FUNCTION_WORDS)) {
+  for (const w of list) {
+    const langs = WORD_LANGS.get(w);
+    if (langs) langs.push(lang);
+    else WORD_LANGS.set(w, [lang]);
+  }
+}
 
 export function detectLanguage(text: string): LangCode | undefined {
   // Letters are counted in code points. Every script below is outside ASCII (and the
@@ -79,7 +85,7 @@ export function detectLanguage(text: string): LangCode | undefined {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   const hits: Record<LangCode, number> = {};
   for (const w of words) {
-    for (const [lang, set] of WORD_SETS) if (set.has(w)) hits[lang] = (hits[lang] ?? 0) + 1;
+    for (const lang of WORD_LANGS.get(w) ?? []) hits[lang] = (hits[lang] ?? 0) + 1;
   }
   const ranked = Object.entries(hits).sort((a, b) => b[1] - a[1]);
   const [best, second] = ranked;
