@@ -289,7 +289,10 @@ const server = startServer({
   port: PORT,
   apiKey: API_KEY,
   // The sequential run asks 200 questions as one visitor; the limit is not under test.
-  env: { CHAT_RATE_LIMIT_PER_MINUTE: "100000" },
+  env: {
+    CHAT_RATE_LIMIT_PER_MINUTE: "100000",
+    ...(process.env.ENGINE_WORKERS && { ENGINE_WORKERS: process.env.ENGINE_WORKERS }),
+  },
 });
 let failed = false;
 try {
