@@ -271,19 +271,34 @@ export async function loadTranscript({
   };
 }
 
+/** Whether Vectara has this chat: staff may only annotate conversations that exist. */
+async function chatExists(client: VectaraClient, chatId: string): Promise<boolean> {
+  try {
+    await client.chats.get(chatId);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
+/** Sets a conversation's review status; false when there is no such conversation. */
 export async function setReview({
   actor,
   chatId,
   status,
   assigneeId,
   now = Date.now(),
+  client = getVectaraClient(),
 }: {
   actor: StaffUser;
   chatId: string;
   status: ReviewStatus;
   assigneeId: string | null;
   now?: number;
-}): Promise<void> {
+  client?: VectaraClient;
+}): Promise<boolean> {
+  if (!(await chatExists(client, chatId))) return false;
   await setChatReviewByChatId({
     db: await getAppDb(),
     chatId,
@@ -292,19 +307,24 @@ export async function setReview({
     updatedBy: actor.email,
     now,
   });
+  return true;
 }
 
+/** Adds an internal note; undefined when there is no such conversation. */
 export async function addNote({
   actor,
   chatId,
   body,
   now = Date.now(),
+  client = getVectaraClient(),
 }: {
   actor: StaffUser;
   chatId: string;
   body: string;
   now?: number;
-}): Promise<Note> {
+  client?: VectaraClient;
+}): Promise<Note | undefined> {
+  if (!(await chatExists(client, chatId))) return undefined;
   const note: Note = {
     noteId: `note_${randomUUID()}`,
     chatId,

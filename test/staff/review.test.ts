@@ -274,6 +274,7 @@ describe("listStaffConversations", () => {
       now: 1,
     });
     await review.setReview({
+      client,
       actor,
       chatId: a.chatId,
       status: "escalated",
@@ -405,6 +406,7 @@ describe("listTriageQueue", () => {
       reported: true,
     });
     await review.setReview({
+      client,
       actor,
       chatId: reviewed.chatId,
       status: "reviewed",
@@ -432,6 +434,7 @@ describe("listTriageQueue", () => {
 
     // An escalated chat comes first; a chat deleted in Vectara drops out.
     await review.setReview({
+      client,
       actor,
       chatId: uncited.chatId,
       status: "escalated",
@@ -458,7 +461,13 @@ describe("listTriageQueue", () => {
   it("brings back a reviewed chat when the visitor reports an answer afterwards", async () => {
     const { client } = await kb();
     const chat = await ask(client, REFUND, { visitorId: "vis_1", now: Date.now() - 60_000 });
-    await review.setReview({ actor, chatId: chat.chatId, status: "reviewed", assigneeId: null });
+    await review.setReview({
+      client,
+      actor,
+      chatId: chat.chatId,
+      status: "reviewed",
+      assigneeId: null,
+    });
     expect(await review.listTriageQueue({ client })).toEqual([]);
     await setTurnFeedback({
       visitorId: "vis_1",
@@ -489,8 +498,20 @@ describe("loadTranscript", () => {
       reported: true,
     });
     await client.turns.update(c.chatId, t3, { enabled: false });
-    const note = await review.addNote({ actor, chatId: c.chatId, body: "Looked at it.", now: 5 });
-    await review.setReview({ actor, chatId: c.chatId, status: "escalated", assigneeId: null });
+    const note = await review.addNote({
+      client,
+      actor,
+      chatId: c.chatId,
+      body: "Looked at it.",
+      now: 5,
+    });
+    await review.setReview({
+      client,
+      actor,
+      chatId: c.chatId,
+      status: "escalated",
+      assigneeId: null,
+    });
 
     const t = await review.loadTranscript({ client, chatId: c.chatId });
     expect(t).toBeDefined();
@@ -699,6 +720,26 @@ describe("disableTurn", () => {
     for (const word of ["password", "reset", "invite", "teammate", "members"]) {
       expect(text).not.toContain(word);
     }
+  });
+});
+
+describe("notes and review", () => {
+  it("refuse a conversation that does not exist, storing nothing", async () => {
+    const { client } = await kb();
+    const missing = "cht_00000000-0000-4000-8000-000000000000";
+    expect(await review.addNote({ client, actor, chatId: missing, body: "hello" })).toBeUndefined();
+    expect(
+      await review.setReview({
+        client,
+        actor,
+        chatId: missing,
+        status: "escalated",
+        assigneeId: null,
+      }),
+    ).toBe(false);
+    const app = await db.getAppDb();
+    expect(await db.listNotesByChatId({ db: app, chatId: missing })).toEqual([]);
+    expect((await db.listChatReviewsByChatIds({ db: app, chatIds: [missing] })).size).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { ChatError } from "@/lib/chat/errors";
 import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { addNote } from "@/lib/chat/review";
+import { staffError } from "@/lib/chat/staff-http";
 import { noteBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -21,6 +22,11 @@ export async function POST(
   const body = await readJsonBody(request, noteBodySchema, 16 * 1024);
   if (!body.ok) return body.error.toResponse();
 
-  const note = await addNote({ actor: auth.user, chatId: chatId.data, body: body.data.body });
-  return Response.json(note, { status: 201 });
+  try {
+    const note = await addNote({ actor: auth.user, chatId: chatId.data, body: body.data.body });
+    if (!note) return new ChatError("not_found:staff", "No such conversation.").toResponse();
+    return Response.json(note, { status: 201 });
+  } catch (error) {
+    return staffError(error).toResponse();
+  }
 }

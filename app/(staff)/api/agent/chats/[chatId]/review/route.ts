@@ -3,6 +3,7 @@ import { ChatError } from "@/lib/chat/errors";
 import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { setReview } from "@/lib/chat/review";
+import { staffError } from "@/lib/chat/staff-http";
 import { getAppDb, getUserByUserId } from "@/lib/db";
 import { reviewBodySchema } from "./schema";
 
@@ -35,6 +36,11 @@ export async function PUT(
       ).toResponse();
     }
   }
-  await setReview({ actor: auth.user, chatId: chatId.data, status, assigneeId });
-  return new Response(null, { status: 204 });
+  try {
+    const found = await setReview({ actor: auth.user, chatId: chatId.data, status, assigneeId });
+    if (!found) return new ChatError("not_found:staff", "No such conversation.").toResponse();
+    return new Response(null, { status: 204 });
+  } catch (error) {
+    return staffError(error).toResponse();
+  }
 }
