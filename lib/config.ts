@@ -8,19 +8,27 @@ import { z } from "zod";
  * export `FOO=` for "no value".
  */
 
-const optionalString = z.preprocess(
-  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-  z.string().trim().optional(),
-);
+/** `.env` files and CI systems export `FOO=` for "no value". */
+const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const optionalString = z.preprocess(blankAsUnset, z.string().trim().optional());
 
 const optionalUrl = z.preprocess(
-  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  blankAsUnset,
   z
     .string()
     .trim()
     .refine((v) => isHttpUrl(v), { message: "must be an http(s) URL" })
     .optional(),
 );
+
+/** A whole number from `min` to `max`; `what` names it in messages ("a whole number of milliseconds"). */
+const wholeNumber = (min: number, max: number, what = "a whole number") =>
+  z.coerce
+    .number({ message: `must be ${what}` })
+    .int({ message: `must be ${what}` })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
 
 const corpusKey = z
   .string()
@@ -35,20 +43,14 @@ const envSchema = z
     VECTARA_CLIENT_ID: optionalString,
     VECTARA_CLIENT_SECRET: optionalString,
     VECTARA_AUTH_URL: optionalUrl,
-    VECTARA_CORPUS_KEY: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      corpusKey.default("support_kb"),
-    ),
-    DATA_DIR: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.string().default("./data"),
-    ),
+    VECTARA_CORPUS_KEY: z.preprocess(blankAsUnset, corpusKey.default("support_kb")),
+    DATA_DIR: z.preprocess(blankAsUnset, z.string().default("./data")),
     LOCAL_API_KEY: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      blankAsUnset,
       z.string().min(16, { message: "must be at least 16 characters" }).optional(),
     ),
     LOCAL_APP_CLIENT_ID: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      blankAsUnset,
       z
         .string()
         .trim()
@@ -57,29 +59,21 @@ const envSchema = z
         .optional(),
     ),
     LOCAL_APP_CLIENT_SECRET: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      blankAsUnset,
       z
         .string()
         .min(16, { message: "must be at least 16 characters" })
         .max(1000, { message: "must be at most 1000 characters" })
         .optional(),
     ),
-    LOCAL_OAUTH_TOKEN_TTL_SECONDS: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.coerce
-        .number({ message: "must be a whole number" })
-        .int({ message: "must be a whole number" })
-        .min(1, { message: "must be at least 1" })
-        .max(86_400, { message: "must be at most 86400" })
-        .default(3600),
-    ),
+    LOCAL_OAUTH_TOKEN_TTL_SECONDS: z.preprocess(blankAsUnset, wholeNumber(1, 86_400).default(3600)),
     LLM_BASE_URL: optionalUrl,
     LLM_MODEL: optionalString,
     LLM_API_KEY: optionalString,
     EMBEDDING_BASE_URL: optionalUrl,
     EMBEDDING_MODEL: optionalString,
     DATABASE_URL: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      blankAsUnset,
       z
         .string()
         .refine((v) => /^(postgres|postgresql):\/\//.test(v) || /^(file:|sqlite:)?[^:]+$/.test(v), {
@@ -88,48 +82,22 @@ const envSchema = z
         .optional(),
     ),
     AUTH_SECRET: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      blankAsUnset,
       z.string().min(32, { message: "must be at least 32 characters" }).optional(),
     ),
-    CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.coerce
-        .number({ message: "must be a whole number" })
-        .int({ message: "must be a whole number" })
-        .min(1, { message: "must be at least 1" })
-        .max(100_000, { message: "must be at most 100000" })
-        .default(20),
-    ),
+    CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, wholeNumber(1, 100_000).default(20)),
     DEMO_PASSWORD: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      blankAsUnset,
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
     ),
-    ENGINE_WORKERS: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.coerce
-        .number({ message: "must be a whole number" })
-        .int({ message: "must be a whole number" })
-        .min(0, { message: "must be at least 0" })
-        .max(32, { message: "must be at most 32" })
-        .optional(),
-    ),
+    ENGINE_WORKERS: z.preprocess(blankAsUnset, wholeNumber(0, 32).optional()),
     ENGINE_REQUEST_TIMEOUT_MS: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.coerce
-        .number({ message: "must be a whole number of milliseconds" })
-        .int({ message: "must be a whole number of milliseconds" })
-        .min(100, { message: "must be at least 100" })
-        .max(600_000, { message: "must be at most 600000" })
-        .default(10_000),
+      blankAsUnset,
+      wholeNumber(100, 600_000, "a whole number of milliseconds").default(10_000),
     ),
     VECTARA_TIMEOUT_MS: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.coerce
-        .number({ message: "must be a whole number of milliseconds" })
-        .int({ message: "must be a whole number of milliseconds" })
-        .min(100, { message: "must be at least 100" })
-        .max(600_000, { message: "must be at most 600000" })
-        .default(60_000),
+      blankAsUnset,
+      wholeNumber(100, 600_000, "a whole number of milliseconds").default(60_000),
     ),
   })
   .superRefine((env, ctx) => {
