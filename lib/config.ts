@@ -86,6 +86,11 @@ const envSchema = z
       z.string().min(32, { message: "must be at least 32 characters" }).optional(),
     ),
     CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, wholeNumber(1, 100_000).default(20)),
+    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: z.preprocess(
+      blankAsUnset,
+      wholeNumber(1, 1_000_000).default(60),
+    ),
+    TRUSTED_PROXY_HOPS: z.preprocess(blankAsUnset, wholeNumber(0, 10).default(0)),
     DEMO_PASSWORD: z.preprocess(
       blankAsUnset,
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
@@ -192,6 +197,13 @@ export interface Config {
   demoPassword?: string;
   /** Questions one visitor may ask per minute. */
   chatRateLimitPerMinute: number;
+  /** Questions one client address may ask per minute, whatever cookies it sends. */
+  chatRateLimitPerIpPerMinute: number;
+  /**
+   * How many reverse proxies in front of Parley append to X-Forwarded-For
+   * (TRUSTED_PROXY_HOPS). 0: the client is the socket's peer and X-Forwarded-* are ignored.
+   */
+  trustedProxyHops: number;
 }
 
 export const DEFAULT_VECTARA_BASE_URL = "https://api.vectara.io";
@@ -285,6 +297,8 @@ export function loadConfig(env: Env = process.env): Config {
     authSecret: e.AUTH_SECRET,
     demoPassword: e.DEMO_PASSWORD,
     chatRateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    chatRateLimitPerIpPerMinute: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
   };
 }
 

@@ -1,5 +1,6 @@
 // `npm start`: build the app when there is no build or the sources changed since the last
-// one, then serve it with `next start`. This is what lets a fresh clone run with
+// one, then serve it with Parley's HTTP server (lib/http/server.ts: Next.js behind a
+// request gate), in this process. This is what lets a fresh clone run with
 // `npm install && npm start` and nothing else.
 //
 // Environment: PORT (default 3000) and HOSTNAME (default 127.0.0.1, so a fresh install is
@@ -8,12 +9,13 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const nextBin = join(root, "node_modules", ".bin", "next");
 const buildIdFile = join(root, ".next", "BUILD_ID");
 const engineWorkerFile = join(root, ".next", "engine-worker", "worker.mjs");
+const serverFile = join(root, ".next", "parley-server", "server.mjs");
 
 /** Everything `next build` compiles from. A change to any of them makes the build stale. */
 const BUILD_INPUT_DIRS = ["app", "components", "lib", "public"];
@@ -26,6 +28,7 @@ const BUILD_INPUT_FILES = [
   "instrumentation-node.ts",
   "proxy.ts",
   "tsconfig.json",
+  "scripts/build-bundles.mjs",
 ];
 /** Unit tests live beside the code in lib/ but are never part of the build. */
 const NOT_BUILD_INPUT = /\.(test|spec)\.[cm]?[jt]sx?$/;
@@ -33,11 +36,13 @@ const NOT_BUILD_INPUT = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const DEFAULT_PORT = 3000;
 const DEFAULT_HOSTNAME = "127.0.0.1";
 
-/** The running child, so that signals reach whichever of build or server is current. */
+/** The running build step, so that signals reach it; then the server this process runs. */
 let child;
+let server;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    else if (server) stopServer(server);
     else process.exit(128 + constants.signals[signal]);
   });
 }
@@ -55,9 +60,10 @@ if (reason) {
   console.log(`Parley: building (${reason})…`);
   const started = performance.now();
   let build = await run(nextBin, ["build"]);
-  // The engine's worker thread is a bundle of its own (scripts/build-engine-worker.mjs).
+  // The engine's worker thread and Parley's server are bundles of their own
+  // (scripts/build-bundles.mjs).
   if (build === 0)
-    build = await run(process.execPath, [join(root, "scripts", "build-engine-worker.mjs")]);
+    build = await run(process.execPath, [join(root, "scripts", "build-bundles.mjs")]);
   if (build !== 0) {
     console.error(`Parley: the build failed (exit code ${build}); not starting.`);
     process.exit(build);
@@ -66,7 +72,25 @@ if (reason) {
 }
 
 console.log(`Parley: starting on http://${hostname}:${port}`);
-process.exit(await run(nextBin, ["start", "-p", String(port), "-H", hostname]));
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const { serve } = await import(pathToFileURL(serverFile).href);
+try {
+  server = await serve({ dir: root, port, hostname });
+} catch (error) {
+  console.error(`Parley cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+console.log(`Parley: ready on http://${hostname}:${port}`);
+
+/** Stops accepting requests, lets the ones in flight finish (5 s at most), then exits. */
+function stopServer(running) {
+  const force = setTimeout(() => process.exit(0), 5_000);
+  force.unref();
+  running.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+}
 
 function readPort(raw) {
   const value = raw?.trim();
@@ -85,6 +109,7 @@ function readPort(raw) {
 function staleBuildReason() {
   if (!existsSync(buildIdFile)) return "first start";
   if (!existsSync(engineWorkerFile)) return "the engine worker is not built";
+  if (!existsSync(serverFile)) return "the server is not built";
   const builtAt = statSync(buildIdFile).mtimeMs;
   const changed = findNewerThan(builtAt);
   return changed ? `sources changed: ${relative(root, changed)}` : undefined;

@@ -13,6 +13,7 @@ import {
   setFeedbackByTurnId,
   upsertChatByChatId,
 } from "@/lib/db";
+import { addressLimitKey } from "@/lib/http/client-address";
 import { NotFoundError, type Turn } from "@/lib/vectara";
 import type { AnswerRecord } from "./answer";
 import { citationSchema } from "./citations";
@@ -35,24 +36,39 @@ export async function getOwnedChat({ visitorId, chatId }: { visitorId: string; c
   return chat && chat.ownerId === visitorId ? chat : undefined;
 }
 
-/** Counts one question against the visitor's per-minute budget; a ChatError when it is spent. */
+/**
+ * Counts one question against the visitor's per-minute budget and against the client
+ * address's (so that dropping the cookie gains nothing); a ChatError when either is spent.
+ */
 export async function checkChatRateLimit({
   visitorId,
+  address,
   now = Date.now(),
 }: {
   visitorId: string;
+  /** The client's address (`requestClientAddress`). */
+  address: string;
   now?: number;
 }): Promise<ChatError | undefined> {
   const db = await getAppDb();
-  const { allowed, retryAfterMs } = await hitRateLimitByKey({
-    db,
-    key: `chat:${visitorId}`,
-    limit: getConfig().chatRateLimitPerMinute,
-    windowMs: 60_000,
-    now,
-  });
-  if (allowed) return undefined;
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const config = getConfig();
+  const limits = [
+    { key: `chat:${visitorId}`, limit: config.chatRateLimitPerMinute },
+    { key: `chat-ip:${addressLimitKey(address)}`, limit: config.chatRateLimitPerIpPerMinute },
+  ];
+  let waitMs = 0;
+  for (const { key, limit } of limits) {
+    const { allowed, retryAfterMs } = await hitRateLimitByKey({
+      db,
+      key,
+      limit,
+      windowMs: 60_000,
+      now,
+    });
+    if (!allowed) waitMs = Math.max(waitMs, retryAfterMs);
+  }
+  if (waitMs === 0) return undefined;
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   return new ChatError(
     "rate_limit:chat",
     `You're sending questions faster than Parley can answer them. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`,

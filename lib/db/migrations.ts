@@ -130,6 +130,11 @@ export const migrations: readonly Migration[] = [
     only: "postgres",
     statements: ["ALTER TABLE turns ALTER COLUMN fcs TYPE DOUBLE PRECISION"],
   },
+  {
+    version: 4,
+    name: "rate_limits: index for sweeping expired windows",
+    statements: ["CREATE INDEX rate_limits_window ON rate_limits (window_start)"],
+  },
 ];
 
 /** Held by the migration transaction on Postgres, so instances starting together take turns. */

@@ -9,10 +9,18 @@ export interface RateLimitResult {
   retryAfterMs: number;
 }
 
+/** The longest window a limit may use; rows older than this are swept. */
+export const MAX_RATE_LIMIT_WINDOW_MS = 60 * 60 * 1000;
+/** How often one process sweeps every key's expired windows. */
+const SWEEP_EVERY_MS = 60 * 1000;
+let lastSweepAt = Number.NEGATIVE_INFINITY;
+
 /**
  * Counts one hit against `key` in a fixed window. The count lives in the
  * database so that several app instances share it; the increment and the
- * clean-up of the key's older windows are one transaction.
+ * clean-up of the key's older windows are one transaction. Once a minute the
+ * call also sweeps every key's windows that ended more than
+ * `MAX_RATE_LIMIT_WINDOW_MS` ago (visitors who never come back leave rows).
  */
 export async function hitRateLimitByKey({
   db,
@@ -28,6 +36,10 @@ export async function hitRateLimitByKey({
   now: number;
 }): Promise<RateLimitResult> {
   const windowStart = windowStartOf(now, windowMs);
+  if (now - lastSweepAt >= SWEEP_EVERY_MS) {
+    lastSweepAt = now;
+    await sweepExpiredRateLimits({ db, now });
+  }
   return db.transaction(async (tx) => {
     await tx.run("DELETE FROM rate_limits WHERE key = ? AND window_start < ?", [key, windowStart]);
     const row = await tx.get(
@@ -68,11 +80,27 @@ export async function peekRateLimitByKey({
   return resultOf({ allowed: count < limit, count, limit, windowStart, windowMs, now });
 }
 
+/** Deletes every window that started more than `MAX_RATE_LIMIT_WINDOW_MS` before `now`. */
+export async function sweepExpiredRateLimits({
+  db,
+  now,
+}: {
+  db: SqlDriver;
+  now: number;
+}): Promise<number> {
+  const { changes } = await db.run("DELETE FROM rate_limits WHERE window_start < ?", [
+    now - MAX_RATE_LIMIT_WINDOW_MS,
+  ]);
+  return changes;
+}
+
 const countRow = z.object({ count: z.coerce.number().int() });
 
 function windowStartOf(now: number, windowMs: number): number {
-  if (!Number.isInteger(windowMs) || windowMs < 1) {
-    throw new RangeError(`windowMs must be a positive integer (got ${windowMs})`);
+  if (!Number.isInteger(windowMs) || windowMs < 1 || windowMs > MAX_RATE_LIMIT_WINDOW_MS) {
+    throw new RangeError(
+      `windowMs must be a whole number from 1 to ${MAX_RATE_LIMIT_WINDOW_MS} (got ${windowMs})`,
+    );
   }
   return now - (((now % windowMs) + windowMs) % windowMs);
 }

@@ -8,6 +8,7 @@ import type { ChatMessage } from "@/lib/chat/messages";
 import { toChatError } from "@/lib/chat/upstream-errors";
 import { getVectaraClient } from "@/lib/chat/vectara";
 import { getConfig } from "@/lib/config";
+import { requestClientAddress } from "@/lib/http/client-address";
 import { postChatBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -30,7 +31,10 @@ export async function POST(request: Request): Promise<Response> {
     return new ChatError("not_found:chat", "This conversation does not exist.").toResponse();
   }
 
-  const limited = await checkChatRateLimit({ visitorId });
+  const limited = await checkChatRateLimit({
+    visitorId,
+    address: requestClientAddress(request.headers),
+  });
   if (limited) return limited.toResponse();
 
   let events: Awaited<ReturnType<typeof openAnswerStream>>;

@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * What Parley's server checks and adds before Next.js sees a request: pure functions of
+ * the request line and the deployment, so they are tested without a socket.
+ *
+ * - Methods outside `ALLOWED_METHODS` (TRACE, TRACK, CONNECT, PROPFIND, …) get 405 with
+ *   `Allow`. Next.js itself cannot build a request for some of them and answered 500.
+ * - A path segment that is not valid percent-encoded UTF-8 (`%ff`, `%C0%AF`, a lone
+ *   surrogate `%ED%A0%80`), or that decodes to a NUL, gets 400. Next.js decodes dynamic
+ *   segments itself and answered those with a plain-text 500.
+ * - Every response carries the security headers, and a Content-Security-Policy with a
+ *   fresh nonce. The policy is also put on the request, which is where Next.js reads the
+ *   nonce it writes on its own scripts.
+ */
+
+export const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** Paths whose errors are JSON in Vectara's error shape; everything else is a page. */
+const JSON_PATH = /^\/(?:api|v2|oauth2?)(?:\/|$)/;
+
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Undefined when the request may go on to Next.js; otherwise the response to send. */
+export function screenRequest({
+  method,
+  url,
+}: {
+  method: string | undefined;
+  url: string | undefined;
+}): Refusal | undefined {
+  const target = url ?? "";
+  const path = target.split("?", 1)[0] ?? "";
+  const json = JSON_PATH.test(path);
+  if (!method || !ALLOWED_METHODS.includes(method)) {
+    return refuse(json, 405, `The method ${printable(method ?? "")} is not allowed.`, {
+      allow: ALLOWED_METHODS.join(", "),
+    });
+  }
+  if (!path.startsWith("/")) return refuse(json, 400, "The request target must be a path.");
+  for (const segment of path.split("/")) {
+    if (!segment.includes("%")) continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return refuse(json, 400, "The path is not valid percent-encoded UTF-8.");
+    }
+    if (decoded.includes("\0")) return refuse(json, 400, "The path contains a NUL character.");
+  }
+  return undefined;
+}
+
+function refuse(
+  json: boolean,
+  status: number,
+  message: string,
+  extra: Record<string, string> = {},
+): Refusal {
+  const body = json
+    ? JSON.stringify({ messages: [message], request_id: crypto.randomUUID() })
+    : `${message}\n`;
+  return {
+    status,
+    headers: {
+      "content-type": json ? "application/json" : "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+      ...extra,
+    },
+    body,
+  };
+}
+
+function printable(method: string): string {
+  return /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,32}$/.test(method) ? method : "used";
+}
+
+/** A fresh, unguessable CSP nonce (128 bits). */
+export function createNonce(): string {
+  return randomBytes(16).toString("base64");
+}
+
+/**
+ * The Content-Security-Policy of every response. Scripts run only from Parley's own
+ * origin, with the request's nonce (`'strict-dynamic'` lets Next's nonce'd loader pull in
+ * its chunks); no `unsafe-inline` scripts and no `unsafe-eval`. Styles allow inline
+ * `style` attributes, which server-rendered React writes. No page may frame Parley.
+ */
+export function contentSecurityPolicy({ nonce, https }: { nonce: string; https: boolean }) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self'",
+    "worker-src 'self' blob:",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    ...(https ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
+/** Headers every response carries, whatever produced it (a page, an API, a static file, a refusal). */
+export function securityHeaders({
+  nonce,
+  https,
+}: {
+  nonce: string;
+  https: boolean;
+}): Record<string, string> {
+  return {
+    "content-security-policy": contentSecurityPolicy({ nonce, https }),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy":
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+    "cross-origin-opener-policy": "same-origin",
+    ...(https && { "strict-transport-security": "max-age=63072000; includeSubDomains" }),
+  };
+}

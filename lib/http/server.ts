@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { getConfig } from "@/lib/config";
+import { isHttpsRequest, PEER_HEADER, trustPeerHeader } from "./client-address";
+import { createNonce, screenRequest, securityHeaders } from "./gate";
+
+/**
+ * Parley's HTTP server: Next.js behind a gate (`gate.ts`) that answers what Next.js
+ * cannot (TRACE, malformed percent-encoding) with a 4xx, writes the socket's peer
+ * address into the request for `clientAddress`, and puts the security headers and a
+ * per-request CSP nonce on every response. `scripts/start.mjs` runs the bundle of this
+ * file that `scripts/build-bundles.mjs` writes.
+ */
+export async function serve({
+  dir,
+  port,
+  hostname,
+}: {
+  dir: string;
+  port: number;
+  hostname: string;
+}): Promise<{ close(): Promise<void> }> {
+  (process.env as Record<string, string>).NODE_ENV = "production";
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir, hostname, port, customServer: true });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  // Read after prepare(): instrumentation has vetted the configuration by then.
+  const hops = getConfig().trustedProxyHops;
+  trustPeerHeader();
+
+  const server = createServer((req, res) => {
+    const refusal = gate(req, res, hops);
+    if (refusal) return;
+    handle(req, res).catch((error: unknown) => {
+      console.error("Parley: the request handler failed:", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end();
+    });
+  });
+  // A client sending its headers a byte at a time must not hold a connection for long.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
+
+/** Applies the gate; true when it has answered the request itself. */
+function gate(req: IncomingMessage, res: ServerResponse, hops: number): boolean {
+  // The peer address is the socket's, whatever the client put in the header.
+  delete req.headers[PEER_HEADER];
+  const peer = req.socket.remoteAddress;
+  if (peer) req.headers[PEER_HEADER] = peer;
+
+  const headers = new Headers();
+  for (const name of ["x-forwarded-proto", "origin"]) {
+    const value = req.headers[name];
+    if (typeof value === "string") headers.set(name, value);
+  }
+  const https = isHttpsRequest(headers, hops);
+  const nonce = createNonce();
+  const security = securityHeaders({ nonce, https });
+  for (const [name, value] of Object.entries(security)) res.setHeader(name, value);
+  // Next.js reads the nonce for its own scripts from the request's policy.
+  req.headers["content-security-policy"] = security["content-security-policy"];
+  delete req.headers["content-security-policy-report-only"];
+
+  const refusal = screenRequest({ method: req.method, url: req.url });
+  if (!refusal) return false;
+  // Drain what the client sends, then answer and close.
+  req.resume();
+  res.writeHead(refusal.status, { ...refusal.headers, connection: "close" });
+  res.end(req.method === "HEAD" ? undefined : refusal.body);
+  return true;
+}
