@@ -44,6 +44,13 @@ process.env.PARLEY_E2E_REMOTE_DATA_DIR ??= mkdtempSync(join(tmpdir(), "parley-e2
 const dataDir = process.env.PARLEY_E2E_DATA_DIR;
 const remoteDataDir = process.env.PARLEY_E2E_REMOTE_DATA_DIR;
 
+/**
+ * Every spec's browser talks to the servers from 127.0.0.1, so the per-address chat limit
+ * would count the whole suite as one visitor; e2e/security.spec.ts meets it on a server
+ * of its own.
+ */
+const NO_ADDRESS_LIMIT = { CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" };
+
 /** Credentials from the developer's shell must never reach a test server. */
 const NO_VECTARA_CREDENTIALS = {
   VECTARA_API_KEY: "",
@@ -86,6 +93,7 @@ const scaleOutServers = scaleOutDbUrl
         HOSTNAME: "127.0.0.1",
         DATA_DIR: mkdtempSync(join(tmpdir(), `parley-e2e-a${port}-`)),
         ...NO_VECTARA_CREDENTIALS,
+        ...NO_ADDRESS_LIMIT,
         VECTARA_API_KEY: E2E_API_KEY,
         VECTARA_BASE_URL: BASE_URL,
         VECTARA_CORPUS_KEY: "support_kb",
@@ -147,6 +155,7 @@ export default defineConfig({
         // The suite exercises local mode whatever credentials the developer's shell holds;
         // the config treats empty values as unset.
         ...NO_VECTARA_CREDENTIALS,
+        ...NO_ADDRESS_LIMIT,
         // A known personal key, so tests can call the local /v2 API over HTTP.
         LOCAL_API_KEY: E2E_API_KEY,
         // Seeds agent@, moderator@ and admin@demo.local for the staff specs.
@@ -184,6 +193,7 @@ export default defineConfig({
         HOSTNAME: "127.0.0.1",
         DATA_DIR: remoteDataDir,
         ...NO_VECTARA_CREDENTIALS,
+        ...NO_ADDRESS_LIMIT,
         // Remote mode by OAuth 2.0 client credentials, against the fault proxy in front of
         // server 1: tokens come from its /oauth2/token and live a few seconds, so the
         // client obtains and refreshes them for real during the run.

@@ -285,6 +285,7 @@ const server = startServer({
   // The sequential run asks 200 questions as one visitor; the limit is not under test.
   env: {
     CHAT_RATE_LIMIT_PER_MINUTE: "100000",
+    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000",
     ...(process.env.ENGINE_WORKERS && { ENGINE_WORKERS: process.env.ENGINE_WORKERS }),
   },
 });

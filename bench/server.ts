@@ -6,7 +6,7 @@ import path from "node:path";
 /**
  * The production server for benchmarks: `node scripts/start.mjs` (which builds first when
  * the build is stale) in local mode with a fresh temporary DATA_DIR, in its own process
- * group so that stopping it reaches the build and `next start` too.
+ * group so that stopping it reaches the build and the server too.
  */
 
 export const root = path.join(import.meta.dirname, "..");

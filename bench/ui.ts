@@ -254,7 +254,7 @@ const server = startServer({
   port: PORT,
   apiKey: API_KEY,
   // The bench asks ~70 questions in a minute as one visitor; the limit is not under test.
-  env: { CHAT_RATE_LIMIT_PER_MINUTE: "100000" },
+  env: { CHAT_RATE_LIMIT_PER_MINUTE: "100000", CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" },
 });
 let browser: Browser | undefined;
 let failed = false;
