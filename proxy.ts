@@ -8,6 +8,7 @@ import {
   withVisitorCookie,
 } from "@/lib/auth/visitor-token";
 import { getConfig } from "@/lib/config";
+import { requestIsHttps } from "@/lib/http/client-address";
 
 /**
  * Gives every visitor a signed, anonymous id before any page or route handler
@@ -47,7 +48,8 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   // components and route handlers it reaches already see the visitor.
   headers.set("cookie", withVisitorCookie(request.headers.get("cookie"), token));
   const response = NextResponse.next({ request: { headers } });
-  response.cookies.set(VISITOR_COOKIE, token, visitorCookieOptions(request));
+  const secure = requestIsHttps(request.headers, request.url);
+  response.cookies.set(VISITOR_COOKIE, token, visitorCookieOptions({ secure }));
   return response;
 }
 

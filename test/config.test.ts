@@ -98,4 +98,16 @@ describe("loadConfig", () => {
       /ENGINE_REQUEST_TIMEOUT_MS must be at least 100/,
     );
   });
+
+  it("reads the trusted proxy hops and the per-address chat limit, and refuses bad ones", () => {
+    expect(loadConfig({})).toMatchObject({ trustedProxyHops: 0, chatRateLimitPerIpPerMinute: 60 });
+    expect(
+      loadConfig({ TRUSTED_PROXY_HOPS: "2", CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "300" }),
+    ).toMatchObject({ trustedProxyHops: 2, chatRateLimitPerIpPerMinute: 300 });
+    expect(() => loadConfig({ TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
+    expect(() => loadConfig({ TRUSTED_PROXY_HOPS: "11" })).toThrow(/TRUSTED_PROXY_HOPS/);
+    expect(() => loadConfig({ CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0" })).toThrow(
+      /CHAT_RATE_LIMIT_PER_IP_PER_MINUTE/,
+    );
+  });
 });

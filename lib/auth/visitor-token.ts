@@ -60,31 +60,18 @@ export interface VisitorCookieOptions {
 }
 
 /**
- * Options for setting the visitor cookie on a response to `request`. `secure`
- * follows the scheme the browser used: the request's own URL, or
- * X-Forwarded-Proto when a TLS-terminating proxy sits in front.
+ * Options for setting the visitor cookie. `secure` follows the scheme the browser used,
+ * which the caller decides (`requestIsHttps` in lib/http/client-address.ts: the
+ * request's own scheme, or X-Forwarded-Proto only behind trusted proxies).
  */
-export function visitorCookieOptions(request: {
-  url: string;
-  headers: Headers;
-}): VisitorCookieOptions {
+export function visitorCookieOptions({ secure }: { secure: boolean }): VisitorCookieOptions {
   return {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: isHttps(request),
+    secure,
     maxAge: MAX_AGE_SECONDS,
   };
-}
-
-function isHttps({ url, headers }: { url: string; headers: Headers }): boolean {
-  const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
-  try {
-    return new URL(url).protocol === "https:";
-  } catch {
-    return false;
-  }
 }
 
 // One imported key per secret: importKey is the costly part of signing.
