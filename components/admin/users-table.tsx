@@ -3,6 +3,7 @@
 import { useActionState, useRef } from "react";
 import { Button, focusRing } from "@/components/ui/button";
 import type { StaffAccount } from "@/lib/chat/admin";
+import { ActionError } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
 import { formatTimestamp } from "./format";
 
@@ -90,9 +91,9 @@ function UserRow({
   const roleForm = useRef<HTMLFormElement>(null);
   const error =
     roleState.status === "error"
-      ? roleState.message
+      ? roleState
       : statusState.status === "error"
-        ? statusState.message
+        ? statusState
         : undefined;
 
   return (
@@ -100,11 +101,7 @@ function UserRow({
       <td className="py-2 pr-3">
         <span className="font-medium">{user.email}</span>
         {self && <span className="ml-1.5 text-muted text-xs">(you)</span>}
-        {error && (
-          <p role="alert" className="mt-0.5 text-danger text-xs">
-            {error}
-          </p>
-        )}
+        {error && <ActionError state={error} className="mt-0.5 text-xs" />}
       </td>
       <td className="py-2 pr-3">
         <form ref={roleForm} action={roleAction}>

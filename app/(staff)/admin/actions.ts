@@ -1,27 +1,25 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import type { AdminActionState } from "@/components/admin/action-state";
-import { requireStaffAction } from "@/lib/auth/staff";
-import { resetCorpus, toStaffError } from "@/lib/chat/admin";
+import { formFields, type StaffActionResult, staffAction } from "@/lib/auth/staff-action";
+import { resetCorpus } from "@/lib/chat/admin";
 import { resetCorpusSchema } from "./schema";
 
 /** Deletes every document of the corpus; the form must repeat the corpus key. */
 export async function resetCorpusAction(
-  _state: AdminActionState,
-  form: FormData,
-): Promise<AdminActionState> {
-  await requireStaffAction("admin");
-  const parsed = resetCorpusSchema.safeParse({ confirmation: form.get("confirmation") });
-  if (!parsed.success) {
-    return { status: "error", message: "Type the corpus key to confirm." };
-  }
-  try {
-    await resetCorpus({ confirmation: parsed.data.confirmation });
-  } catch (error) {
-    const e = toStaffError(error);
-    return { status: "error", message: e.message, fieldErrors: e.fieldErrors };
-  }
-  revalidatePath("/admin");
-  return { status: "success", message: "Every document was deleted." };
+  _state: unknown,
+  form: unknown,
+): Promise<StaffActionResult> {
+  return staffAction({
+    name: "resetCorpus",
+    role: "admin",
+    schema: resetCorpusSchema,
+    input: formFields(form, ["confirmation"]),
+    invalidMessage: "Type the corpus key to confirm.",
+    run: async ({ confirmation }) => {
+      await resetCorpus({ confirmation });
+      revalidatePath("/admin");
+      return "Every document was deleted.";
+    },
+  });
 }

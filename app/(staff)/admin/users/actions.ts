@@ -1,83 +1,61 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import type { z } from "zod";
-import type { AdminActionState } from "@/components/admin/action-state";
-import { requireStaffAction } from "@/lib/auth/staff";
-import {
-  changeStaffRole,
-  createStaffAccount,
-  setStaffDisabled,
-  toStaffError,
-} from "@/lib/chat/admin";
+import { formFields, type StaffActionResult, staffAction } from "@/lib/auth/staff-action";
+import { changeStaffRole, createStaffAccount, setStaffDisabled } from "@/lib/chat/admin";
 import { createUserSchema, setDisabledSchema, setRoleSchema } from "./schema";
 
-/** A zod failure as the form shows it: one message, and one reason per field. */
-function invalid(error: z.ZodError, message = "Check the highlighted fields."): AdminActionState {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of error.issues) fieldErrors[issue.path.map(String).join(".")] ??= issue.message;
-  return { status: "error", message, fieldErrors };
-}
+/**
+ * Staff accounts, for admins. Each action parses its form, checks the caller's role and
+ * calls the domain (lib/chat/admin); every refusal is an answer, never a throw.
+ */
 
-function failed(error: unknown): AdminActionState {
-  const e = toStaffError(error);
-  return { status: "error", message: e.message, fieldErrors: e.fieldErrors };
-}
-
-export async function createUserAction(
-  _state: AdminActionState,
-  form: FormData,
-): Promise<AdminActionState> {
-  await requireStaffAction("admin");
-  const parsed = createUserSchema.safeParse({
-    email: form.get("email"),
-    role: form.get("role"),
-    password: form.get("password"),
+export async function createUserAction(_state: unknown, form: unknown): Promise<StaffActionResult> {
+  return staffAction({
+    name: "createUser",
+    role: "admin",
+    schema: createUserSchema,
+    input: formFields(form, ["email", "role", "password"]),
+    run: async (input) => {
+      await createStaffAccount(input);
+      revalidatePath("/admin/users");
+      return `${input.email} can now sign in.`;
+    },
   });
-  if (!parsed.success) return invalid(parsed.error);
-  try {
-    await createStaffAccount(parsed.data);
-  } catch (error) {
-    return failed(error);
-  }
-  revalidatePath("/admin/users");
-  return { status: "success", message: `${parsed.data.email} can now sign in.` };
 }
 
 export async function setUserRoleAction(
-  _state: AdminActionState,
-  form: FormData,
-): Promise<AdminActionState> {
-  const actor = await requireStaffAction("admin");
-  const parsed = setRoleSchema.safeParse({ userId: form.get("userId"), role: form.get("role") });
-  if (!parsed.success) return invalid(parsed.error, "Choose a valid role.");
-  try {
-    await changeStaffRole({ actor, ...parsed.data });
-  } catch (error) {
-    return failed(error);
-  }
-  revalidatePath("/admin/users");
-  return { status: "success", message: `Role changed to ${parsed.data.role}.` };
+  _state: unknown,
+  form: unknown,
+): Promise<StaffActionResult> {
+  return staffAction({
+    name: "setUserRole",
+    role: "admin",
+    schema: setRoleSchema,
+    input: formFields(form, ["userId", "role"]),
+    invalidMessage: "Choose a valid role.",
+    run: async (input, actor) => {
+      await changeStaffRole({ actor, ...input });
+      revalidatePath("/admin/users");
+      return `Role changed to ${input.role}.`;
+    },
+  });
 }
 
 export async function setUserDisabledAction(
-  _state: AdminActionState,
-  form: FormData,
-): Promise<AdminActionState> {
-  const actor = await requireStaffAction("admin");
-  const parsed = setDisabledSchema.safeParse({
-    userId: form.get("userId"),
-    disabled: form.get("disabled"),
+  _state: unknown,
+  form: unknown,
+): Promise<StaffActionResult> {
+  return staffAction({
+    name: "setUserDisabled",
+    role: "admin",
+    schema: setDisabledSchema,
+    input: formFields(form, ["userId", "disabled"]),
+    invalidMessage: "Invalid request.",
+    run: async (input, actor) => {
+      await setStaffDisabled({ actor, ...input });
+      revalidatePath("/admin/users");
+      return input.disabled ? "Account disabled." : "Account enabled.";
+    },
   });
-  if (!parsed.success) return invalid(parsed.error, "Invalid request.");
-  try {
-    await setStaffDisabled({ actor, ...parsed.data });
-  } catch (error) {
-    return failed(error);
-  }
-  revalidatePath("/admin/users");
-  return {
-    status: "success",
-    message: parsed.data.disabled ? "Account disabled." : "Account enabled.",
-  };
 }

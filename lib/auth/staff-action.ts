@@ -1,0 +1,120 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { ChatError } from "@/lib/chat/errors";
+import type { ChatErrorCode } from "@/lib/chat/messages";
+import { type Role, requireStaffAction, type StaffUser } from "./staff";
+
+/**
+ * What a staff server action answers: done (with a message to show), or refused in the
+ * staff error vocabulary (the code route handlers would answer with, a message for
+ * people, and a reason per form field). Never a throw: a thrown error reaches the
+ * browser as a 500 and the log as stack traces.
+ */
+export type StaffActionResult =
+  | { status: "success"; message: string }
+  | {
+      status: "error";
+      code: ChatErrorCode;
+      message: string;
+      fieldErrors?: Record<string, string>;
+    };
+
+export interface StaffActionSpec<S extends z.ZodType> {
+  /** Names the action in the log. */
+  name: string;
+  /** The lowest role allowed to run it. */
+  role: Role;
+  schema: S;
+  /** The raw arguments, shaped as `schema` expects (see `formFields`). */
+  input: unknown;
+  /** The message of a validation failure; each field's reason goes in `fieldErrors`. */
+  invalidMessage?: string;
+  /** Does the work and says what was done; a ChatError it throws is the answer. */
+  run: (input: z.output<S>, user: StaffUser) => Promise<string>;
+}
+
+/**
+ * A staff server action as one straight line: parse the arguments with zod, authorize
+ * the caller, call. Every failure (malformed arguments, signed out, too low a role, a
+ * refusal of the domain) comes back as a `StaffActionResult` and writes exactly one log
+ * line, without a stack. Only an error that is not a ChatError (a bug, a database
+ * outage) is logged with its stack, and still answered rather than thrown. Next's own
+ * control-flow errors (redirect, notFound) pass through.
+ */
+export async function staffAction<S extends z.ZodType>(
+  spec: StaffActionSpec<S>,
+): Promise<StaffActionResult> {
+  const parsed = spec.schema.safeParse(spec.input);
+  if (!parsed.success) {
+    return refused(spec.name, invalid(parsed.error, spec.invalidMessage));
+  }
+  let user: StaffUser;
+  try {
+    user = await requireStaffAction(spec.role);
+  } catch (error) {
+    return failed(spec.name, error);
+  }
+  try {
+    return { status: "success", message: await spec.run(parsed.data, user) };
+  } catch (error) {
+    return failed(spec.name, error, user);
+  }
+}
+
+/**
+ * The named fields of a form, as an object for a schema. Anything that is not a
+ * FormData (a fuzzer's string, object or nothing) reads as an empty form, so the
+ * schema names each missing field instead of the action throwing.
+ */
+export function formFields(form: unknown, names: readonly string[]): Record<string, unknown> {
+  if (!(form instanceof FormData)) return {};
+  return Object.fromEntries(names.map((name) => [name, form.get(name) ?? undefined]));
+}
+
+/** A zod failure as the form shows it: one message, and the first reason per field. */
+function invalid(error: z.ZodError, message = "Check the highlighted fields."): ChatError {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
+  }
+  return new ChatError("bad_request:staff", message, { fieldErrors });
+}
+
+function failed(name: string, error: unknown, user?: StaffUser): StaffActionResult {
+  unstable_rethrow(error);
+  if (error instanceof ChatError) return refused(name, error, user);
+  console.error(`Parley: staff action ${name} failed${who(user)}:`, error);
+  return {
+    status: "error",
+    code: "upstream:staff",
+    message: "Something went wrong. Try again; if it keeps failing, check the server log.",
+  };
+}
+
+/** The refusal as a result, and its one log line (no stack: nothing here is a bug). */
+function refused(name: string, error: ChatError, user?: StaffUser): StaffActionResult {
+  const fields = error.fieldErrors
+    ? ` [${Object.entries(error.fieldErrors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("; ")}]`
+    : "";
+  // Vectara failing is the operator's business; a refused request is only worth a note.
+  const log = error.code.startsWith("upstream:") ? console.error : console.warn;
+  log(
+    oneLine(
+      `Parley: staff action ${name} refused${who(user)} (${error.code}): ${error.message}${fields}`,
+    ),
+  );
+  return {
+    status: "error",
+    code: error.code,
+    message: error.message,
+    ...(error.fieldErrors && { fieldErrors: error.fieldErrors }),
+  };
+}
+
+const who = (user: StaffUser | undefined) => (user ? ` for ${user.userId} (${user.role})` : "");
+
+/** One line of at most 500 characters: messages may quote what the caller sent. */
+const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ").slice(0, 500);
