@@ -14,14 +14,16 @@ import {
   getAppDb,
   getStaffSessionBySessionHash,
   getUserCredentialsByEmail,
-  hitRateLimitByKey,
+  type LoginDelayPolicy,
   normalizeEmail,
-  peekRateLimitByKey,
   rotateStaffSessionBySessionHash,
+  settleLoginSuccess,
   setUserPasswordByUserId,
+  startLoginAttempt,
   touchStaffSessionBySessionHash,
   USER_ROLES,
 } from "@/lib/db";
+import { addressLimitKey, requestClientAddress, requestIsHttps } from "@/lib/http/client-address";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
 
 /**
@@ -55,10 +57,24 @@ export const SESSION_ROTATE_MS = 15 * 60 * 1000;
 // Last-seen is written at most once a minute: every page view need not be a write.
 const TOUCH_EVERY_MS = 60 * 1000;
 
-export const LOGIN_LIMITS = {
-  perEmail: { limit: 5, windowMs: 15 * 60 * 1000 },
-  perIp: { limit: 20, windowMs: 15 * 60 * 1000 },
-} as const;
+/**
+ * Sign-in throttling: growing delays, never a lock. Failures are counted per account
+ * and client address pair, and per client address (an IPv6 address by its /64); never
+ * per account alone, so a stranger who knows a staff email cannot keep its owner out.
+ *
+ * - Pair: 5 failures are free; after the 5th the pair's next attempt waits 1 s, after
+ *   the 6th 2 s, then 4 s, 8 s… up to 15 minutes (reached at the 15th failure).
+ * - Address: 20 failures are free, across any accounts; then 1 s, 2 s, 4 s… up to 15
+ *   minutes (reached at the 30th).
+ *
+ * A blocked attempt is refused before the password is checked and is not counted. A
+ * correct password clears its pair; it never clears the address. A key forgets its
+ * failures 24 hours after the last one (LOGIN_FAILURE_MEMORY_MS).
+ */
+export const LOGIN_THROTTLE = {
+  perAccountAddress: { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * 60 * 1000 },
+  perAddress: { freeFailures: 20, baseDelayMs: 1000, maxDelayMs: 15 * 60 * 1000 },
+} as const satisfies Record<string, LoginDelayPolicy>;
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const INCORRECT = "Email or password is incorrect.";
@@ -73,15 +89,6 @@ function hashSessionToken(token: string): string {
 
 type CookieStore = Awaited<ReturnType<typeof cookies>>;
 
-/** Secure when the browser reached us over https, directly or through a TLS proxy. */
-async function isHttps(): Promise<boolean> {
-  const h = await headers();
-  const forwarded = h.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
-  const origin = h.get("origin");
-  return origin?.startsWith("https://") ?? false;
-}
-
 async function setSessionCookie(
   store: CookieStore,
   token: string,
@@ -91,7 +98,8 @@ async function setSessionCookie(
   store.set(STAFF_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
-    secure: await isHttps(),
+    // Secure when the browser reached us over https, directly or through a trusted proxy.
+    secure: requestIsHttps(await headers()),
     path: "/",
     maxAge: Math.max(1, Math.floor((expiresAt - now) / 1000)),
   });
@@ -226,41 +234,46 @@ export type SignInResult = { ok: true; user: StaffUser } | { ok: false; error: C
 
 /**
  * Checks the credentials and, when they match an enabled user, starts a session
- * and sets its cookie. Failed attempts are counted per email and per client IP;
- * past the limit, attempts are refused without checking the password.
+ * and sets its cookie. Failed attempts are throttled per account and client address
+ * and per client address (LOGIN_THROTTLE); while either is throttled, attempts are
+ * refused without checking the password. `address` is the client's address
+ * (`requestClientAddress`), read from the request when not given.
  */
 export async function signIn({
   email,
   password,
-  ip,
+  address,
+  now = Date.now(),
 }: {
   email: string;
   password: string;
-  ip?: string | null;
+  address?: string;
+  now?: number;
 }): Promise<SignInResult> {
   const db = await getAppDb();
-  const now = Date.now();
-  const address = normalizeEmail(email);
-  const keys = [
-    { key: `login:email:${address}`, ...LOGIN_LIMITS.perEmail },
-    ...(ip ? [{ key: `login:ip:${ip}`, ...LOGIN_LIMITS.perIp }] : []),
-  ];
+  const account = normalizeEmail(email);
+  const from = addressLimitKey(address ?? requestClientAddress(await headers()));
+  // The email is hashed: people type passwords into the email field too.
+  const pairKey = `login:pair:${createHash("sha256").update(account).digest("hex")}:${from}`;
+  const attempt = await startLoginAttempt({
+    db,
+    now,
+    keys: [
+      { key: pairKey, policy: LOGIN_THROTTLE.perAccountAddress },
+      { key: `login:address:${from}`, policy: LOGIN_THROTTLE.perAddress },
+    ],
+  });
+  if (!attempt.allowed) return { ok: false, error: throttled(attempt.retryAfterMs) };
 
-  let waitMs = 0;
-  for (const k of keys) {
-    const state = await peekRateLimitByKey({ db, ...k, now });
-    if (!state.allowed) waitMs = Math.max(waitMs, state.retryAfterMs);
-  }
-  if (waitMs > 0) return { ok: false, error: throttled(waitMs) };
-
-  const found = await getUserCredentialsByEmail({ db, email: address });
+  // The attempt already counts as a failure; a correct password takes that back.
+  const found = await getUserCredentialsByEmail({ db, email: account });
   const matches = found
     ? await verifyPassword({ passwordHash: found.passwordHash, password })
     : await verifyDummyPassword(password);
   if (!found || !matches) {
-    for (const k of keys) await hitRateLimitByKey({ db, ...k, now });
     return { ok: false, error: new ChatError("unauthorized:staff", INCORRECT) };
   }
+  await settleLoginSuccess({ db, claims: attempt.claims, reset: [pairKey] });
   // Only someone who knows the password learns that the account is disabled.
   if (found.user.disabled) {
     return {
@@ -290,7 +303,10 @@ export async function signIn({
 function throttled(waitMs: number): ChatError {
   const seconds = Math.ceil(waitMs / 1000);
   const minutes = Math.ceil(seconds / 60);
-  const wait = seconds < 60 ? `${seconds} seconds` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const wait =
+    seconds < 60
+      ? `${seconds} second${seconds === 1 ? "" : "s"}`
+      : `${minutes} minute${minutes === 1 ? "" : "s"}`;
   return new ChatError(
     "rate_limit:login",
     `Too many failed sign-in attempts. Try again in ${wait}.`,

@@ -8,6 +8,7 @@ import { openPostgresDriver } from "./postgres";
 import { openSqliteDriver } from "./sqlite";
 
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
+export * from "./login-failures";
 export * from "./queries";
 export * from "./users";
 

@@ -135,6 +135,21 @@ export const migrations: readonly Migration[] = [
     name: "rate_limits: index for sweeping expired windows",
     statements: ["CREATE INDEX rate_limits_window ON rate_limits (window_start)"],
   },
+  {
+    version: 5,
+    name: "login_failures: failed sign-ins with growing delays",
+    // One row per key (an account and address pair, or an address): its failures, the
+    // last one's time and the end of its current block (lib/db/login-failures.ts).
+    statements: [
+      `CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at BIGINT NOT NULL,
+        blocked_until BIGINT NOT NULL
+      )`,
+      "CREATE INDEX login_failures_last ON login_failures (last_failure_at)",
+    ],
+  },
 ];
 
 /** Held by the migration transaction on Postgres, so instances starting together take turns. */

@@ -7,6 +7,10 @@ const { openAppDb, resolveAppDb, upsertChatByChatId, getChatByChatId } = await i
 const { migrations, runMigrations } = await import("@/lib/db/migrations");
 type Migration = import("@/lib/db/migrations").Migration;
 
+/** The versions every migrated database has, and the next free ones for test migrations. */
+const current = migrations.map((m) => m.version);
+const next = Math.max(...current) + 1;
+
 const versions = (db: import("@/lib/db").SqlDriver) =>
   db
     .all<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version")
@@ -22,7 +26,7 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
     const second = await openAppDb(where);
     try {
       expect(await runMigrations({ db: second })).toEqual({ applied: [] });
-      expect(await versions(second)).toEqual([1, 2, 3]);
+      expect(await versions(second)).toEqual(current);
       expect(await getChatByChatId({ db: second, chatId: "cht_1" })).toMatchObject({ title: "Hi" });
     } finally {
       await second.close();
@@ -36,6 +40,7 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
       "chat_reviews",
       "chats",
       "feedback",
+      "login_failures",
       "notes",
       "rate_limits",
       "schema_migrations",
@@ -49,10 +54,10 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
     const db = await engine.open();
     const broken = [
       ...migrations,
-      { version: 4, name: "broken", statements: ["CREATE TABLE extra (id TEXT)", "NOT SQL"] },
+      { version: next, name: "broken", statements: ["CREATE TABLE extra (id TEXT)", "NOT SQL"] },
     ];
     await expect(runMigrations({ db, list: broken })).rejects.toThrow();
-    expect(await versions(db)).toEqual([1, 2, 3]);
+    expect(await versions(db)).toEqual(current);
     expect(await listTables(db)).not.toContain("extra");
   });
 
@@ -62,15 +67,20 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
     const list: Migration[] = [
       ...migrations,
       {
-        version: 4,
+        version: next,
         name: "mine",
         only: engine.dialect,
         statements: ["CREATE TABLE mine (id TEXT)"],
       },
-      { version: 5, name: "other", only: other, statements: ["CREATE TABLE theirs (id TEXT)"] },
+      {
+        version: next + 1,
+        name: "other",
+        only: other,
+        statements: ["CREATE TABLE theirs (id TEXT)"],
+      },
     ];
-    expect(await runMigrations({ db, list })).toEqual({ applied: [4, 5] });
-    expect(await versions(db)).toEqual([1, 2, 3, 4, 5]);
+    expect(await runMigrations({ db, list })).toEqual({ applied: [next, next + 1] });
+    expect(await versions(db)).toEqual([...current, next, next + 1]);
     const tables = await listTables(db);
     expect(tables).toContain("mine");
     expect(tables).not.toContain("theirs");
@@ -83,13 +93,13 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
       const where = await engine.location();
       const dbs = await Promise.all(Array.from({ length: 4 }, () => openAppDb(where)));
       try {
-        expect(await versions(dbs[0] as import("@/lib/db").SqlDriver)).toEqual([1, 2, 3]);
+        expect(await versions(dbs[0] as import("@/lib/db").SqlDriver)).toEqual(current);
         const list = [
           ...migrations,
-          { version: 4, name: "once", statements: ["CREATE TABLE once_only (id TEXT)"] },
+          { version: next, name: "once", statements: ["CREATE TABLE once_only (id TEXT)"] },
         ];
         const results = await Promise.all(dbs.map((db) => runMigrations({ db, list })));
-        expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [4]]);
+        expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [next]]);
       } finally {
         for (const db of dbs) await db.close();
       }

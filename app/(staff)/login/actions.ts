@@ -3,6 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/staff";
+import { requestClientAddress } from "@/lib/http/client-address";
 import { type LoginState, loginSchema, safeNextPath } from "./schema";
 
 /** The sign-in form's action, shaped for useActionState. Redirects on success. */
@@ -19,7 +20,9 @@ export async function signInAction(_prev: LoginState, formData: FormData): Promi
   const result = await signIn({
     email: parsed.data.email,
     password: parsed.data.password,
-    ip: clientIp(await headers()),
+    // The socket's peer, or what TRUSTED_PROXY_HOPS trusted proxies say: never a
+    // client's own X-Forwarded-For, which would let it pick a fresh address per guess.
+    address: requestClientAddress(await headers()),
   });
   if (!result.ok) {
     return {
@@ -28,14 +31,4 @@ export async function signInAction(_prev: LoginState, formData: FormData): Promi
     };
   }
   redirect(safeNextPath(parsed.data.next));
-}
-
-/**
- * The client's address as the nearest proxy saw it. X-Forwarded-For can be
- * forged by a client talking to Parley directly, so it only ever narrows the
- * per-IP throttle; the per-email throttle does not depend on it.
- */
-function clientIp(h: Headers): string | null {
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || h.get("x-real-ip")?.trim() || null;
 }
