@@ -1,5 +1,6 @@
 import "server-only";
 import type { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { ChatError } from "./errors";
 
 /**
@@ -56,7 +57,10 @@ export async function readJsonBody<T>(
 export function checkSameOrigin(request: Request): ChatError | undefined {
   const origin = request.headers.get("origin");
   if (!origin) return undefined;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  // X-Forwarded-Host is the browser's host only when a trusted proxy wrote it.
+  const forwarded =
+    getConfig().trustedProxyHops > 0 ? request.headers.get("x-forwarded-host") : null;
+  const host = forwarded?.split(",")[0]?.trim() || request.headers.get("host");
   let originHost: string;
   try {
     originHost = new URL(origin).host;

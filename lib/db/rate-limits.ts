@@ -36,7 +36,7 @@ export async function hitRateLimitByKey({
   now: number;
 }): Promise<RateLimitResult> {
   const windowStart = windowStartOf(now, windowMs);
-  if (now - lastSweepAt >= SWEEP_EVERY_MS) {
+  if (now - lastSweepAt >= SWEEP_EVERY_MS || now < lastSweepAt) {
     lastSweepAt = now;
     await sweepExpiredRateLimits({ db, now });
   }

@@ -3,7 +3,16 @@ import { z } from "zod";
 import { postChatBodySchema } from "@/app/(chat)/api/chat/schema";
 
 vi.mock("server-only", () => ({}));
-const { readJsonBody } = await import("@/lib/chat/http");
+/** TRUSTED_PROXY_HOPS as checkSameOrigin sees it; the rest of the config is the default. */
+const hops = vi.hoisted(() => ({ value: 0 }));
+vi.mock("@/lib/config", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/config")>();
+  return {
+    ...actual,
+    getConfig: () => ({ ...actual.loadConfig({}), trustedProxyHops: hops.value }),
+  };
+});
+const { checkSameOrigin, readJsonBody } = await import("@/lib/chat/http");
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
   new Request("http://parley.local/api/chat", { method: "POST", body, headers });
@@ -154,5 +163,40 @@ describe("readJsonBody with the chat route's schema", () => {
     if (result.ok) return;
     expect(result.error.status).toBe(400);
     expect(result.error.fieldErrors?.[key]).toMatch(pattern);
+  });
+});
+
+describe("checkSameOrigin", () => {
+  const request = (headers: Record<string, string>) =>
+    new Request("http://parley.local/api/chat", { method: "POST", headers });
+
+  it("accepts the same host and refuses another", () => {
+    const same = request({ host: "parley.local", origin: "http://parley.local" });
+    expect(checkSameOrigin(same)).toBeUndefined();
+    const cross = request({ host: "parley.local", origin: "https://evil.example" });
+    expect(checkSameOrigin(cross)?.code).toBe("forbidden:chat");
+    // No Origin: not a browser's cross-site request.
+    expect(checkSameOrigin(request({ host: "parley.local" }))).toBeUndefined();
+  });
+
+  it("reads X-Forwarded-Host only behind trusted proxies", () => {
+    const forged = request({
+      host: "parley.local",
+      origin: "https://evil.example",
+      "x-forwarded-host": "evil.example",
+    });
+    const proxied = request({
+      host: "10.0.0.5:3000",
+      origin: "https://support.example",
+      "x-forwarded-host": "support.example",
+    });
+    try {
+      hops.value = 0;
+      expect(checkSameOrigin(forged)?.code).toBe("forbidden:chat");
+      hops.value = 1;
+      expect(checkSameOrigin(proxied)).toBeUndefined();
+    } finally {
+      hops.value = 0;
+    }
   });
 });

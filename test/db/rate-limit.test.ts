@@ -3,6 +3,7 @@ import { appDbs } from "../support/app-db";
 
 vi.mock("server-only", () => ({}));
 const { hitRateLimitByKey } = await import("@/lib/db");
+const { sweepExpiredRateLimits, MAX_RATE_LIMIT_WINDOW_MS } = await import("@/lib/db/rate-limits");
 type SqlDriver = import("@/lib/db").SqlDriver;
 
 const WINDOW = 60_000;
@@ -26,6 +27,30 @@ describe.each(appDbs)("rate limit ($name)", (engine) => {
       retryAfterMs: 15_000,
     });
     expect(await hit(start + WINDOW)).toEqual({ allowed: true, remaining: 2, retryAfterMs: 0 });
+  });
+
+  it("sweeps every key's windows that ended long ago, and keeps current ones", async () => {
+    const start = 100 * MAX_RATE_LIMIT_WINDOW_MS;
+    // Visitors who asked once and never came back leave one row each…
+    for (let i = 0; i < 5; i++) await hit(start, `chat:gone_${i}`);
+    const keys = async () =>
+      (await db.all<{ key: string }>("SELECT key FROM rate_limits ORDER BY key")).map((r) => r.key);
+    expect(await keys()).toHaveLength(5);
+    // …until a later hit, past the longest window, sweeps them.
+    await hit(start + MAX_RATE_LIMIT_WINDOW_MS + WINDOW, "chat:current");
+    expect(await keys()).toEqual(["chat:current"]);
+    // The sweep on its own keeps what is current.
+    await hit(start + MAX_RATE_LIMIT_WINDOW_MS + WINDOW, "chat:other");
+    expect(
+      await sweepExpiredRateLimits({ db, now: start + MAX_RATE_LIMIT_WINDOW_MS + WINDOW }),
+    ).toBe(0);
+    expect(await keys()).toEqual(["chat:current", "chat:other"]);
+  });
+
+  it("refuses windows longer than the sweep keeps", async () => {
+    await expect(
+      hitRateLimitByKey({ db, key: "k", limit: 1, windowMs: MAX_RATE_LIMIT_WINDOW_MS + 1, now: 0 }),
+    ).rejects.toThrow(RangeError);
   });
 
   it("counts each key on its own", async () => {
