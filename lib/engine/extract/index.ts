@@ -4,6 +4,7 @@ import { extractHtml } from "./html";
 import { extractMarkdown } from "./markdown";
 import type { ExtractedDocument } from "./outline";
 import { extractPdf } from "./pdf";
+import { sniffContent } from "./sniff";
 import { decodeText, extractPlainText } from "./text";
 
 export type { ExtractedDocument } from "./outline";
@@ -42,20 +43,22 @@ const BY_EXTENSION: Record<string, FileKind> = {
   docx: "docx",
 };
 
-/** Types that say nothing about the content; the file name (or the bytes) decide. */
-const GENERIC_MIME = new Set(["", "application/octet-stream", "binary/octet-stream"]);
+/**
+ * Types that say nothing about the content. A multipart part sent without a
+ * Content-Type reads as text/plain (the Fetch standard's default), so text/plain
+ * says nothing either.
+ */
+const GENERIC_MIME = new Set(["", "application/octet-stream", "binary/octet-stream", "text/plain"]);
 
-/** Magic numbers of common binary formats this engine cannot read. */
-const BINARY_MAGIC: Array<[string, number[]]> = [
-  ["PNG image", [0x89, 0x50, 0x4e, 0x47]],
-  ["JPEG image", [0xff, 0xd8, 0xff]],
-  ["GIF image", [0x47, 0x49, 0x46, 0x38]],
-  ["WebP or RIFF media", [0x52, 0x49, 0x46, 0x46]],
-  ["ZIP archive", [0x50, 0x4b, 0x03, 0x04]],
-  ["gzip archive", [0x1f, 0x8b]],
-  ["ELF executable", [0x7f, 0x45, 0x4c, 0x46]],
-  ["OLE document (.doc, .ppt, .xls)", [0xd0, 0xcf, 0x11, 0xe0]],
-];
+const LABEL: Record<FileKind, string> = {
+  markdown: "Markdown",
+  html: "HTML",
+  text: "text",
+  pdf: "PDF",
+  docx: "a Word document",
+};
+
+const TEXT_KINDS: ReadonlySet<FileKind> = new Set(["markdown", "html", "text"]);
 
 export interface UploadedFile {
   name: string;
@@ -65,40 +68,62 @@ export interface UploadedFile {
 }
 
 /**
- * Picks the extractor. A specific declared MIME type wins; `text/plain` and generic
- * types defer to the file extension (browsers send `.md` as text/plain or nothing),
- * and with no known extension the bytes are sniffed. Anything else is a 415 that
- * lists what is supported.
+ * What the upload says it is: a specific MIME type, else the file extension, else
+ * nothing (undefined). A type or extension this engine does not read comes back
+ * quoted, for the refusal.
+ */
+function declaredKind(mime: string, ext: string): FileKind | string | undefined {
+  if (!GENERIC_MIME.has(mime)) {
+    const byMime = BY_MIME[mime];
+    if (byMime) return byMime;
+    const text = mime.startsWith("text/") && mime !== "text/rtf" && mime !== "text/richtext";
+    return text ? "text" : `'${mime}'`;
+  }
+  if (!ext) return undefined;
+  return BY_EXTENSION[ext] ?? `'.${ext}'`;
+}
+
+const isKind = (value: string): value is FileKind => Object.hasOwn(LABEL, value);
+
+/**
+ * Picks the extractor from the content, checked against what the upload declares.
+ * The bytes are sniffed (`sniff.ts`): PDF, DOCX (a ZIP with `word/document.xml`),
+ * or text (valid UTF-8 without NUL in the first 8 KB); anything else is a 415,
+ * whatever its name or type. The declaration is a specific MIME type, else the
+ * extension (text/plain and octet-stream say nothing: a part sent without a
+ * Content-Type reads as text/plain). With none, the content decides (HTML when it
+ * opens with `<!doctype html` or `<html`, else plain text). A declared type this
+ * engine does not read (`.rtf`, application/msword), or one the content
+ * contradicts (text named `.pdf`, a PDF named `.md`), is a 415 too: a mislabelled
+ * file is refused, never reinterpreted. Markdown, HTML and text are one family:
+ * the declaration picks among them.
  */
 export function detectFileKind(file: UploadedFile): FileKind {
   const mime = file.type.split(";")[0]?.trim().toLowerCase() ?? "";
-  const ext = /\.([a-z0-9]{1,10})$/i.exec(file.name)?.[1]?.toLowerCase() ?? "";
-  const byExt = BY_EXTENSION[ext];
-  const magic = binaryFormat(file.bytes);
-  const kind = (() => {
-    if (mime === "text/plain") return byExt ?? "text";
-    const byMime = BY_MIME[mime];
-    if (byMime) return byMime;
-    if (mime.startsWith("text/") && mime !== "text/rtf") return "text";
-    if (!GENERIC_MIME.has(mime)) return undefined;
-    if (byExt) return byExt;
-    if (ext) return undefined;
-    if (startsWith(file.bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "pdf"; // %PDF-
-    if (looksBinary(file.bytes, magic)) return undefined;
-    return /^\s*<(!doctype html|html[\s>])/i.test(decodeText(file.bytes.subarray(0, 512)))
-      ? "html"
-      : "text";
-  })();
-  // A text type must be text: an image renamed to .txt is still an image.
-  const binaryText =
-    (kind === "markdown" || kind === "html" || kind === "text") && looksBinary(file.bytes, magic);
-  if (!kind || binaryText) {
-    const what = magic ? ` (the content is a ${magic})` : "";
-    throw errors.unsupportedMediaType(
-      `Unsupported file type '${mime || "unknown"}' for '${file.name}'${what}. Supported: ${SUPPORTED_FILE_TYPES}.`,
+  const suffix = /\.([a-z0-9]{1,10})$/i.exec(file.name)?.[1]?.toLowerCase() ?? "";
+  // A numeric suffix ("release-1.2") is a version, not a type.
+  const ext = /^\d+$/.test(suffix) ? "" : suffix;
+  const content = sniffContent(file.bytes);
+  const declared = declaredKind(mime, ext);
+  const refuse = (why: string) =>
+    errors.unsupportedMediaType(
+      `Unsupported file '${file.name}': ${why}. Supported: ${SUPPORTED_FILE_TYPES}.`,
     );
+
+  if (content.kind === "unsupported") throw refuse(`the content is ${content.what}`);
+  if (declared !== undefined && !isKind(declared)) {
+    throw refuse(`this engine does not read the type ${declared}`);
   }
-  return kind;
+  const sniffed: FileKind =
+    content.kind === "text" ? (content.html ? "html" : "text") : content.kind;
+  if (declared === undefined) return sniffed;
+  const agrees = content.kind === "text" ? TEXT_KINDS.has(declared) : declared === content.kind;
+  if (!agrees) {
+    const said = GENERIC_MIME.has(mime) ? `'.${ext}'` : `'${mime}'`;
+    const is = content.kind === "text" ? "text" : LABEL[content.kind];
+    throw refuse(`it is declared as ${LABEL[declared]} (${said}) but the content is ${is}`);
+  }
+  return declared;
 }
 
 /** Extracts the text and structure of an uploaded file. */
@@ -126,21 +151,6 @@ function extractByKind(kind: FileKind, bytes: Uint8Array): Promise<ExtractedDocu
     case "docx":
       return extractDocx(bytes);
   }
-}
-
-function binaryFormat(bytes: Uint8Array): string | undefined {
-  return BINARY_MAGIC.find(([, magic]) => startsWith(bytes, magic))?.[0];
-}
-
-/** Known binary magic, or NUL bytes in a file that is not UTF-16 text. */
-function looksBinary(bytes: Uint8Array, magic: string | undefined): boolean {
-  if (magic) return true;
-  const utf16 = startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]);
-  return !utf16 && bytes.subarray(0, 8192).includes(0);
-}
-
-function startsWith(bytes: Uint8Array, magic: number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
 }
 
 const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, " ");

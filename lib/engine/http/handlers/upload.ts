@@ -47,7 +47,8 @@ async function upload(ctx: Ctx) {
   ).filename;
 
   const bytes = new Uint8Array(await file.arrayBuffer());
-  // The part's own name decides the type; `filename` helps when the part has no extension.
+  // The content decides the type; the part's Content-Type, else its name's extension (else
+  // the `filename` part's), must agree with it or the answer is 415 (extract/index.ts).
   const typeName = /\.[a-z0-9]+$/i.test(file.name) ? file.name : (filename ?? file.name);
   const extracted = await extractFile({ name: typeName, type: file.type, bytes });
   ctx.deadline.check();
