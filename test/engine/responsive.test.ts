@@ -142,12 +142,14 @@ describe("one heavy request does not stall the others", () => {
           }),
         ),
     ],
-  ])("%s", async (_name, heavy) => {
+  ])("%s", async (name, heavy) => {
     const { order, status, smallStatus, ticked } = await whileRunning(heavy);
     expect(smallStatus).toBe(200);
     expect(status).toBeGreaterThanOrEqual(200);
     expect(status).toBeLessThan(500);
-    expect(order).toEqual(["small", "heavy"]);
+    // datetime_parse is a linear hand parser now: that request is cheap, and on a busy
+    // machine it may well finish first. The others still take long enough to be passed.
+    if (!name.includes("datetime_parse")) expect(order).toEqual(["small", "heavy"]);
     expect(ticked).toBeGreaterThan(0);
   });
 
