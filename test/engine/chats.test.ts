@@ -366,11 +366,16 @@ describe("POST /v2/chats and /turns", () => {
     await expect(client.chats.get(chatId)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it("stores nothing when the request times out mid-answer", async () => {
+  // Issue 14: these asserted that a failed first answer left no chat at all. A streamed
+  // answer now creates its chat before `chat_info` announces the id, so a client that saw
+  // the id can open it after any failure: the chat stays, empty; still no turn is stored.
+  it("stores no turn when the request times out mid-answer, and a streamed chat stays empty", async () => {
     const { engine } = await chatEngine({ probe: true, delayMs: 100 });
     const headers = { "request-timeout-millis": "50" };
     const plain = await rawRequest(engine, "POST", "/v2/chats", ask("reset password"), headers);
     expect(plain.status).toBe(408);
+    // The unstreamed answer never told its caller a chat id: no chat was created.
+    expect(engine.db.prepare("SELECT COUNT(*) AS n FROM chats").get()).toEqual({ n: 0 });
     const streamed = await rawRequest(
       engine,
       "POST",
@@ -381,22 +386,87 @@ describe("POST /v2/chats and /turns", () => {
     expect(streamed.status).toBe(200);
     expect(streamed.text).toContain("event:error");
     expect(streamed.text.trim().endsWith('data:{"type":"end"}')).toBe(true);
-    expect(engine.db.prepare("SELECT COUNT(*) AS n FROM chats").get()).toEqual({ n: 0 });
+    expect(engine.db.prepare("SELECT COUNT(*) AS n FROM turns").get()).toEqual({ n: 0 });
+    expect(engine.db.prepare("SELECT first_query, first_answer, enabled FROM chats").all()).toEqual(
+      [{ first_query: "reset password", first_answer: "", enabled: 1 }],
+    );
   });
 
-  it("stores nothing when the client goes away mid-answer", async () => {
+  it("stores no turn when the client goes away mid-answer; the announced chat stays, empty", async () => {
     const { engine } = await chatEngine({ probe: true, delayMs: 150 });
     const client = await overHttp(engine);
     const stream = await client.chats.createStream(ask("How do I reset my password?"));
-    let sawChatInfo = false;
+    let chatId: string | undefined;
     for await (const e of stream) {
-      if (e.type === "chat_info") sawChatInfo = true;
+      if (e.type === "chat_info") chatId = e.chatId;
       if (e.type === "generation_chunk") break;
     }
-    expect(sawChatInfo).toBe(true);
+    expect(chatId).toMatch(/^cht_/);
     await sleep(500);
     expect(engine.db.prepare("SELECT COUNT(*) AS n FROM turns").get()).toEqual({ n: 0 });
-    expect(engine.db.prepare("SELECT COUNT(*) AS n FROM chats").get()).toEqual({ n: 0 });
+    expect(engine.db.prepare("SELECT id FROM chats").all()).toEqual([{ id: chatId }]);
+  });
+
+  it("a new chat exists once chat_info is out: readable, listable and open to a follow-up after the stream is dropped", async () => {
+    const { engine, client } = await chatEngine({ probe: true, delayMs: 150 });
+    const http = await overHttp(engine);
+    const stream = await http.chats.createStream(ask("How do I reset my password?"));
+    let chatId = "";
+    let turnId = "";
+    for await (const e of stream) {
+      if (e.type === "chat_info") {
+        chatId = e.chatId ?? "";
+        turnId = e.turnId ?? "";
+        // Read at once, while the answer is still being generated: the chat is there.
+        expect(
+          engine.db.prepare("SELECT first_query, first_answer FROM chats WHERE id = ?").get(chatId),
+        ).toEqual({ first_query: "How do I reset my password?", first_answer: "" });
+        break;
+      }
+    }
+    expect(chatId).toMatch(/^cht_/);
+    await sleep(500); // the abandoned answer is dropped (its turn is never stored)
+
+    const chat = await client.chats.get(chatId);
+    expect(chat).toMatchObject({
+      id: chatId,
+      firstQuery: "How do I reset my password?",
+      firstAnswer: "",
+      enabled: true,
+    });
+    const turns = [];
+    for await (const t of await client.turns.list(chatId)) turns.push(t);
+    expect(turns).toEqual([]);
+    await expect(client.turns.get(chatId, turnId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await client.chats.list({ chat_ids: [chatId] })).items.map((c) => c.id)).toEqual([
+      chatId,
+    ]);
+
+    // A follow-up on the empty chat is its first stored turn, and the chat mirrors it.
+    const next = await client.turns.create(chatId, ask("Where can I download past invoices?"));
+    expect(next.turnId).not.toBe(turnId);
+    expect(storedTurns(engine, chatId)).toMatchObject([
+      { ordinal: 0, query: "Where can I download past invoices?" },
+    ]);
+    expect(await client.chats.get(chatId)).toMatchObject({
+      firstQuery: "Where can I download past invoices?",
+      firstAnswer: next.answer,
+    });
+  });
+
+  it("a streamed first answer that completes stores its turn in the chat created before chat_info", async () => {
+    const { engine, client } = await chatEngine();
+    const events = await collect(
+      await client.chats.createStream(ask("How do I reset my password?")),
+    );
+    const info = events.find((e) => e.type === "chat_info");
+    const chatId = info?.type === "chat_info" ? (info.chatId as string) : "";
+    expect(await client.chats.get(chatId)).toMatchObject({
+      firstQuery: "How do I reset my password?",
+      firstAnswer: answerOf(events),
+    });
+    expect(storedTurns(engine, chatId)).toHaveLength(1);
+    expect(engine.db.prepare("SELECT COUNT(*) AS n FROM chats").get()).toEqual({ n: 1 });
   });
 });
 

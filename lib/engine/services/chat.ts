@@ -10,6 +10,7 @@ import {
 import type { SearchResult } from "../ports";
 import {
   type ChatRow,
+  createChatById,
   deleteTurnsFromTurnId,
   disableTurnsFromTurnId,
   getChatById,
@@ -28,7 +29,9 @@ import { type CorporaSearch, planCorporaSearch, retrieve, type SearchEvent } fro
  * 400/403/404s in `checkTurn`, before a caller starts streaming), then, holding the
  * chat's lock, read its recent enabled history, rephrase the message into a standalone
  * query, retrieve, generate, and store the finished turn in one transaction. The one-piece
- * and streamed forms run the same code, so they store identical turns.
+ * and streamed forms run the same code, so they store identical turns. A streamed answer
+ * that starts a chat creates the (empty) chat before announcing its id in `chat_info`,
+ * so a client that saw the id can always open the chat, even when the answer then fails.
  */
 
 /**
@@ -170,8 +173,9 @@ function chatGeneration(input: TurnInput): Record<string, unknown> {
 }
 
 /**
- * Runs one turn. With `store`, the finished turn is saved (nothing is when generation
- * fails or is aborted). With `emit`, events go out as they happen and the trailing ones
+ * Runs one turn. With `store`, the finished turn is saved (no turn is when generation
+ * fails or is aborted; a new chat streamed with `emit` is then left empty). With
+ * `emit`, events go out as they happen and the trailing ones
  * (`generation_info`, `generation_end`, the score) only after the turn is stored.
  * `signal` stops the turn (a stream's own, when its reader goes away), as do the
  * caller's signal and deadline.
@@ -216,7 +220,23 @@ export async function runTurn(
       search_results: results,
       ...(rewriting.rewritten_queries && { rewritten_queries: rewriting.rewritten_queries }),
     });
-    if (store) emit?.({ type: "chat_info", chat_id: ids.chatId, turn_id: ids.turnId });
+    // The chat `chat_info` names exists from then on, whatever becomes of this answer:
+    // created empty now in its own transaction, its turn stored when the answer is done.
+    // (An unstreamed answer's chat is created with its turn: its caller learns the id then.)
+    let chatCreated = false;
+    if (store && emit) {
+      if (ids.newChat) {
+        if (signal.aborted) throw errors.badRequest("The request was aborted");
+        createChatById({
+          db: ctx.db,
+          chatId: ids.chatId,
+          firstQuery: input.query,
+          corpusKeys: input.search.corpora.map((c) => c.corpus_key),
+        });
+        chatCreated = true;
+      }
+      emit({ type: "chat_info", chat_id: ids.chatId, turn_id: ids.turnId });
+    }
 
     const out: TurnOutcome = {
       search_results: results,
@@ -251,7 +271,7 @@ export async function runTurn(
     if (store) {
       const saved = saveTurnByChatId({
         db: ctx.db,
-        newChat: ids.newChat,
+        newChat: ids.newChat && !chatCreated,
         turn: {
           chatId: ids.chatId,
           turnId: ids.turnId,

@@ -2,10 +2,12 @@ import type { TurnSource } from "../core/history";
 import type { DB } from "./db";
 
 /**
- * Chats and their turns. A turn is written once, complete, by `saveTurnByChatId`
- * (with its chat when it is the first), so a failed or abandoned answer leaves
- * nothing behind. Disabling and deleting cascade to every later turn in one
- * transaction, and keep the chat row's mirror of its first turn in step.
+ * Chats and their turns. A streamed answer's new chat is created first, empty, by
+ * `createChatById` (so the id its `chat_info` announces exists whatever happens next);
+ * a turn is written once, complete, by `saveTurnByChatId` (with its chat when the chat
+ * is created with it), so a failed or abandoned answer leaves no turn behind. Disabling
+ * and deleting cascade to every later turn in one transaction, and keep the chat row's
+ * mirror of its first turn in step.
  */
 
 export interface ChatRow {
@@ -192,6 +194,33 @@ export function listRecentEnabledTurns({
   return rows.reverse().map(toTurn);
 }
 
+/**
+ * Creates an empty chat, in its own transaction: `first_query` is the question that
+ * opens it and `first_answer` stays '' until its first turn is stored (which then
+ * sets both). Holds nothing else, so a chat whose first answer failed is simply empty.
+ */
+export function createChatById({
+  db,
+  chatId,
+  firstQuery,
+  corpusKeys,
+}: {
+  db: DB;
+  chatId: string;
+  firstQuery: string;
+  corpusKeys: string[];
+}): ChatRow {
+  return db.transaction(() => {
+    db.prepare(
+      `INSERT INTO chats (id, first_query, first_answer, enabled, corpus_keys, created_at)
+       VALUES (?, ?, '', 1, ?, ?)`,
+    ).run(chatId, firstQuery, JSON.stringify([...new Set(corpusKeys)]), new Date().toISOString());
+    const chat = getChatById({ db, chatId });
+    if (!chat) throw new Error(`Chat ${chatId} vanished during its insert`);
+    return chat;
+  })();
+}
+
 export interface NewTurn {
   chatId: string;
   turnId: string;
@@ -207,9 +236,10 @@ export interface NewTurn {
 }
 
 /**
- * Stores a finished turn, creating its chat when `newChat` is set. Returns the
- * stored row, or undefined when the chat vanished meanwhile (deleted while the
- * answer was being generated).
+ * Stores a finished turn, creating its chat when `newChat` is set. The chat's first
+ * stored turn (of a chat created empty by `createChatById`, too) sets the chat's
+ * `first_query` and `first_answer`. Returns the stored row, or undefined when the chat
+ * vanished meanwhile (deleted while the answer was being generated).
  */
 export function saveTurnByChatId({
   db,
@@ -262,6 +292,13 @@ export function saveTurnByChatId({
       now,
       JSON.stringify(turn.sources ?? []),
     );
+    if (!newChat && next === 0) {
+      db.prepare("UPDATE chats SET first_query = ?, first_answer = ? WHERE id = ?").run(
+        turn.query,
+        turn.answer,
+        turn.chatId,
+      );
+    }
     return getTurnById({ db, chatId: turn.chatId, turnId: turn.turnId });
   })();
 }
