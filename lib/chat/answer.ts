@@ -50,23 +50,38 @@ export function openAnswerStream({
     : client.chats.createStream(body, { signal });
 }
 
+/** What is known of a turn when Vectara names it (`chat_info`), before its answer streams. */
+export interface ChatInfo {
+  chatId: string;
+  turnId: string;
+  /** The search results the answer will cite, as `data-citations` carries them. */
+  citations: Citation[];
+}
+
 /**
  * Vectara's events → typed UI message parts. `generation_chunk` becomes text deltas,
  * `search_results` the `data-citations` part, `chat_info` `data-chat-info` (plus
  * message metadata), the score `data-fcs`. A failure mid-stream becomes a
  * `data-error` part and an `error` chunk; the partial answer stays.
+ *
+ * `onChatInfo` runs when the chat and turn ids arrive, and is awaited before anything
+ * further is written (the route stores the visitor's ownership there, so that it is on
+ * disk before the visitor sees the chat id or a word of the answer). It must not throw:
+ * an error from it fails the answer like a broken stream.
  */
 export async function writeAnswer({
   events,
   writer,
   signal,
   startedAt = performance.now(),
+  onChatInfo,
 }: {
   events: AsyncIterable<ChatStreamEvent>;
   writer: UIMessageStreamWriter<ChatMessage>;
   signal?: AbortSignal;
   /** `performance.now()` when the question arrived, for the turn's timings. */
   startedAt?: number;
+  onChatInfo?: (info: ChatInfo) => Promise<void>;
 }): Promise<AnswerRecord> {
   const record: AnswerRecord = { answer: "", citations: [], status: "complete" };
   const elapsed = () => Math.round(performance.now() - startedAt);
@@ -84,6 +99,11 @@ export async function writeAnswer({
           if (event.chatId && event.turnId) {
             record.chatId = event.chatId;
             record.turnId = event.turnId;
+            await onChatInfo?.({
+              chatId: event.chatId,
+              turnId: event.turnId,
+              citations: record.citations,
+            });
             writer.write({
               type: "data-chat-info",
               data: { chatId: event.chatId, turnId: event.turnId },

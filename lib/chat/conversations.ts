@@ -9,6 +9,7 @@ import {
   listChatsByOwnerId,
   listFeedbackByChatId,
   listTurnsByChatId,
+  type Turn as StoredTurn,
   saveTurnByTurnId,
   setFeedbackByTurnId,
   upsertChatByChatId,
@@ -76,7 +77,57 @@ export async function checkChatRateLimit({
   );
 }
 
-/** Stores a finished answer: the chat's owner (on its first turn) and what the turn cited and scored. */
+/**
+ * Stores the visitor's ownership of a chat the moment its id is known (Vectara's
+ * `chat_info`, before the answer streams), with the turn as pending: its question and
+ * the results it will cite, status "stopped" and no answer until `recordAnswer`
+ * completes it. If the server dies mid-answer, that is what the turn stays: the visitor
+ * still owns the chat, and `loadConversation` shows the question as interrupted.
+ *
+ * A new chat's row is created with the owner and title; an existing chat keeps both
+ * (only `updated_at` moves, as any turn does). False, and nothing stored, when the chat
+ * belongs to someone else (never for a chat the route just checked or Vectara just made).
+ */
+export async function claimChat({
+  visitorId,
+  chatId,
+  turnId,
+  query,
+  citations = [],
+  now = Date.now(),
+}: {
+  visitorId: string;
+  chatId: string;
+  turnId: string;
+  query: string;
+  citations?: Citation[];
+  now?: number;
+}): Promise<boolean> {
+  const db = await getAppDb();
+  return db.transaction(async (tx) => {
+    const chat = await upsertChatByChatId({
+      db: tx,
+      chatId,
+      ownerId: visitorId,
+      title: toTitle(query),
+      now,
+    });
+    if (chat.ownerId !== visitorId) return false;
+    await saveTurnByTurnId({
+      db: tx,
+      turn: { turnId, chatId, query, answer: "", citations, status: "stopped", createdAt: now },
+    });
+    return true;
+  });
+}
+
+/**
+ * Completes the turn `claimChat` started: what the answer turned out to be (its text,
+ * citations, score, rephrased query, timings and final status). A stopped or failed
+ * answer is kept as such, with the part the visitor saw, so the thread shows it again
+ * as incomplete. The chat's owner is stored again here (idempotent), in case the claim
+ * itself could not be.
+ */
 export async function recordAnswer({
   visitorId,
   query,
@@ -88,12 +139,19 @@ export async function recordAnswer({
   record: AnswerRecord;
   now?: number;
 }): Promise<void> {
-  // Only turns Vectara stored are recorded; a stopped or failed answer has no turn to annotate.
-  if (record.status !== "complete" || !record.chatId || !record.turnId) return;
+  // An answer that never got its ids (refused or failed before `chat_info`) has no turn.
+  if (!record.chatId || !record.turnId) return;
   const { chatId, turnId } = record;
   const db = await getAppDb();
   await db.transaction(async (tx) => {
-    await upsertChatByChatId({ db: tx, chatId, ownerId: visitorId, title: toTitle(query), now });
+    const chat = await upsertChatByChatId({
+      db: tx,
+      chatId,
+      ownerId: visitorId,
+      title: toTitle(query),
+      now,
+    });
+    if (chat.ownerId !== visitorId) return;
     await saveTurnByTurnId({
       db: tx,
       turn: {
@@ -163,8 +221,11 @@ const storedCitations = z.array(citationSchema).catch([]);
 /**
  * The thread of a chat the visitor owns, as `useChat` messages: Vectara's turns (all
  * of them, disabled ones included so the thread can show placeholders), with the
- * citations, score and feedback Parley stored beside them. Undefined when the
- * visitor does not own the chat or Vectara no longer has it.
+ * citations, score and feedback Parley stored beside them. A question Parley recorded
+ * whose answer never completed and that Vectara does not hold (the server died or the
+ * visitor stopped mid-answer) is shown in its place, its answer marked "stopped"
+ * (incomplete), so a chat the visitor owns opens even when Vectara has no turn in it yet.
+ * Undefined when the visitor does not own the chat or Vectara no longer has it.
  */
 export async function loadConversation({
   visitorId,
@@ -184,10 +245,11 @@ export async function loadConversation({
     throw error;
   }
   const db = await getAppDb();
-  const stored = new Map((await listTurnsByChatId({ db, chatId })).map((t) => [t.turnId, t]));
+  const rows = await listTurnsByChatId({ db, chatId });
+  const stored = new Map(rows.map((t) => [t.turnId, t]));
   const feedback = new Map((await listFeedbackByChatId({ db, chatId })).map((f) => [f.turnId, f]));
 
-  return turns.flatMap((turn): ChatMessage[] => {
+  const fromVectara = (turn: Turn): ChatMessage[] => {
     const annotations = stored.get(turn.id);
     const rated = feedback.get(turn.id);
     const metadata: ChatMessageMetadata = {
@@ -226,7 +288,53 @@ export async function loadConversation({
       },
       { id: `${turn.id}:assistant`, role: "assistant", metadata, parts },
     ];
-  });
+  };
+
+  // Parley's unfinished turns that Vectara never stored, each placed after the Vectara
+  // turn Parley recorded before it (Parley's own order: no clocks are compared). A
+  // complete turn Vectara no longer has was deleted there, and stays hidden.
+  const atVectara = new Set(turns.map((t) => t.id));
+  const unfinishedAfter = new Map<string | null, StoredTurn[]>();
+  let previous: string | null = null;
+  for (const row of rows) {
+    if (atVectara.has(row.turnId)) previous = row.turnId;
+    else if (row.status !== "complete") {
+      unfinishedAfter.set(previous, [...(unfinishedAfter.get(previous) ?? []), row]);
+    }
+  }
+  const unfinished = (after: string | null) =>
+    (unfinishedAfter.get(after) ?? []).flatMap((row) => interruptedTurn(chatId, row));
+
+  return [...unfinished(null), ...turns.flatMap((t) => [...fromVectara(t), ...unfinished(t.id)])];
+}
+
+/** A question whose answer never completed: the question, and what came of the answer. */
+function interruptedTurn(chatId: string, row: StoredTurn): ChatMessage[] {
+  const parts: ChatMessage["parts"] = [
+    { type: "data-chat-info", data: { chatId, turnId: row.turnId } },
+    { type: "data-citations", data: storedCitations.parse(row.citations) },
+  ];
+  if (row.answer) parts.push({ type: "text", text: row.answer, state: "done" });
+  return [
+    {
+      id: `${row.turnId}:user`,
+      role: "user",
+      metadata: { chatId, turnId: row.turnId },
+      parts: [{ type: "text", text: row.query }],
+    },
+    {
+      id: `${row.turnId}:assistant`,
+      role: "assistant",
+      metadata: {
+        chatId,
+        turnId: row.turnId,
+        status: "stopped",
+        feedback: null,
+        createdAt: new Date(row.createdAt).toISOString(),
+      },
+      parts,
+    },
+  ];
 }
 
 export async function setTurnFeedback({

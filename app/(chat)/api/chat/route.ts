@@ -1,7 +1,12 @@
 import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
 import { getVisitorId } from "@/lib/auth/visitor";
 import { type AnswerRecord, openAnswerStream, writeAnswer } from "@/lib/chat/answer";
-import { checkChatRateLimit, getOwnedChat, recordAnswer } from "@/lib/chat/conversations";
+import {
+  checkChatRateLimit,
+  claimChat,
+  getOwnedChat,
+  recordAnswer,
+} from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
 import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import type { ChatMessage } from "@/lib/chat/messages";
@@ -53,7 +58,23 @@ export async function POST(request: Request): Promise<Response> {
   let record: AnswerRecord | undefined;
   const stream = createUIMessageStream<ChatMessage>({
     execute: async ({ writer }) => {
-      record = await writeAnswer({ events, writer, signal: request.signal, startedAt });
+      record = await writeAnswer({
+        events,
+        writer,
+        signal: request.signal,
+        startedAt,
+        // The visitor owns the chat from the moment Vectara names it, before a word of the
+        // answer is sent: a crash mid-answer must not leave them a chat they cannot open.
+        onChatInfo: async ({ chatId: newChatId, turnId, citations }) => {
+          try {
+            await claimChat({ visitorId, chatId: newChatId, turnId, query, citations });
+          } catch (error) {
+            // The answer goes on: failing it would lose what the visitor is waiting for, and
+            // recordAnswer stores the owner again at the end. Only a crash before then loses it.
+            console.error("Parley: could not store the chat's owner before the answer:", error);
+          }
+        },
+      });
     },
     onFinish: async () => {
       if (!record) return;

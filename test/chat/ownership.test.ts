@@ -1,0 +1,434 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { UIMessageStreamWriter } from "ai";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ChatMessage } from "@/lib/chat/messages";
+import { ENGINE_ROUTES } from "@/lib/engine";
+import { Router } from "@/lib/engine/http/router";
+import { createHandler } from "@/lib/engine/http/server";
+import type { GenerateFn } from "@/lib/engine/ports";
+import { createVectaraClient, NotFoundError, type VectaraClient } from "@/lib/vectara";
+import { makeEngine } from "../support/engine";
+import { seedSmallKb } from "../support/small-kb";
+
+/**
+ * Issue 14, item 5: the visitor owns a new chat as soon as Vectara names it
+ * (`chat_info`), before a word of the answer is sent, and the engine has the chat from
+ * then on; a chat whose answer never completed still opens, its question shown with an
+ * incomplete ("stopped") answer. The route runs for real, on a real engine whose
+ * generator waits at a gate before its first word, so "before" is an order, not a time.
+ */
+
+vi.mock("server-only", () => ({}));
+
+// getAppDb() reads DATA_DIR on first use: set it before anything imports lib/db.
+const dataDir = mkdtempSync(path.join(tmpdir(), "parley-ownership-"));
+vi.stubEnv("DATA_DIR", dataDir);
+vi.stubEnv("DATABASE_URL", "");
+vi.stubEnv("CHAT_RATE_LIMIT_PER_MINUTE", "100000");
+vi.stubEnv("CHAT_RATE_LIMIT_PER_IP_PER_MINUTE", "1000000");
+
+const session: { visitorId: string | null; client?: VectaraClient } = { visitorId: "vis_1" };
+vi.mock("@/lib/auth/visitor", () => ({ getVisitorId: async () => session.visitorId }));
+vi.mock("@/lib/chat/vectara", () => ({
+  getVectaraClient: () => {
+    if (!session.client) throw new Error("no engine for this test");
+    return session.client;
+  },
+}));
+
+const { POST } = await import("@/app/(chat)/api/chat/route");
+const { claimChat, getOwnedChat, loadConversation, recordAnswer } = await import(
+  "@/lib/chat/conversations"
+);
+const { writeAnswer, openAnswerStream } = await import("@/lib/chat/answer");
+const db = await import("@/lib/db");
+
+afterAll(async () => {
+  await (await db.getAppDb()).close();
+  vi.unstubAllEnvs();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  const app = await db.getAppDb();
+  for (const table of ["feedback", "turns", "chats"]) await app.run(`DELETE FROM ${table}`);
+  session.visitorId = "vis_1";
+});
+
+/** A gate the generator waits at before its first word; `open()` lets it go on. */
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+/** An answer that cites the first result, held at `held` before its first word. */
+function gatedGenerator(held: Promise<void>): GenerateFn {
+  return async function* (request) {
+    yield { type: "info", rendered_prompt: "[]" };
+    await Promise.race([
+      held,
+      new Promise((resolve) => request.signal.addEventListener("abort", resolve)),
+    ]);
+    for (const text of ["Yearly plans are refunded ", "within 30 days [1]."]) {
+      if (request.signal.aborted) return;
+      yield { type: "chunk", text };
+    }
+    yield { type: "factual_consistency_score", score: 0.8 };
+  };
+}
+
+/** The small KB on an engine whose answers wait at the gate; the route's client talks to it. */
+async function gatedEngine() {
+  const fixture = makeEngine();
+  await seedSmallKb(fixture.client);
+  const held = gate();
+  const handle = createHandler(new Router().add(ENGINE_ROUTES), fixture.engine.db, {
+    log: () => undefined,
+    generate: gatedGenerator(held.opened),
+  });
+  const client = createVectaraClient({
+    baseUrl: "http://parley.local",
+    fetch: handle,
+    auth: { type: "api_key", apiKey: fixture.engine.apiKey },
+    maxRetries: 0,
+  });
+  session.client = client;
+  return { ...fixture, client, release: held.open };
+}
+
+const QUESTION = "How long do I have to get a refund on a yearly plan?";
+
+function ask(query: string, chatId: string | null = null, signal?: AbortSignal) {
+  return POST(
+    new Request("http://parley.local/api/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
+      body: JSON.stringify({
+        chatId,
+        message: { id: "m1", role: "user", parts: [{ type: "text", text: query }] },
+      }),
+      signal,
+    }),
+  );
+}
+
+type Part = { type: string; data?: { chatId?: string; turnId?: string }; delta?: string };
+
+/** Reads the UI message stream's `data:` parts until `until` holds for one (or it ends). */
+function partsReader(response: Response) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const parts: Part[] = [];
+  let buffer = "";
+  return {
+    parts,
+    async until(done: (p: Part) => boolean): Promise<Part | undefined> {
+      for (;;) {
+        const lines = buffer.split("\n");
+        buffer = lines.pop() ?? "";
+        for (const line of lines) {
+          if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+          const part = JSON.parse(line.slice(6)) as Part;
+          parts.push(part);
+          if (done(part)) return part;
+        }
+        const { value, done: ended } = await reader.read();
+        if (ended) return undefined;
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+describe("ownership before streaming", () => {
+  it("stores the owner and a pending turn before the chat id or a word of the answer is sent, and completes the turn at the end", async () => {
+    const { engine, client, release } = await gatedEngine();
+    const response = await ask(QUESTION);
+    expect(response.status).toBe(200);
+    const stream = partsReader(response);
+
+    const info = await stream.until((p) => p.type === "data-chat-info");
+    const chatId = info?.data?.chatId as string;
+    const turnId = info?.data?.turnId as string;
+    expect(chatId).toMatch(/^cht_/);
+    // The generator is held at its gate: no text has been produced, let alone written…
+    expect(stream.parts.map((p) => p.type)).not.toContain("text-delta");
+    // …and the visitor already owns the chat, with the question as a pending turn.
+    expect(await getOwnedChat({ visitorId: "vis_1", chatId })).toMatchObject({ title: QUESTION });
+    expect(await getOwnedChat({ visitorId: "vis_2", chatId })).toBeUndefined();
+    const app = await db.getAppDb();
+    expect(await db.listTurnsByChatId({ db: app, chatId })).toMatchObject([
+      { turnId, query: QUESTION, answer: "", status: "stopped" },
+    ]);
+    // The engine has the chat too, still empty.
+    expect((await client.chats.get(chatId)).firstQuery).toBe(QUESTION);
+    expect(engine.db.prepare("SELECT COUNT(*) AS n FROM turns").get()).toEqual({ n: 0 });
+
+    release();
+    await stream.until(() => false);
+    expect(stream.parts.map((p) => p.type)).toContain("text-delta");
+    expect(stream.parts.at(-1)?.type).toBe("finish");
+    // recordAnswer ran in onFinish, after the last part: wait for the completed row.
+    await expect
+      .poll(async () => (await db.listTurnsByChatId({ db: app, chatId }))[0]?.status)
+      .toBe("complete");
+    expect((await db.listTurnsByChatId({ db: app, chatId }))[0]).toMatchObject({
+      turnId,
+      answer: "Yearly plans are refunded within 30 days [1].",
+      fcs: 0.8,
+    });
+    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    expect(messages?.map((m) => [m.role, m.metadata?.status])).toEqual([
+      ["user", undefined],
+      ["assistant", "complete"],
+    ]);
+  });
+
+  it("leaves an engine chat and the visitor's ownership when the stream is dropped right after chat_info; the chat opens and takes a follow-up", async () => {
+    const { client, release } = await gatedEngine();
+    const abort = new AbortController();
+    const stream = partsReader(await ask(QUESTION, null, abort.signal));
+    const info = await stream.until((p) => p.type === "data-chat-info");
+    const chatId = info?.data?.chatId as string;
+    abort.abort();
+    await stream.cancel().catch(() => undefined);
+
+    // The engine: the chat is there, empty.
+    expect(await client.chats.get(chatId)).toMatchObject({
+      id: chatId,
+      firstQuery: QUESTION,
+      firstAnswer: "",
+    });
+    const turns = [];
+    for await (const t of await client.turns.list(chatId)) turns.push(t);
+    expect(turns).toEqual([]);
+
+    // The visitor: the chat is theirs, and opens on the question, its answer incomplete.
+    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    expect(messages?.map((m) => [m.role, m.metadata?.status])).toEqual([
+      ["user", undefined],
+      ["assistant", "stopped"],
+    ]);
+    expect(messages?.[0]?.parts).toEqual([{ type: "text", text: QUESTION }]);
+
+    // A follow-up in that chat is answered, and the thread shows both.
+    release();
+    const followUp = partsReader(await ask("And on a monthly plan?", chatId));
+    await followUp.until(() => false);
+    expect(followUp.parts.some((p) => p.type === "text-delta")).toBe(true);
+    expect(followUp.parts.find((p) => p.type === "data-chat-info")?.data?.chatId).toBe(chatId);
+    await expect
+      .poll(async () => (await loadConversation({ visitorId: "vis_1", chatId }))?.length)
+      .toBe(4);
+    const after = await loadConversation({ visitorId: "vis_1", chatId });
+    expect(after?.map((m) => [m.role, m.metadata?.status])).toEqual([
+      ["user", undefined],
+      ["assistant", "stopped"],
+      ["user", undefined],
+      ["assistant", "complete"],
+    ]);
+    expect(after?.[2]?.parts).toEqual([{ type: "text", text: "And on a monthly plan?" }]);
+  });
+
+  it("writes the claim, then data-chat-info, then the answer (writeAnswer's order)", async () => {
+    const fx = makeEngine();
+    await seedSmallKb(fx.client);
+    const log: string[] = [];
+    const writer = {
+      write(chunk: { type: string }) {
+        log.push(chunk.type);
+      },
+      merge() {},
+      onError: undefined,
+    } as unknown as UIMessageStreamWriter<ChatMessage>;
+    const record = await writeAnswer({
+      events: await openAnswerStream({
+        client: fx.client,
+        query: QUESTION,
+        corpusKey: "support_kb",
+        signal: new AbortController().signal,
+      }),
+      writer,
+      onChatInfo: async ({ chatId, turnId, citations }) => {
+        log.push("claim:start");
+        await claimChat({ visitorId: "vis_1", chatId, turnId, query: QUESTION, citations });
+        log.push("claim:done");
+      },
+    });
+    expect(record.status).toBe("complete");
+    const at = (type: string) => log.indexOf(type);
+    expect(at("claim:start")).toBeGreaterThan(at("data-citations"));
+    expect(at("claim:done")).toBeLessThan(at("data-chat-info"));
+    expect(at("data-chat-info")).toBeLessThan(at("text-delta"));
+    // The pending row carries the results the answer cites, so a crash keeps them.
+    const app = await db.getAppDb();
+    const [pending] = await db.listTurnsByChatId({ db: app, chatId: record.chatId as string });
+    expect(pending).toMatchObject({ status: "stopped", answer: "", query: QUESTION });
+    expect(pending?.citations.length).toBeGreaterThan(0);
+  });
+});
+
+describe("claimChat", () => {
+  it("creates the chat with its owner and title; a follow-up keeps both", async () => {
+    expect(
+      await claimChat({
+        visitorId: "vis_1",
+        chatId: "cht_a",
+        turnId: "trn_a",
+        query: "First?",
+        now: 1000,
+      }),
+    ).toBe(true);
+    expect(
+      await claimChat({
+        visitorId: "vis_1",
+        chatId: "cht_a",
+        turnId: "trn_b",
+        query: "Second?",
+        now: 2000,
+      }),
+    ).toBe(true);
+    expect(await getOwnedChat({ visitorId: "vis_1", chatId: "cht_a" })).toMatchObject({
+      ownerId: "vis_1",
+      title: "First?",
+      createdAt: 1000,
+      updatedAt: 2000,
+    });
+    const app = await db.getAppDb();
+    expect(
+      (await db.listTurnsByChatId({ db: app, chatId: "cht_a" })).map((t) => [t.turnId, t.status]),
+    ).toEqual([
+      ["trn_a", "stopped"],
+      ["trn_b", "stopped"],
+    ]);
+  });
+
+  it("never claims another visitor's chat, nor adds a turn to it", async () => {
+    await claimChat({ visitorId: "vis_1", chatId: "cht_a", turnId: "trn_a", query: "Mine" });
+    expect(
+      await claimChat({ visitorId: "vis_2", chatId: "cht_a", turnId: "trn_x", query: "Theirs" }),
+    ).toBe(false);
+    await recordAnswer({
+      visitorId: "vis_2",
+      query: "Theirs",
+      record: { chatId: "cht_a", turnId: "trn_y", answer: "x", citations: [], status: "complete" },
+    });
+    expect(await getOwnedChat({ visitorId: "vis_1", chatId: "cht_a" })).toBeDefined();
+    const app = await db.getAppDb();
+    expect((await db.listTurnsByChatId({ db: app, chatId: "cht_a" })).map((t) => t.turnId)).toEqual(
+      ["trn_a"],
+    );
+  });
+});
+
+describe("loadConversation of an owned chat whose answers never completed", () => {
+  it("shows a pending question as interrupted when the engine has no turn yet, in Parley's order among stored turns", async () => {
+    const fx = makeEngine();
+    await seedSmallKb(fx.client);
+    session.client = fx.client;
+    // A completed first turn, recorded as the route records it.
+    const { chunks: _c, ...first } = await answerThrough(fx.client, QUESTION);
+    // Then a follow-up whose server died mid-answer: claimed, never stored at the engine.
+    await claimChat({
+      visitorId: "vis_1",
+      chatId: first.chatId,
+      turnId: "trn_lost",
+      query: "And what about monthly plans?",
+    });
+    const messages = await loadConversation({ visitorId: "vis_1", chatId: first.chatId });
+    expect(messages?.map((m) => [m.id, m.metadata?.status])).toEqual([
+      [`${first.turnId}:user`, undefined],
+      [`${first.turnId}:assistant`, "complete"],
+      ["trn_lost:user", undefined],
+      ["trn_lost:assistant", "stopped"],
+    ]);
+    expect(messages?.[3]?.parts.some((p) => p.type === "text")).toBe(false);
+
+    // A complete record Vectara no longer has (deleted there) stays hidden.
+    await recordAnswer({
+      visitorId: "vis_1",
+      query: "gone",
+      record: {
+        chatId: first.chatId,
+        turnId: "trn_gone",
+        answer: "x",
+        citations: [],
+        status: "complete",
+      },
+    });
+    expect(
+      (await loadConversation({ visitorId: "vis_1", chatId: first.chatId }))?.map((m) => m.id),
+    ).not.toContain("trn_gone:user");
+  });
+
+  it("keeps a stopped answer's partial text, and answers undefined for a chat the engine does not have", async () => {
+    const fx = makeEngine();
+    await seedSmallKb(fx.client);
+    session.client = fx.client;
+    const chat = await fx.client.chats.create({
+      query: QUESTION,
+      search: { corpora: [{ corpus_key: "support_kb" }] },
+    });
+    const chatId = chat.chatId as string;
+    await claimChat({ visitorId: "vis_1", chatId, turnId: chat.turnId as string, query: QUESTION });
+    await claimChat({ visitorId: "vis_1", chatId, turnId: "trn_stopped", query: "Monthly?" });
+    await recordAnswer({
+      visitorId: "vis_1",
+      query: "Monthly?",
+      record: {
+        chatId,
+        turnId: "trn_stopped",
+        answer: "Monthly plans",
+        citations: [],
+        status: "stopped",
+      },
+    });
+    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    expect(messages?.at(-1)).toMatchObject({
+      id: "trn_stopped:assistant",
+      metadata: { status: "stopped" },
+    });
+    expect(messages?.at(-1)?.parts).toContainEqual({
+      type: "text",
+      text: "Monthly plans",
+      state: "done",
+    });
+
+    await fx.client.chats.delete(chatId);
+    await expect(fx.client.chats.get(chatId)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await loadConversation({ visitorId: "vis_1", chatId })).toBeUndefined();
+  });
+});
+
+/** One answer through writeAnswer with the route's claim, recorded at the end. */
+async function answerThrough(client: VectaraClient, query: string, chatId?: string) {
+  const chunks: unknown[] = [];
+  const writer = {
+    write(chunk: unknown) {
+      chunks.push(chunk);
+    },
+    merge() {},
+    onError: undefined,
+  } as unknown as UIMessageStreamWriter<ChatMessage>;
+  const record = await writeAnswer({
+    events: await openAnswerStream({
+      client,
+      chatId,
+      query,
+      corpusKey: "support_kb",
+      signal: new AbortController().signal,
+    }),
+    writer,
+    onChatInfo: async (info) => {
+      await claimChat({ visitorId: "vis_1", query, ...info });
+    },
+  });
+  await recordAnswer({ visitorId: "vis_1", query, record });
+  return { ...record, chatId: record.chatId as string, turnId: record.turnId as string, chunks };
+}
