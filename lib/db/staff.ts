@@ -353,7 +353,13 @@ export async function listChatSignals({
   const marks = ids.map(() => "?").join(", ");
   const turns = z
     .array(z.object({ chat_id: z.string(), answer: z.string(), fcs: z.coerce.number().nullable() }))
-    .parse(await db.all(`SELECT chat_id, answer, fcs FROM turns WHERE chat_id IN (${marks})`, ids));
+    .parse(
+      // Only answers that completed: a stopped or interrupted turn is not an answer to triage.
+      await db.all(
+        `SELECT chat_id, answer, fcs FROM turns WHERE chat_id IN (${marks}) AND status = 'complete'`,
+        ids,
+      ),
+    );
   for (const t of turns) {
     const s = out.get(t.chat_id);
     if (!s) continue;
