@@ -1,10 +1,14 @@
 import { cachedUpstreamProbe, probeUpstream, type UpstreamHealth } from "@/lib/chat/health";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { getVectaraClient } from "@/lib/chat/vectara";
 import { getConfig } from "@/lib/config";
 import packageJson from "@/package.json";
 
 // Liveness must reflect the running server, never a response cached at build time.
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 const NO_STORE = { "Cache-Control": "no-store" };
 

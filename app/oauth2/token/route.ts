@@ -5,4 +5,10 @@ import { handleLocalApiRequest } from "@/lib/chat/vectara";
 // remote mode it is a Vectara-shaped 404 like /v2.
 export const dynamic = "force-dynamic";
 
+// Every method goes to the engine, which answers all but POST with a 405 in the OAuth
+// error shape that token clients read.
+export const GET = handleLocalApiRequest;
 export const POST = handleLocalApiRequest;
+export const PUT = handleLocalApiRequest;
+export const PATCH = handleLocalApiRequest;
+export const DELETE = handleLocalApiRequest;

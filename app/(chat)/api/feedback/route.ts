@@ -2,9 +2,13 @@ import { getVisitorId } from "@/lib/auth/visitor";
 import { setTurnFeedback } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
 import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { feedbackBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /** Thumbs up or down, with an optional reason, on one answer of the visitor's own chat. */
 export async function POST(request: Request): Promise<Response> {

@@ -1,10 +1,14 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { listConversations } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { InvalidCursorError } from "@/lib/db";
 import { historyQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** The visitor's conversations, newest first, a page at a time. */
 export async function GET(request: Request): Promise<Response> {

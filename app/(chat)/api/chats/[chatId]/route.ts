@@ -3,9 +3,13 @@ import { deleteConversation } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
 import { checkSameOrigin } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { toChatError } from "@/lib/chat/upstream-errors";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);
 
 const notFound = () => new ChatError("not_found:chat", "This conversation does not exist.");
 

@@ -1,9 +1,13 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { listCorpusDocuments, toStaffError } from "@/lib/chat/admin";
 import { ChatError } from "@/lib/chat/errors";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { documentsQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** A page of the corpus's documents, optionally filtered by metadata. */
 export async function GET(request: Request): Promise<Response> {

@@ -1,9 +1,13 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { toStaffError, UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/chat/admin";
 import { ChatError } from "@/lib/chat/errors";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { uploadFormSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /** Room for the multipart boundaries and headers around the file. */
 const MAX_BODY_BYTES = UPLOAD_MAX_BYTES + 64 * 1024;

@@ -2,10 +2,14 @@ import { z } from "zod";
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { ChatError } from "@/lib/chat/errors";
 import { chatIdSchema } from "@/lib/chat/ids";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { queryError, readQuery } from "@/lib/chat/staff-http";
 import { getAppDb, InvalidAuditCursorError, listAuditEntries } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 const auditQuerySchema = z.object({
   chat_id: chatIdSchema.optional(),

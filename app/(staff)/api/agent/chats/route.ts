@@ -1,9 +1,13 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { checkChatFilter, listStaffConversations } from "@/lib/chat/review";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { queryError, readQuery, staffError } from "@/lib/chat/staff-http";
 import { listChatsQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** Every conversation, newest first, with Parley's annotations; filter by regex or ids. */
 export async function GET(request: Request): Promise<Response> {

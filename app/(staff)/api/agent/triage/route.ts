@@ -1,8 +1,12 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { listTriageQueue } from "@/lib/chat/review";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { staffError } from "@/lib/chat/staff-http";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** The conversations that most need a look: reports, thumbs-down, low scores, uncited answers. */
 export async function GET(request: Request): Promise<Response> {

@@ -1,9 +1,13 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { deleteCorpusDocument, toStaffError } from "@/lib/chat/admin";
 import { ChatError } from "@/lib/chat/errors";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { documentIdParamSchema } from "../schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);
 
 /**
  * Deletes one document of the corpus. Document ids hold `/` (`uploads/faq.md`): the

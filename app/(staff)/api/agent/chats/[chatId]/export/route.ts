@@ -3,9 +3,13 @@ import { requireStaffRoute } from "@/lib/auth/staff";
 import { ChatError } from "@/lib/chat/errors";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { loadTranscript, transcriptToMarkdown } from "@/lib/chat/review";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { queryError, readQuery, staffError } from "@/lib/chat/staff-http";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 const exportQuerySchema = z.object({ format: z.enum(["json", "md"]).default("json") });
 

@@ -3,10 +3,14 @@ import { ChatError } from "@/lib/chat/errors";
 import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { addNote } from "@/lib/chat/review";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { staffError } from "@/lib/chat/staff-http";
 import { noteBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /** Adds an internal note to a conversation; notes are shown to staff only. */
 export async function POST(

@@ -3,11 +3,15 @@ import { ChatError } from "@/lib/chat/errors";
 import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { setReview } from "@/lib/chat/review";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { staffError } from "@/lib/chat/staff-http";
 import { getAppDb, getUserByUserId } from "@/lib/db";
 import { reviewBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, POST, PATCH, DELETE } = otherMethods(["PUT"]);
 
 /** Sets a conversation's review status and who it is assigned to. */
 export async function PUT(

@@ -3,10 +3,14 @@ import { ChatError } from "@/lib/chat/errors";
 import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
 import { disableTurn } from "@/lib/chat/review";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { staffError } from "@/lib/chat/staff-http";
 import { disableBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /**
  * Moderators and admins only: disables the turn and every later one at Vectara
