@@ -53,7 +53,7 @@ test.describe("content security policy", () => {
     await chat.waitForAnswer(0);
     expect(await violations()).toEqual([]);
 
-    const chatId = chat.chatIdFromUrl();
+    const chatId = await chat.chatIdFromUrl();
     const reloaded = await page.goto(`/chat/${chatId}`);
     expectStrictPolicy(reloaded?.headers()["content-security-policy"]);
     await expect(page.getByTestId("message-assistant").first()).toBeVisible();

@@ -383,8 +383,12 @@ test("stop mid-stream keeps the partial answer, marked as stopped, and aborts up
   await expect
     .poll(() => abandonedUpstreamRequests(request), { timeout: 5_000 })
     .toBe(abandonedBefore + 1);
-  // A stopped first answer leaves no conversation in the visitor's history.
-  await expect(chat.historyItems).toHaveCount(0);
+  // The conversation was the visitor's from its first event (issue 14): after a reload it
+  // is in their history, and it opens with the question.
+  await page.reload();
+  await expect(chat.historyItems).toHaveCount(1);
+  await chat.historyItems.first().getByRole("link").click();
+  await expect(page.getByTestId("message-user").first()).toContainText(question);
 });
 
 test("rate limiting says how long to wait", async ({ page }) => {
