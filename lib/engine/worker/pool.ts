@@ -477,7 +477,7 @@ function affinityOf(url: string): number | undefined {
 
 /**
  * The worker script: `PARLEY_ENGINE_WORKER` when set; in production the bundle that
- * `scripts/build-engine-worker.mjs` writes next to the Next build; otherwise the
+ * `scripts/build-bundles.mjs` writes next to the Next build; otherwise the
  * TypeScript source, run through tsx.
  */
 function defaultEntry(): string {
