@@ -33,6 +33,8 @@ function getSecret(): Promise<string> {
 const PATH_HEADER = "x-parley-path";
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const malformed = await malformedActionForm(request);
+  if (malformed) return malformed;
   const key = await getSecret();
   // The path the page was asked for, so a staff page that needs a sign-in can
   // send the user back to it afterwards. Always overwritten: a client's own
@@ -51,6 +53,28 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const secure = requestIsHttps(request.headers, request.url);
   response.cookies.set(VISITOR_COOKIE, token, visitorCookieOptions({ secure }));
   return response;
+}
+
+/**
+ * A POST to a page is a server action; with a multipart body Next.js parses it as a form
+ * and answered a malformed one (no boundary, a body that does not match it) with a 500.
+ * Parsing a copy here turns that into a 400. Only page paths: route handlers under /api
+ * read their own bodies, and the body is already buffered for this proxy (at most
+ * `proxyClientMaxBodySize`).
+ */
+async function malformedActionForm(request: NextRequest): Promise<NextResponse | undefined> {
+  if (request.method !== "POST" || request.nextUrl.pathname.startsWith("/api/")) return undefined;
+  const type = request.headers.get("content-type")?.toLowerCase() ?? "";
+  if (!type.startsWith("multipart/form-data")) return undefined;
+  try {
+    await request.clone().formData();
+    return undefined;
+  } catch {
+    return new NextResponse("The form could not be read: its multipart body is malformed.\n", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  }
 }
 
 export const config = {

@@ -25,17 +25,25 @@ export interface Refusal {
   body: string;
 }
 
-/** Undefined when the request may go on to Next.js; otherwise the response to send. */
+/**
+ * Undefined when the request may go on to Next.js; otherwise the response to send.
+ * `routerStateValid` checks a `Next-Router-State-Tree` header as Next.js will (Next.js
+ * answered an unparseable one with a 500).
+ */
 export function screenRequest({
   method,
   url,
+  routerState,
+  routerStateValid = () => true,
 }: {
   method: string | undefined;
   url: string | undefined;
+  routerState?: string | string[];
+  routerStateValid?: (value: string | string[]) => boolean;
 }): Refusal | undefined {
   const target = url ?? "";
   const path = target.split("?", 1)[0] ?? "";
-  const json = JSON_PATH.test(path);
+  const json = isJsonPath(path);
   if (!method || !ALLOWED_METHODS.includes(method)) {
     return refuse(json, 405, `The method ${printable(method ?? "")} is not allowed.`, {
       allow: ALLOWED_METHODS.join(", "),
@@ -52,7 +60,49 @@ export function screenRequest({
     }
     if (decoded.includes("\0")) return refuse(json, 400, "The path contains a NUL character.");
   }
+  if (routerState !== undefined && !routerStateValid(routerState)) {
+    return refuse(json, 400, "The Next-Router-State-Tree header is not valid.");
+  }
   return undefined;
+}
+
+/** Whether errors on `path` are JSON (APIs, the engine, OAuth) rather than pages. */
+export function isJsonPath(path: string): boolean {
+  return JSON_PATH.test(path);
+}
+
+/**
+ * The raw HTTP response for a request Node's parser refused before any handler ran (an
+ * unknown method such as TRACK, a raw non-ASCII byte in the path, a malformed header):
+ * 405 for a method Node does not know, else 400, in the same shapes as `screenRequest`.
+ * `rawPacket` is what the parser had read, if anything.
+ */
+export function rawClientErrorResponse({
+  code,
+  rawPacket,
+  nonce,
+}: {
+  code: string | undefined;
+  rawPacket: Buffer | undefined;
+  nonce: string;
+}): string {
+  const firstLine = rawPacket?.subarray(0, 2048).toString("latin1").split("\r\n", 1)[0] ?? "";
+  const [, target = ""] = firstLine.split(" ");
+  const json = isJsonPath(target.split("?", 1)[0] ?? "");
+  const badMethod = code === "HPE_INVALID_METHOD";
+  const refusal = badMethod
+    ? refuse(json, 405, "The method used is not allowed.", { allow: ALLOWED_METHODS.join(", ") })
+    : refuse(json, 400, "The request could not be parsed.");
+  const headers = {
+    ...securityHeaders({ nonce, https: false }),
+    ...refusal.headers,
+    "content-length": String(Buffer.byteLength(refusal.body)),
+    connection: "close",
+  };
+  const reason = badMethod ? "Method Not Allowed" : "Bad Request";
+  return `HTTP/1.1 ${refusal.status} ${reason}\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\r\n")}\r\n\r\n${refusal.body}`;
 }
 
 function refuse(

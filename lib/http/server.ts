@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import { getConfig } from "@/lib/config";
 import { isHttpsRequest, PEER_HEADER, trustPeerHeader } from "./client-address";
-import { createNonce, screenRequest, securityHeaders } from "./gate";
+import { createNonce, rawClientErrorResponse, screenRequest, securityHeaders } from "./gate";
 
 /**
  * Parley's HTTP server: Next.js behind a gate (`gate.ts`) that answers what Next.js
@@ -36,6 +37,21 @@ export async function serve({
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end();
     });
+  });
+  // What Node's parser refuses (TRACK, raw non-ASCII bytes in a path) never reaches the
+  // handler; it gets the gate's answer instead of an empty 400.
+  server.on("clientError", (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(
+      rawClientErrorResponse({
+        code: error.code,
+        rawPacket: error.rawPacket,
+        nonce: createNonce(),
+      }),
+    );
   });
   // A client sending its headers a byte at a time must not hold a connection for long.
   server.headersTimeout = 30_000;
@@ -77,7 +93,12 @@ function gate(req: IncomingMessage, res: ServerResponse, hops: number): boolean 
   req.headers["content-security-policy"] = security["content-security-policy"];
   delete req.headers["content-security-policy-report-only"];
 
-  const refusal = screenRequest({ method: req.method, url: req.url });
+  const refusal = screenRequest({
+    method: req.method,
+    url: req.url,
+    routerState: req.headers["next-router-state-tree"],
+    routerStateValid,
+  });
   if (!refusal) return false;
   // Drain what the client sends, then answer and close.
   req.resume();
@@ -85,3 +106,20 @@ function gate(req: IncomingMessage, res: ServerResponse, hops: number): boolean 
   res.end(req.method === "HEAD" ? undefined : refusal.body);
   return true;
 }
+
+/**
+ * Next.js's own check of the `Next-Router-State-Tree` header, so the gate refuses exactly
+ * what Next.js would fail on (with a 500) and nothing it accepts.
+ */
+function routerStateValid(value: string | string[]): boolean {
+  try {
+    parseRouterState(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const parseRouterState: (value: string | string[]) => unknown = createRequire(import.meta.url)(
+  "next/dist/server/app-render/parse-and-validate-flight-router-state.js",
+).parseAndValidateFlightRouterState;

@@ -65,11 +65,6 @@ describe("route fallbacks", () => {
 });
 
 /** Route files still answering Next.js's empty 405 for other methods, and who is on it. */
-const PENDING = new Set([
-  // Being reworked in parallel (issue 14): it should export otherMethods(["POST"]) too.
-  "app/(chat)/api/chat/route.ts",
-]);
-
 function routeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -105,11 +100,8 @@ describe("every route file", () => {
     );
   });
 
-  it.each(files.filter((f) => !PENDING.has(f)))(
-    "%s answers every method itself (none left to Next.js's empty 405)",
-    (file) => {
-      const methods = exportedMethods(readFileSync(path.join(root, file), "utf8"));
-      for (const method of ROUTE_METHODS) expect(methods, method).toContain(method);
-    },
-  );
+  it.each(files)("%s answers every method itself (none left to Next.js's empty 405)", (file) => {
+    const methods = exportedMethods(readFileSync(path.join(root, file), "utf8"));
+    for (const method of ROUTE_METHODS) expect(methods, method).toContain(method);
+  });
 });

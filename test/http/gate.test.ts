@@ -12,6 +12,7 @@ import {
   ALLOWED_METHODS,
   contentSecurityPolicy,
   createNonce,
+  rawClientErrorResponse,
   screenRequest,
   securityHeaders,
 } from "@/lib/http/gate";
@@ -68,6 +69,67 @@ describe("screenRequest", () => {
   it("never echoes a method that is not a token", () => {
     const refusal = screenRequest({ method: "<script>", url: "/" });
     expect(refusal?.body).not.toContain("<script>");
+  });
+});
+
+describe("the router state header", () => {
+  const valid = (v: string | string[]) => typeof v === "string" && v.startsWith("[");
+
+  it("is refused with 400 when Next.js could not parse it", () => {
+    const refusal = screenRequest({
+      method: "GET",
+      url: "/",
+      routerState: "garbage",
+      routerStateValid: valid,
+    });
+    expect(refusal?.status).toBe(400);
+  });
+
+  it("passes when absent or valid", () => {
+    expect(screenRequest({ method: "GET", url: "/", routerStateValid: valid })).toBeUndefined();
+    expect(
+      screenRequest({ method: "GET", url: "/", routerState: "[1]", routerStateValid: valid }),
+    ).toBeUndefined();
+  });
+});
+
+describe("rawClientErrorResponse", () => {
+  const parse = (raw: string) => {
+    const [head = "", body = ""] = raw.split("\r\n\r\n");
+    const [status, ...lines] = head.split("\r\n");
+    const headers = Object.fromEntries(
+      lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 2)]),
+    );
+    return { status, headers, body };
+  };
+
+  it("answers a method Node does not know with 405 in the API shape", () => {
+    const raw = rawClientErrorResponse({
+      code: "HPE_INVALID_METHOD",
+      rawPacket: Buffer.from("TRACK /v2/corpora HTTP/1.1\r\nHost: x\r\n\r\n"),
+      nonce: "n",
+    });
+    const { status, headers, body } = parse(raw);
+    expect(status).toBe("HTTP/1.1 405 Method Not Allowed");
+    expect(headers.allow).toBe(ALLOWED_METHODS.join(", "));
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(Number(headers["content-length"])).toBe(Buffer.byteLength(body));
+    expect(JSON.parse(body).messages).toHaveLength(1);
+  });
+
+  it("answers other parse errors with 400, as text on pages", () => {
+    const raw = rawClientErrorResponse({
+      code: "HPE_INVALID_URL",
+      rawPacket: Buffer.from("GET /chat/\xe9 HTTP/1.1\r\n", "latin1"),
+      nonce: "n",
+    });
+    const { status, headers } = parse(raw);
+    expect(status).toBe("HTTP/1.1 400 Bad Request");
+    expect(headers["content-type"]).toMatch(/^text\/plain/);
+    // Nothing read at all: still a well-formed answer.
+    expect(
+      parse(rawClientErrorResponse({ code: undefined, rawPacket: undefined, nonce: "n" })).status,
+    ).toBe("HTTP/1.1 400 Bad Request");
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { ChatError } from "@/lib/chat/errors";
 import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import type { ChatMessage } from "@/lib/chat/messages";
+import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { toChatError } from "@/lib/chat/upstream-errors";
 import { getVectaraClient } from "@/lib/chat/vectara";
 import { getConfig } from "@/lib/config";
@@ -17,6 +18,8 @@ import { requestClientAddress } from "@/lib/http/client-address";
 import { postChatBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /** Asks a question in a new chat (`chatId: null`) or the visitor's existing one, and streams the answer. */
 export async function POST(request: Request): Promise<Response> {
