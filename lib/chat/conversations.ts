@@ -9,6 +9,7 @@ import {
   listChatsByOwnerId,
   listFeedbackByChatId,
   listTurnsByChatId,
+  type SqlDriver,
   type Turn as StoredTurn,
   saveTurnByTurnId,
   setFeedbackByTurnId,
@@ -105,14 +106,7 @@ export async function claimChat({
 }): Promise<boolean> {
   const db = await getAppDb();
   return db.transaction(async (tx) => {
-    const chat = await upsertChatByChatId({
-      db: tx,
-      chatId,
-      ownerId: visitorId,
-      title: toTitle(query),
-      now,
-    });
-    if (chat.ownerId !== visitorId) return false;
+    if (!(await ownChat(tx, { chatId, visitorId, query, now }))) return false;
     await saveTurnByTurnId({
       db: tx,
       turn: { turnId, chatId, query, answer: "", citations, status: "stopped", createdAt: now },
@@ -144,14 +138,7 @@ export async function recordAnswer({
   const { chatId, turnId } = record;
   const db = await getAppDb();
   await db.transaction(async (tx) => {
-    const chat = await upsertChatByChatId({
-      db: tx,
-      chatId,
-      ownerId: visitorId,
-      title: toTitle(query),
-      now,
-    });
-    if (chat.ownerId !== visitorId) return;
+    if (!(await ownChat(tx, { chatId, visitorId, query, now }))) return;
     await saveTurnByTurnId({
       db: tx,
       turn: {
@@ -169,6 +156,29 @@ export async function recordAnswer({
       },
     });
   });
+}
+
+/**
+ * Stores `visitorId` as the chat's owner when the chat is new (titled by its first
+ * question); false when someone else owns it, which nothing here may change.
+ */
+async function ownChat(
+  tx: SqlDriver,
+  {
+    chatId,
+    visitorId,
+    query,
+    now,
+  }: { chatId: string; visitorId: string; query: string; now: number },
+): Promise<boolean> {
+  const chat = await upsertChatByChatId({
+    db: tx,
+    chatId,
+    ownerId: visitorId,
+    title: toTitle(query),
+    now,
+  });
+  return chat.ownerId === visitorId;
 }
 
 function toTitle(query: string): string {

@@ -152,3 +152,12 @@ export async function handleLocalApiRequest(request: Request): Promise<Response>
   }
   return engineFetch(request);
 }
+
+/** Every method of a route the engine serves: its /v2 and OAuth token mounts. */
+export const localApiRoutes = {
+  GET: handleLocalApiRequest,
+  POST: handleLocalApiRequest,
+  PUT: handleLocalApiRequest,
+  PATCH: handleLocalApiRequest,
+  DELETE: handleLocalApiRequest,
+};

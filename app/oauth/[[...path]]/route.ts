@@ -1,11 +1,7 @@
-import { handleLocalApiRequest } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/chat/vectara";
 
 // Any other path under the token endpoint's folder, and the folder itself, goes to the
 // engine too: a Vectara-shaped 404 (as in remote mode), not Next.js's HTML not-found page.
 export const dynamic = "force-dynamic";
 
-export const GET = handleLocalApiRequest;
-export const POST = handleLocalApiRequest;
-export const PUT = handleLocalApiRequest;
-export const PATCH = handleLocalApiRequest;
-export const DELETE = handleLocalApiRequest;
+export const { GET, POST, PUT, PATCH, DELETE } = localApiRoutes;

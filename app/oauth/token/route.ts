@@ -1,4 +1,4 @@
-import { handleLocalApiRequest } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/chat/vectara";
 
 // The embedded engine's OAuth 2.0 token endpoint in the JSON form Vectara's Python
 // SDK sends. Local mode only; in remote mode it is a Vectara-shaped 404 like /v2.
@@ -6,8 +6,4 @@ export const dynamic = "force-dynamic";
 
 // Every method goes to the engine, which answers all but POST with a 405 in the OAuth
 // error shape that token clients read.
-export const GET = handleLocalApiRequest;
-export const POST = handleLocalApiRequest;
-export const PUT = handleLocalApiRequest;
-export const PATCH = handleLocalApiRequest;
-export const DELETE = handleLocalApiRequest;
+export const { GET, POST, PUT, PATCH, DELETE } = localApiRoutes;

@@ -1,12 +1,8 @@
-import { handleLocalApiRequest } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/chat/vectara";
 
 // The embedded engine's Vectara-compatible REST API (local mode). It authenticates
 // every call by the local API key and answers in Vectara's shapes, so Vectara's
 // SDKs and curl work against a local Parley.
 export const dynamic = "force-dynamic";
 
-export const GET = handleLocalApiRequest;
-export const POST = handleLocalApiRequest;
-export const PUT = handleLocalApiRequest;
-export const PATCH = handleLocalApiRequest;
-export const DELETE = handleLocalApiRequest;
+export const { GET, POST, PUT, PATCH, DELETE } = localApiRoutes;
