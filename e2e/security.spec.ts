@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { AgentConsolePage } from "./pages/agent-pages";
@@ -17,6 +17,21 @@ import { DEMO_PASSWORD, STAFF, signedInContext } from "./support/staff";
 test.beforeAll(async ({ baseURL }) => {
   await waitForDemoKb(baseURL as string);
 });
+
+/** Writes bytes to the server's socket as they are and reads the whole reply. */
+function rawExchange(baseURL: string, bytes: Buffer): Promise<string> {
+  const { hostname, port } = new URL(baseURL);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(bytes));
+    let reply = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      reply += chunk;
+    });
+    socket.on("end", () => resolve(reply));
+    socket.on("error", reject);
+  });
+}
 
 /** Records every `securitypolicyviolation` event of every page the context opens. */
 async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
@@ -177,6 +192,48 @@ test.describe("hostile HTTP gets 4xx, never 5xx", () => {
         }
       }
     }
+  });
+});
+
+test.describe("what Next.js itself answered with 500", () => {
+  test("a malformed multipart action body, an unparseable router state, a method or byte Node refuses", async ({
+    baseURL,
+  }) => {
+    for (const contentType of [
+      "multipart/form-data",
+      "multipart/form-data; boundary=",
+      "multipart/form-data; boundary=zzz",
+    ]) {
+      const response = await rawRequest({
+        url: `${baseURL}/login`,
+        method: "POST",
+        headers: { "content-type": contentType, origin: baseURL as string },
+        body: "not a multipart body",
+      });
+      expect(response.status, contentType).toBe(400);
+    }
+    for (const path of ["/", "/nope", "/_next/a%2Fb"]) {
+      const response = await rawRequest({
+        url: `${baseURL}${path}`,
+        headers: { rsc: "1", "next-router-state-tree": "garbage" },
+      });
+      expect(response.status, path).toBe(400);
+    }
+    const track = await rawRequest({ url: `${baseURL}/v2/corpora`, method: "TRACK" });
+    expect(track.status).toBe(405);
+    expect(track.headers["x-content-type-options"]).toBe("nosniff");
+    expect(JSON.parse(track.body).messages).toHaveLength(1);
+    // A raw 0xE9 byte in the path: Node's parser refuses it before any handler runs.
+    const raw = await rawExchange(
+      baseURL as string,
+      Buffer.concat([
+        Buffer.from("GET /api/chats/"),
+        Buffer.from([0xe9]),
+        Buffer.from(" HTTP/1.1\r\nHost: x\r\n\r\n"),
+      ]),
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('"messages"');
   });
 });
 

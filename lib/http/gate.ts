@@ -86,9 +86,12 @@ export function rawClientErrorResponse({
   rawPacket: Buffer | undefined;
   nonce: string;
 }): string {
-  const firstLine = rawPacket?.subarray(0, 2048).toString("latin1").split("\r\n", 1)[0] ?? "";
-  const [, target = ""] = firstLine.split(" ");
-  const json = isJsonPath(target.split("?", 1)[0] ?? "");
+  // The packet may hold more than this request (what came before it on the connection),
+  // so the request line is looked for; without one, JSON, which every client can read.
+  const text = rawPacket?.subarray(0, 8192).toString("latin1") ?? "";
+  const lines = [...text.matchAll(/(?:^|\n)[!#$%&'*+.^_`|~0-9A-Za-z-]+ (\S+) HTTP\/\d\.\d\r?\n/g)];
+  const target = lines.at(-1)?.[1];
+  const json = target === undefined || isJsonPath(target.split("?", 1)[0] ?? "");
   const badMethod = code === "HPE_INVALID_METHOD";
   const refusal = badMethod
     ? refuse(json, 405, "The method used is not allowed.", { allow: ALLOWED_METHODS.join(", ") })

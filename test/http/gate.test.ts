@@ -126,10 +126,19 @@ describe("rawClientErrorResponse", () => {
     const { status, headers } = parse(raw);
     expect(status).toBe("HTTP/1.1 400 Bad Request");
     expect(headers["content-type"]).toMatch(/^text\/plain/);
-    // Nothing read at all: still a well-formed answer.
-    expect(
-      parse(rawClientErrorResponse({ code: undefined, rawPacket: undefined, nonce: "n" })).status,
-    ).toBe("HTTP/1.1 400 Bad Request");
+    // The request line after what came before it on the connection.
+    const pipelined = rawClientErrorResponse({
+      code: "HPE_INVALID_METHOD",
+      rawPacket: Buffer.from('{"a":1}\r\nTRACK /chat/x HTTP/1.1\r\nHost: x\r\n'),
+      nonce: "n",
+    });
+    expect(parse(pipelined).headers["content-type"]).toMatch(/^text\/plain/);
+    // Nothing read at all: still a well-formed answer, in JSON.
+    const nothing = parse(
+      rawClientErrorResponse({ code: undefined, rawPacket: undefined, nonce: "n" }),
+    );
+    expect(nothing.status).toBe("HTTP/1.1 400 Bad Request");
+    expect(nothing.headers["content-type"]).toBe("application/json");
   });
 });
 
