@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { createContext, type PropsWithChildren, useContext, useState } from "react";
 import { z } from "zod";
 
 // zod compiles object schemas with `new Function` when it may, and probes for that by
@@ -9,12 +9,25 @@ import { z } from "zod";
 // interpreted path gives the same results.
 z.config({ jitless: true });
 
-export function Providers({ children }: { children: ReactNode }) {
+/** Where answers come from: the server's mode, for what the UI says about them. */
+type Mode = "local" | "remote";
+const ModeContext = createContext<Mode>("local");
+
+/** The server's mode (local engine or Vectara), as the layout passed it to `Providers`. */
+export function useMode(): Mode {
+  return useContext(ModeContext);
+}
+
+export function Providers({ children, mode }: PropsWithChildren<{ mode: Mode }>) {
   const [client] = useState(
     () =>
       new QueryClient({
         defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: 1 } },
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <ModeContext value={mode}>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </ModeContext>
+  );
 }

@@ -5,7 +5,7 @@ const packageJsonUrl = new URL("../package.json", import.meta.url);
 const { version } = JSON.parse(readFileSync(packageJsonUrl, "utf8")) as { version: string };
 
 test.describe("app shell", () => {
-  test("renders the header, local-mode badge, sidebar and welcome without console errors", async ({
+  test("renders the header, sidebar and welcome without console errors, and no engine badge", async ({
     homePage,
     consoleErrors,
     page,
@@ -16,8 +16,8 @@ test.describe("app shell", () => {
 
     await expect(homePage.shell).toBeVisible();
     await expect(homePage.header).toContainText("Parley");
-    // No Vectara credentials are configured for the test server, so it runs the local engine.
-    await expect(homePage.modeBadge).toHaveText("Local engine");
+    // Which engine answers is staff information: visitors see the product's name only.
+    await expect(homePage.modeBadge).toHaveCount(0);
     await expect(homePage.sidebar).toBeVisible();
     await expect(homePage.sidebar.getByRole("heading", { name: "Conversations" })).toBeVisible();
     await expect(homePage.heading).toHaveText("How can we help?");
@@ -33,7 +33,6 @@ test.describe("app shell", () => {
     test("hides the sidebar and keeps the welcome readable", async ({ homePage }) => {
       await homePage.goto();
       await expect(homePage.header).toBeVisible();
-      await expect(homePage.modeBadge).toBeVisible();
       await expect(homePage.sidebar).toBeHidden();
       await expect(homePage.heading).toBeInViewport();
     });

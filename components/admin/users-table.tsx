@@ -143,19 +143,21 @@ function UserRow({
         {formatTimestamp(user.createdAt)}
       </td>
       <td className="py-2 text-right">
-        <form action={statusAction}>
-          <input type="hidden" name="userId" value={user.userId} />
-          <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
-          <Button
-            type="submit"
-            variant="ghost"
-            data-testid="toggle-user"
-            disabled={self || statusPending}
-            title={self ? "You cannot disable your own account" : undefined}
-          >
-            {statusPending ? "Saving…" : user.disabled ? "Enable" : "Disable"}
-          </Button>
-        </form>
+        {/* Your own account cannot be disabled (the server refuses it), so it is not offered. */}
+        {!self && (
+          <form action={statusAction}>
+            <input type="hidden" name="userId" value={user.userId} />
+            <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
+            <Button
+              type="submit"
+              variant="ghost"
+              data-testid="toggle-user"
+              disabled={statusPending}
+            >
+              {statusPending ? "Saving…" : user.disabled ? "Enable" : "Disable"}
+            </Button>
+          </form>
+        )}
       </td>
     </tr>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { useMode } from "@/components/providers";
 import { focusRing } from "@/components/ui/button";
 import { InfoIcon, WarningIcon } from "@/components/ui/icons";
 import { FCS_HIGH, FCS_MEDIUM, type FcsLevel, fcsLevel } from "@/lib/chat/messages";
@@ -40,6 +41,7 @@ export interface FcsBadgeProps {
 export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
   const [open, setOpen] = useState(false);
   const tipId = useId();
+  const mode = useMode();
   if (!Number.isFinite(score)) return null;
 
   const level = fcsLevel(score);
@@ -79,12 +81,12 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
             open ? "block" : "hidden"
           }`}
         >
-          How well this answer is supported by its sources. With Vectara, its hallucination
-          evaluation model (HHEM) scores it. Parley&rsquo;s local engine scores how much of your
-          question the quoted passages cover, or, for an answer written by a language model, how
-          much of its wording the sources contain. High is {Math.round(FCS_HIGH * 100)}% or more,
-          Medium {Math.round(FCS_MEDIUM * 100)}–{Math.round(FCS_HIGH * 100) - 1}%, Low below{" "}
-          {Math.round(FCS_MEDIUM * 100)}%.
+          How well this answer is supported by its sources.{" "}
+          {mode === "remote"
+            ? "Vectara's hallucination evaluation model (HHEM) scores it."
+            : "Parley's built-in engine scores it: how much of your question the quoted passages cover, or, for an answer written by a language model, how much of its wording the sources contain."}{" "}
+          High is {Math.round(FCS_HIGH * 100)}% or more, Medium {Math.round(FCS_MEDIUM * 100)}–
+          {Math.round(FCS_HIGH * 100) - 1}%, Low below {Math.round(FCS_MEDIUM * 100)}%.
         </span>
       </span>
       {caution && level === "low" ? <FcsCaution /> : null}

@@ -1,9 +1,11 @@
 import Link from "next/link";
-import type { Mode } from "@/lib/config";
 import { HistoryButton } from "./history-button";
-import { ModeBadge } from "./mode-badge";
 
-export function AppHeader({ mode }: { mode: Mode }) {
+/**
+ * The visitor's header: the product's name and the history button. Which engine answers
+ * is staff information (the staff console shows it), not the visitor's.
+ */
+export function AppHeader() {
   return (
     <header
       data-testid="app-header"
@@ -16,7 +18,6 @@ export function AppHeader({ mode }: { mode: Mode }) {
           <span className="font-semibold text-lg tracking-tight">Parley</span>
         </Link>
       </div>
-      <ModeBadge mode={mode} />
     </header>
   );
 }

@@ -6,6 +6,7 @@ import { CopyButton, composeReason, FeedbackControls } from "@/components/chat/f
 import { RemovedTurn } from "@/components/chat/removed-turn";
 import { CitationCard } from "@/components/citations/citation-card";
 import { CitationList } from "@/components/citations/citation-list";
+import { Providers } from "@/components/providers";
 import { citation } from "./fixtures";
 
 const html = (el: Parameters<typeof renderToStaticMarkup>[0]) => renderToStaticMarkup(el);
@@ -84,8 +85,15 @@ describe("FcsBadge", () => {
     expect(out).toContain(`data-level="${level}"`);
     expect(out).toContain(label);
     expect(out).toContain(percent);
-    expect(out).toContain("HHEM");
     expect(out.includes('data-testid="fcs-caution"')).toBe(level === "low");
+  });
+
+  it("says where the score comes from in each mode", () => {
+    const inMode = (mode: "local" | "remote") =>
+      html(createElement(Providers, { mode }, createElement(FcsBadge, { score: 0.8 })));
+    expect(inMode("remote")).toContain("hallucination evaluation model (HHEM)");
+    expect(inMode("local")).toContain("built-in engine");
+    expect(inMode("local")).not.toContain("HHEM");
   });
 
   it("says what a low score means, unless the caution is placed elsewhere", () => {
