@@ -15,11 +15,17 @@ export default function ChatLayout({ children }: { children: ReactNode }) {
   return (
     <Providers mode={mode}>
       <ChatSessionProvider>
-        <div data-testid="app-shell" className="flex h-dvh flex-col">
+        {/*
+          The shell is exactly the window's height and the positioned containing block of
+          everything inside it: only the thread (and the sidebar's list) scroll. Without
+          `relative`, absolutely positioned descendants such as `sr-only` text are laid out
+          against the initial containing block and make the whole document scroll.
+        */}
+        <div data-testid="app-shell" className="relative flex h-dvh flex-col overflow-hidden">
           <AppHeader />
           <div className="flex min-h-0 flex-1">
             <HistorySidebar />
-            <main data-testid="main" className="flex min-w-0 flex-1 flex-col">
+            <main data-testid="main" className="relative flex min-h-0 min-w-0 flex-1 flex-col">
               {children}
             </main>
           </div>

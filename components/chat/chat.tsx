@@ -108,8 +108,12 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
   const bottomRef = useFollowStream(messages, status);
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      <div className="flex-1 overflow-y-auto" data-testid="thread-scroller">
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      {/* `relative`: the thread's `sr-only` text is clipped by the thread, not the page. */}
+      <div
+        className="relative min-h-0 flex-1 overflow-y-auto overscroll-contain"
+        data-testid="thread-scroller"
+      >
         <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6 sm:px-6">
           {messages.length === 0 && <EmptyState examples={examples} onAsk={send} />}
           {messages.map((message, i) =>

@@ -36,6 +36,14 @@ export interface FeedbackControlsProps {
 
 type Phase = "idle" | "reason" | "thanks";
 
+/**
+ * A pressed thumb is unmistakable in both themes: a brand-tinted square with a brand ring
+ * and a filled icon, kept while hovered (important: it outranks the icon button's hover),
+ * and driven by `aria-pressed` itself, so what screen readers hear is what is seen.
+ */
+const pressedLook =
+  "aria-pressed:bg-brand-soft! aria-pressed:text-brand! aria-pressed:ring-1 aria-pressed:ring-brand/50";
+
 export function FeedbackControls({ value, onSubmit, disabled = false }: FeedbackControlsProps) {
   const [rating, setRating] = useState<FeedbackRating | null>(value?.rating ?? null);
   const [phase, setPhase] = useState<Phase>("idle");
@@ -67,6 +75,8 @@ export function FeedbackControls({ value, onSubmit, disabled = false }: Feedback
   }
 
   const off = disabled || busy;
+  const upPressed = rating === "up";
+  const downPressed = rating === "down";
 
   return (
     <div className="flex flex-col gap-2">
@@ -75,21 +85,23 @@ export function FeedbackControls({ value, onSubmit, disabled = false }: Feedback
           variant="icon"
           data-testid="feedback-up"
           aria-label="Helpful"
-          aria-pressed={rating === "up"}
+          aria-pressed={upPressed}
           disabled={off}
           onClick={() => rate("up")}
+          className={pressedLook}
         >
-          <ThumbUpIcon className={`size-4 ${rating === "up" ? "fill-brand/15" : ""}`} />
+          <ThumbUpIcon className={`size-4 ${upPressed ? "fill-current" : ""}`} />
         </Button>
         <Button
           variant="icon"
           data-testid="feedback-down"
           aria-label="Not helpful"
-          aria-pressed={rating === "down"}
+          aria-pressed={downPressed}
           disabled={off}
           onClick={() => rate("down")}
+          className={pressedLook}
         >
-          <ThumbDownIcon className={`size-4 ${rating === "down" ? "fill-brand/15" : ""}`} />
+          <ThumbDownIcon className={`size-4 ${downPressed ? "fill-current" : ""}`} />
         </Button>
         <p role="status" className="ml-1 text-muted text-xs">
           {error

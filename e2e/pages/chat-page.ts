@@ -13,6 +13,8 @@ export class ChatPage {
   readonly sidebar: Locator;
   readonly historyItems: Locator;
   readonly removedTurns: Locator;
+  readonly header: Locator;
+  readonly threadScroller: Locator;
 
   constructor(
     readonly page: Page,
@@ -29,6 +31,8 @@ export class ChatPage {
     this.sidebar = page.getByTestId("history-sidebar");
     this.historyItems = page.getByTestId("history-item");
     this.removedTurns = page.getByTestId("removed-turn");
+    this.header = page.getByTestId("app-header");
+    this.threadScroller = page.getByTestId("thread-scroller");
   }
 
   async goto(path = "/") {
@@ -60,6 +64,28 @@ export class ChatPage {
 
   markers(answer: Locator): Locator {
     return answer.getByTestId("citation-marker");
+  }
+
+  /** The thumbs-up and thumbs-down buttons under an answer. */
+  feedbackButtons(answer: Locator): { up: Locator; down: Locator } {
+    return { up: answer.getByTestId("feedback-up"), down: answer.getByTestId("feedback-down") };
+  }
+
+  /**
+   * How tall the document and the thread are: on a chat page only the thread scrolls, so
+   * the document and the body are exactly as tall as the window.
+   */
+  async scrollHeights() {
+    return this.page.evaluate(() => {
+      const scroller = document.querySelector<HTMLElement>("[data-testid=thread-scroller]");
+      return {
+        innerHeight: window.innerHeight,
+        document: document.documentElement.scrollHeight,
+        body: document.body.scrollHeight,
+        scrollY: window.scrollY,
+        thread: scroller ? { scroll: scroller.scrollHeight, client: scroller.clientHeight } : null,
+      };
+    });
   }
 
   /** The Vectara chat id in the address bar, once the first answer has given the chat a URL. */
