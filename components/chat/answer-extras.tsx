@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { CitationList } from "@/components/citations/citation-list";
+import { RelatedSources } from "@/components/citations/related-sources";
 import { quotedBySource, withoutCitationMarkers } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
 import { FcsBadge } from "./fcs-badge";
@@ -12,6 +13,7 @@ export function AnswerExtras({
   status,
   score,
   cited,
+  related,
   activeIndex,
   onOpenPassage,
   idPrefix,
@@ -22,9 +24,13 @@ export function AnswerExtras({
 }: {
   status: "complete" | "stopped" | "error" | "streaming";
   score?: number;
+  /** The sources the answer cites, numbered 1…n as its text (`numberSources`). */
   cited: Citation[];
+  /** The search results it did not cite, shown unnumbered. */
+  related: Citation[];
   activeIndex: number | null;
-  onOpenPassage: (citation: Citation) => void;
+  /** Opens a source's passage; `numbered` is false for a related, uncited one. */
+  onOpenPassage: (citation: Citation, numbered: boolean) => void;
   idPrefix: string;
   text: string;
   chatId?: string;
@@ -42,9 +48,15 @@ export function AnswerExtras({
         <CitationList
           citations={cited}
           activeIndex={activeIndex}
-          onOpenPassage={onOpenPassage}
+          onOpenPassage={(citation) => onOpenPassage(citation, true)}
           idPrefix={idPrefix}
           quotes={quotedBySource(text)}
+        />
+      )}
+      {cited.length > 0 && related.length > 0 && (
+        <RelatedSources
+          sources={related}
+          onOpenPassage={(citation) => onOpenPassage(citation, false)}
         />
       )}
       {status === "complete" && text && (

@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useCallback, useId, useMemo, useState } from "react";
 import { LazyPassageDrawer } from "@/components/citations/lazy-passage-drawer";
-import { citedIndexes } from "@/lib/chat/cited";
+import { numberSources } from "@/lib/chat/cited";
 import type { ChatMessage, Citation } from "@/lib/chat/messages";
 import { LazyAnswerMarkdown } from "./lazy-markdown";
 import { RemovedTurn } from "./removed-turn";
@@ -24,27 +24,30 @@ export function AssistantMessage({
   failed: boolean;
 }) {
   const [active, setActive] = useState<number | null>(null);
-  const [passage, setPassage] = useState<Citation | null>(null);
+  const [passage, setPassage] = useState<{ citation: Citation; numbered: boolean } | null>(null);
   const idPrefix = `${useId().replace(/:/g, "")}-citation-`;
 
-  const text = message.parts
+  const rawText = message.parts
     .filter((p) => p.type === "text")
     .map((p) => p.text)
     .join("");
-  const citations = message.parts.findLast((p) => p.type === "data-citations")?.data ?? [];
+  const citations = message.parts.findLast((p) => p.type === "data-citations")?.data;
   const score = message.parts.findLast((p) => p.type === "data-fcs")?.data.score;
   const info = message.parts.findLast((p) => p.type === "data-chat-info")?.data;
   const hasError = failed || message.parts.some((p) => p.type === "data-error");
 
-  const cited = useMemo(() => {
-    const byIndex = new Map(citations.map((c) => [c.index, c]));
-    return citedIndexes(text)
-      .map((n) => byIndex.get(n))
-      .filter((c): c is Citation => c !== undefined);
-  }, [citations, text]);
+  // Sources numbered 1…n as the answer first cites them, its markers renumbered to
+  // match: as it streams and when it is loaded again, from the text and the results.
+  const { text, cited, related } = useMemo(
+    () => numberSources(rawText, citations ?? []),
+    [rawText, citations],
+  );
 
   const onCitationClick = useCallback((index: number) => {
     setActive(index);
+  }, []);
+  const onOpenPassage = useCallback((citation: Citation, numbered: boolean) => {
+    setPassage({ citation, numbered });
   }, []);
 
   if (message.metadata?.enabled === false) {
@@ -77,7 +80,7 @@ export function AssistantMessage({
         {text ? (
           <LazyAnswerMarkdown
             text={text}
-            citations={citations}
+            citations={cited}
             onCitationClick={onCitationClick}
             activeCitation={active ?? undefined}
           />
@@ -100,8 +103,9 @@ export function AssistantMessage({
             status={status}
             score={score}
             cited={cited}
+            related={related}
             activeIndex={active}
-            onOpenPassage={setPassage}
+            onOpenPassage={onOpenPassage}
             idPrefix={idPrefix}
             text={text}
             chatId={chatId}
@@ -110,7 +114,13 @@ export function AssistantMessage({
           />
         )}
       </div>
-      {passage && <LazyPassageDrawer citation={passage} onClose={() => setPassage(null)} />}
+      {passage && (
+        <LazyPassageDrawer
+          citation={passage.citation}
+          numbered={passage.numbered}
+          onClose={() => setPassage(null)}
+        />
+      )}
     </div>
   );
 }

@@ -1,9 +1,11 @@
 import type { Nodes, Parent, PhrasingContent, Root, Text } from "mdast";
+import { citationMarkers } from "@/lib/chat/cited";
 
 /**
  * Turns the answer's `[n]` citation markers into `citationMarker` nodes: a remark
  * plugin plus the pure text splitter it is built on. No dependency beyond the
- * mdast types, so it unit-tests without a renderer.
+ * mdast types and the marker grammar (lib/chat/cited.ts), so it unit-tests without a
+ * renderer.
  */
 
 /** A citation marker in the mdast tree; mdast-util-to-hast renders it from `data`. */
@@ -28,9 +30,6 @@ declare module "mdast" {
 
 export type CitationSegment = { type: "text"; value: string } | { type: "citation"; index: number };
 
-// One bracket group: `[1]`, `[1, 2]`, `[1,2,3]`. `[1][2]` is two groups.
-const GROUP = /\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\]/g;
-
 /**
  * Splits `text` into plain text and citation markers. A number becomes a marker
  * only when it is in `known`; unknown numbers keep their brackets and stay text,
@@ -46,8 +45,9 @@ export function splitCitationText(text: string, known: ReadonlySet<number>): Cit
   };
 
   let cursor = 0;
-  for (const match of text.matchAll(GROUP)) {
-    const numbers = (match[1] ?? "").split(",").map((n) => Number.parseInt(n.trim(), 10));
+  // One bracket group: `[1]`, `[1, 2]`, `[2-4]`. `[1][2]` is two groups.
+  for (const match of citationMarkers(text)) {
+    const { numbers } = match;
     if (!numbers.some((n) => known.has(n))) continue;
     // "date [1]." reads "date¹." : the marker hugs the word it supports.
     pushText(text.slice(cursor, match.index).replace(/[ \t]+$/, ""));
@@ -55,7 +55,7 @@ export function splitCitationText(text: string, known: ReadonlySet<number>): Cit
       if (known.has(n)) out.push({ type: "citation", index: n });
       else pushText(`[${n}]`);
     }
-    cursor = match.index + match[0].length;
+    cursor = match.index + match.length;
   }
   pushText(text.slice(cursor));
   return out;

@@ -50,6 +50,7 @@ export function CitationCard({
       <header className="flex items-start gap-3">
         <span
           aria-hidden="true"
+          data-testid="citation-number"
           className={`mt-0.5 grid size-5 shrink-0 place-items-center rounded-full font-semibold text-[0.6875rem] tabular-nums ${
             active ? "bg-brand text-brand-foreground" : "bg-brand-soft text-brand"
           }`}

@@ -10,6 +10,8 @@ import { formatUpdated, stripSnippetMarkers } from "./format";
 export interface PassageDrawerProps {
   /** The source to show; null closes the drawer. */
   citation: Citation | null;
+  /** False for a source the answer did not cite: no number is shown. */
+  numbered?: boolean;
   onClose: () => void;
 }
 
@@ -18,7 +20,7 @@ export interface PassageDrawerProps {
  * showModal() gives the focus trap, Escape and the inert page for free; focus goes
  * back to whatever opened it.
  */
-export function PassageDrawer({ citation, onClose }: PassageDrawerProps) {
+export function PassageDrawer({ citation, numbered = true, onClose }: PassageDrawerProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const openerRef = useRef<HTMLElement | null>(null);
   const onCloseRef = useRef(onClose);
@@ -62,7 +64,7 @@ export function PassageDrawer({ citation, onClose }: PassageDrawerProps) {
       }}
       className="my-0 mr-0 ml-auto h-dvh max-h-dvh w-full max-w-lg bg-surface p-0 text-foreground shadow-2xl backdrop:bg-black/40 backdrop:backdrop-blur-[1px] sm:border-border sm:border-l"
     >
-      {citation ? <PassageBody citation={citation} titleId={titleId} /> : null}
+      {citation ? <PassageBody citation={citation} numbered={numbered} titleId={titleId} /> : null}
     </dialog>
   );
 }
@@ -73,7 +75,15 @@ function restoreFocus(openerRef: { current: HTMLElement | null }) {
   if (opener?.isConnected) opener.focus();
 }
 
-function PassageBody({ citation, titleId }: { citation: Citation; titleId: string }) {
+function PassageBody({
+  citation,
+  numbered,
+  titleId,
+}: {
+  citation: Citation;
+  numbered: boolean;
+  titleId: string;
+}) {
   const { index, title, section, snippet, category, updated } = citation;
   const url = citation.url ? safeUrl(citation.url) : null;
   const updatedLabel = formatUpdated(updated);
@@ -81,15 +91,17 @@ function PassageBody({ citation, titleId }: { citation: Citation; titleId: strin
   return (
     <div className="flex h-full flex-col">
       <header className="flex items-start gap-3 border-border border-b px-5 py-4">
-        <span
-          aria-hidden="true"
-          className="mt-0.5 grid size-6 shrink-0 place-items-center rounded-full bg-brand-soft font-semibold text-brand text-xs tabular-nums"
-        >
-          {index}
-        </span>
+        {numbered ? (
+          <span
+            aria-hidden="true"
+            className="mt-0.5 grid size-6 shrink-0 place-items-center rounded-full bg-brand-soft font-semibold text-brand text-xs tabular-nums"
+          >
+            {index}
+          </span>
+        ) : null}
         <div className="min-w-0 flex-1">
           <h2 id={titleId} className="font-semibold text-base leading-snug">
-            <span className="sr-only">Source {index}: </span>
+            <span className="sr-only">{numbered ? `Source ${index}: ` : "Related article: "}</span>
             {title}
           </h2>
           {section ? <p className="mt-0.5 text-muted text-sm">{section}</p> : null}

@@ -40,6 +40,16 @@ describe("splitCitationText", () => {
     ]);
   });
 
+  it("reads ranges, and leaves a number glued to a word (code) alone", () => {
+    expect(splitCitationText("a [1-3] b items[2]", known)).toEqual([
+      { type: "text", value: "a" },
+      { type: "citation", index: 1 },
+      { type: "citation", index: 2 },
+      { type: "citation", index: 3 },
+      { type: "text", value: " b items[2]" },
+    ]);
+  });
+
   it("returns nothing for empty text", () => {
     expect(splitCitationText("", known)).toEqual([]);
   });
