@@ -28,7 +28,12 @@ export class ExamplesFileError extends Error {
 
 export function resolveExamplesFile(env: Record<string, string | undefined> = process.env): string {
   const override = env.PARLEY_EXAMPLES_FILE?.trim();
-  return path.resolve(process.cwd(), override || path.join(DEMO_KB_DIR, "examples.json"));
+  // The file is a runtime setting, so the build must not trace it (Turbopack would
+  // otherwise include the whole project in the server output, and warn about it).
+  return path.resolve(
+    /* turbopackIgnore: true */ process.cwd(),
+    override || path.join(DEMO_KB_DIR, "examples.json"),
+  );
 }
 
 /** Throws ExamplesFileError naming the file and what is wrong with it. */
@@ -39,7 +44,7 @@ export async function listExampleQuestions({
 } = {}): Promise<ExampleQuestion[]> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readFile(/* turbopackIgnore: true */ file, "utf8");
   } catch (error) {
     throw new ExamplesFileError(
       `Cannot read the example questions in ${file}: ${(error as Error).message}`,
