@@ -150,6 +150,62 @@ test.describe("history", () => {
     await expect(page).toHaveURL(/\/$/);
     expect((await page.goto(`/chat/${chatId}`))?.status()).toBe(404);
   });
+
+  test("Back after deleting a conversation never shows its transcript again", async ({
+    chatPage,
+    page,
+  }) => {
+    const first = "refund for a yearly plan?";
+    const second = "how do i connect beacon to slack";
+    await chatPage.goto("/");
+    await chatPage.ask(first);
+    await chatPage.waitForAnswer(0);
+    const kept = await chatPage.chatIdFromUrl();
+    await chatPage.newChatButton.click();
+    await chatPage.ask(second);
+    await chatPage.waitForAnswer(0);
+    const deleted = await chatPage.chatIdFromUrl();
+    const open = async (chatId: string, question: string) => {
+      await page.locator(`a[href="/chat/${chatId}"]`).click();
+      await expect(page).toHaveURL(new RegExp(`/chat/${chatId}$`));
+      await expect(chatPage.userMessages).toHaveText([question]);
+    };
+    // Both pages visited through the sidebar, so both are in the router's cache.
+    await open(kept, first);
+    await open(deleted, second);
+
+    // Delete the one on screen: a new chat takes its place in the history.
+    await chatPage.historyItems
+      .filter({ has: page.locator(`a[href="/chat/${deleted}"]`) })
+      .getByTestId("delete-chat")
+      .click();
+    await page.getByTestId("confirm-delete").click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(chatPage.historyItems).toHaveCount(1);
+
+    // Back and Forward: the deleted transcript is never shown again.
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/chat/${kept}$`));
+    await expect(chatPage.userMessages).toHaveText([first]);
+    await page.goForward();
+    await expect(page).not.toHaveURL(new RegExp(deleted));
+    await expect(page.getByText(second)).toHaveCount(0);
+
+    // Deleted while another page is on screen: Back to it shows that it is gone.
+    await open(kept, first);
+    await chatPage.newChatButton.click();
+    await expect(page).toHaveURL(/\/$/);
+    await chatPage.historyItems
+      .filter({ has: page.locator(`a[href="/chat/${kept}"]`) })
+      .getByTestId("delete-chat")
+      .click();
+    await page.getByTestId("confirm-delete").click();
+    await expect(chatPage.historyItems).toHaveCount(0);
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/chat/${kept}$`));
+    await expect(page.getByTestId("chat-not-found")).toBeVisible();
+    await expect(page.getByText(first)).toHaveCount(0);
+  });
 });
 
 test.describe("moderation", () => {

@@ -11,6 +11,12 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 interface ChatSession {
   generation: number;
   startNewChat: () => void;
+  /**
+   * A conversation was deleted: drop every copy the browser keeps of its pages, and when
+   * it is the one on screen, put a new chat in its place in the history (Back must not
+   * bring the transcript back).
+   */
+  forgetChat: (options: { onScreen: boolean }) => void;
   /** Whether the history sheet is open (phones; the sidebar is always shown on wide screens). */
   historyOpen: boolean;
   setHistoryOpen: (open: boolean) => void;
@@ -19,6 +25,7 @@ interface ChatSession {
 const ChatSessionContext = createContext<ChatSession>({
   generation: 0,
   startNewChat: () => {},
+  forgetChat: () => {},
   historyOpen: false,
   setHistoryOpen: () => {},
 });
@@ -32,9 +39,21 @@ export function ChatSessionProvider({ children }: { children: ReactNode }) {
     setHistoryOpen(false);
     router.push("/");
   }, [router]);
+  const forgetChat = useCallback(
+    ({ onScreen }: { onScreen: boolean }) => {
+      if (onScreen) {
+        setGeneration((g) => g + 1);
+        setHistoryOpen(false);
+        router.replace("/");
+      }
+      // Clears the router's cache of visited pages, which Back and Forward would show.
+      router.refresh();
+    },
+    [router],
+  );
   const value = useMemo(
-    () => ({ generation, startNewChat, historyOpen, setHistoryOpen }),
-    [generation, startNewChat, historyOpen],
+    () => ({ generation, startNewChat, forgetChat, historyOpen, setHistoryOpen }),
+    [generation, startNewChat, forgetChat, historyOpen],
   );
   return <ChatSessionContext.Provider value={value}>{children}</ChatSessionContext.Provider>;
 }

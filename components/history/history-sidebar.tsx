@@ -31,7 +31,7 @@ async function fetchHistory(cursor: string | null): Promise<ChatHistoryPage> {
  * the header.
  */
 export function HistorySidebar() {
-  const { startNewChat, historyOpen, setHistoryOpen } = useChatSession();
+  const { startNewChat, forgetChat, historyOpen, setHistoryOpen } = useChatSession();
   const pathname = usePathname();
   const activeChatId = pathname.startsWith("/chat/") ? pathname.slice("/chat/".length) : null;
   const [pendingDelete, setPendingDelete] = useState<ChatSummary | null>(null);
@@ -82,7 +82,7 @@ export function HistorySidebar() {
     },
     onSuccess: (_data, chatId) => {
       setPendingDelete(null);
-      if (chatId === activeChatId) startNewChat();
+      forgetChat({ onScreen: chatId === activeChatId });
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: chatKeys.history() }),
   });
