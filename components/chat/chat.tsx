@@ -4,6 +4,7 @@ import { useChat } from "@ai-sdk/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { numberSources } from "@/lib/chat/cited";
 import { ChatError } from "@/lib/chat/errors";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { chatKeys } from "@/lib/chat/query-keys";
@@ -74,7 +75,10 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
           setAnnouncement("The answer failed. You can retry.");
           return;
         }
-        const sources = message.parts.find((p) => p.type === "data-citations")?.data.length ?? 0;
+        // The sources the answer cites, as numbered under it (not every search result).
+        const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+        const citations = message.parts.find((p) => p.type === "data-citations")?.data ?? [];
+        const sources = numberSources(text, citations).cited.length;
         setAnnouncement(
           `Parley answered${sources ? `, with ${sources} source${sources === 1 ? "" : "s"}` : ""}.`,
         );
