@@ -3,6 +3,7 @@ import { accessSync, constants, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { NO_VECTARA_CREDENTIALS } from "./e2e/support/env";
 import { E2E_API_KEY, E2E_APP_CLIENT } from "./e2e/support/keys";
 import {
   FAULT_PROXY_PORT,
@@ -50,17 +51,6 @@ const remoteDataDir = process.env.PARLEY_E2E_REMOTE_DATA_DIR;
  * of its own.
  */
 const NO_ADDRESS_LIMIT = { CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" };
-
-/** Credentials from the developer's shell must never reach a test server. */
-const NO_VECTARA_CREDENTIALS = {
-  VECTARA_API_KEY: "",
-  VECTARA_CUSTOMER_ID: "",
-  VECTARA_CLIENT_ID: "",
-  VECTARA_CLIENT_SECRET: "",
-  VECTARA_AUTH_URL: "",
-  VECTARA_BASE_URL: "",
-  VECTARA_CORPUS_KEY: "",
-};
 
 const REMOTE_CHAT_RATE_LIMIT = 3;
 /** The remote instance's per-attempt client timeout; e2e/upstream-faults.spec.ts holds a reply longer. */

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { NO_VECTARA_CREDENTIALS } from "./env";
 
 /**
  * A Parley of a spec's own, for what the shared e2e server must not go through: being
@@ -37,13 +38,7 @@ export async function startOwnServer({
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       DATA_DIR: dataDir,
-      VECTARA_API_KEY: "",
-      VECTARA_CUSTOMER_ID: "",
-      VECTARA_CLIENT_ID: "",
-      VECTARA_CLIENT_SECRET: "",
-      VECTARA_AUTH_URL: "",
-      VECTARA_BASE_URL: "",
-      VECTARA_CORPUS_KEY: "",
+      ...NO_VECTARA_CREDENTIALS,
       LOCAL_API_KEY: "",
       DATABASE_URL: "",
       ...env,
