@@ -2,7 +2,7 @@ import Link from "next/link";
 import { focusRing } from "@/components/ui/button";
 import { ThumbDownIcon, ThumbUpIcon } from "@/components/ui/icons";
 import { fcsLevel } from "@/lib/chat/messages";
-import type { ChatFlag, StaffChatRow } from "./types";
+import type { ChatFlag, StaffChatRow, StaffSearchSnippet } from "./types";
 
 const FLAG_LABELS: Record<ChatFlag, string> = {
   reported: "Reported",
@@ -49,6 +49,7 @@ export function ChatRow({ row }: { row: StaffChatRow }) {
           {row.firstQuery || "(no question)"}
         </Link>
         <p className="mt-1 line-clamp-2 text-muted text-xs leading-relaxed">{row.firstAnswer}</p>
+        {row.match && <MatchSnippet match={row.match} />}
         {row.flags.length > 0 && (
           <ul className="mt-2 flex flex-wrap gap-1" aria-label="Flags">
             {row.flags.map((flag) => (
@@ -110,6 +111,32 @@ export function ChatRow({ row }: { row: StaffChatRow }) {
         )}
       </td>
     </tr>
+  );
+}
+
+/** Where a word search matched: the turn, its side, and the words marked. */
+function MatchSnippet({ match }: { match: StaffSearchSnippet }) {
+  return (
+    <p
+      data-testid="match-snippet"
+      data-turn={match.turn}
+      className="mt-2 border-brand/40 border-l-2 pl-2 text-xs leading-relaxed"
+    >
+      <span className="font-medium text-muted">
+        Turn {match.turn}, {match.side}:
+      </span>{" "}
+      {match.parts.map((part, i) =>
+        part.hit ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts never reorder
+          <mark key={i} className="rounded-sm bg-highlight px-0.5 text-foreground">
+            {part.text}
+          </mark>
+        ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts never reorder
+          <span key={i}>{part.text}</span>
+        ),
+      )}
+    </p>
   );
 }
 

@@ -1,11 +1,19 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { type FormEvent, useId, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
 import { ChatError } from "@/lib/chat/errors";
 import { ChatRow, ChatsTableHead } from "./chat-row";
-import { type StaffChatRow, staffKeys } from "./types";
+import {
+  type ConsoleSearch,
+  consoleSearchQuery,
+  readConsoleSearch,
+  type SearchMode,
+  type StaffChatRow,
+  staffKeys,
+} from "./types";
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { cache: "no-store" });
@@ -13,11 +21,19 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-type Tab = "triage" | "all";
+type Tab = ConsoleSearch["view"];
 
-/** The agent's home: the triage queue, and every conversation with a regex filter. */
+/**
+ * The agent's home: the triage queue, and every conversation with a search by words
+ * or by regular expression. The view and the search live in the URL.
+ */
 export function ConversationsConsole() {
-  const [tab, setTab] = useState<Tab>("triage");
+  const router = useRouter();
+  const pathname = usePathname();
+  const state = readConsoleSearch(useSearchParams());
+  const go = (next: ConsoleSearch) =>
+    router.push(`${pathname}${consoleSearchQuery(next)}`, { scroll: false });
+  const tab = state.view;
   return (
     <div>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -42,7 +58,7 @@ export function ConversationsConsole() {
               aria-selected={tab === id}
               aria-controls={`panel-${id}`}
               data-testid={`tab-${id}`}
-              onClick={() => setTab(id)}
+              onClick={() => go({ ...state, view: id satisfies Tab })}
               className={`rounded-md px-3 py-1.5 font-medium text-sm ${
                 tab === id ? "bg-surface shadow-sm" : "text-muted hover:text-foreground"
               } ${focusRing}`}
@@ -53,7 +69,7 @@ export function ConversationsConsole() {
         </div>
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="mt-6">
-        {tab === "triage" ? <TriageQueue /> : <AllConversations />}
+        {tab === "triage" ? <TriageQueue /> : <AllConversations state={state} onSearch={go} />}
       </div>
     </div>
   );
@@ -81,19 +97,41 @@ function TriageQueue() {
   );
 }
 
-function AllConversations() {
-  const [draft, setDraft] = useState({ filter: "", chatIds: "" });
-  const [applied, setApplied] = useState({ filter: "", chatIds: "" });
+const MODES: readonly { id: SearchMode; label: string }[] = [
+  { id: "words", label: "Words" },
+  { id: "regex", label: "Regular expression" },
+];
+
+const HELP: Record<SearchMode, string> = {
+  words:
+    "Finds conversations where every word appears, in any order, in any turn’s question or answer; letter case and punctuation don’t matter. Only conversations started in Parley’s chat can be searched by words: chats created directly through the API are not, so use a regular expression for those.",
+  regex:
+    "An RE2 regular expression over each conversation’s first question or answer, e.g. refund|invoice; add (?i) to ignore letter case. It covers every conversation, those created through the API too.",
+};
+
+const PLACEHOLDER: Record<SearchMode, string> = {
+  words: "e.g. password reset",
+  regex: "e.g. refund|invoice",
+};
+
+function AllConversations({
+  state,
+  onSearch,
+}: {
+  state: ConsoleSearch;
+  onSearch: (next: ConsoleSearch) => void;
+}) {
+  const { mode, q, ids } = state;
   const chats = useInfiniteQuery({
-    queryKey: staffKeys.chats(applied.filter, applied.chatIds),
+    queryKey: staffKeys.chats(mode, q, ids),
     queryFn: ({ pageParam }) => {
       const params = new URLSearchParams();
-      if (applied.filter) params.set("filter", applied.filter);
-      const ids = applied.chatIds
+      if (q) params.set(mode === "words" ? "q" : "filter", q);
+      const chatIds = ids
         .split(/[\s,]+/)
         .filter(Boolean)
         .join(",");
-      if (ids) params.set("chat_ids", ids);
+      if (chatIds) params.set("chat_ids", chatIds);
       if (pageParam) params.set("page_key", pageParam);
       return getJson<{ rows: StaffChatRow[]; nextPageKey: string | null }>(
         `/api/agent/chats?${params}`,
@@ -101,48 +139,30 @@ function AllConversations() {
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextPageKey,
+    retry: (count, error) => !(error instanceof ChatError && error.status < 500) && count < 2,
   });
   const rows = chats.data?.pages.flatMap((p) => p.rows) ?? [];
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setApplied({ filter: draft.filter.trim(), chatIds: draft.chatIds.trim() });
-  };
+  // A search the server refused (400) is shown at the search box; other errors replace the table.
+  const badSearch =
+    chats.error instanceof ChatError && chats.error.status === 400 ? chats.error.message : null;
   return (
     <section aria-label="All conversations">
-      <form onSubmit={submit} className="mb-4 flex flex-wrap items-end gap-3">
-        <label className="flex min-w-64 flex-1 flex-col gap-1 text-sm">
-          <span className="font-medium">Filter</span>
-          <input
-            data-testid="chats-filter"
-            value={draft.filter}
-            onChange={(e) => setDraft({ ...draft, filter: e.target.value })}
-            placeholder="A regular expression over the first question or answer, e.g. refund|invoice"
-            maxLength={500}
-            className="rounded-lg border border-border bg-surface px-3 py-2 font-mono text-sm outline-none focus-visible:border-brand focus-visible:ring-2 focus-visible:ring-brand/30"
-          />
-        </label>
-        <label className="flex min-w-48 flex-col gap-1 text-sm">
-          <span className="font-medium">Chat ids</span>
-          <input
-            data-testid="chats-ids"
-            value={draft.chatIds}
-            onChange={(e) => setDraft({ ...draft, chatIds: e.target.value })}
-            placeholder="cht_…, cht_…"
-            className="rounded-lg border border-border bg-surface px-3 py-2 font-mono text-sm outline-none focus-visible:border-brand focus-visible:ring-2 focus-visible:ring-brand/30"
-          />
-        </label>
-        <Button type="submit" variant="primary" data-testid="apply-filter">
-          Apply
-        </Button>
-      </form>
+      {/* Keyed by the applied search, so Back and Forward show what the URL says. */}
+      <SearchForm
+        key={`${mode}\u0000${q}\u0000${ids}`}
+        state={state}
+        invalid={badSearch}
+        onSearch={onSearch}
+      />
       <ChatsTable
         rows={rows}
         pending={chats.isPending}
-        error={chats.error}
+        error={badSearch ? null : chats.error}
+        searching={mode === "words" && q !== ""}
         empty={
           chats.hasNextPage
             ? "No match in the conversations searched so far: load more to search further."
-            : applied.filter || applied.chatIds
+            : q || ids
               ? "No conversation matches."
               : "No conversations yet."
         }
@@ -162,16 +182,109 @@ function AllConversations() {
   );
 }
 
+const inputClass =
+  "rounded-lg border border-border bg-surface px-3 py-2 text-sm outline-none focus-visible:border-brand focus-visible:ring-2 focus-visible:ring-brand/30 aria-invalid:border-danger";
+
+function SearchForm({
+  state,
+  invalid,
+  onSearch,
+}: {
+  state: ConsoleSearch;
+  invalid: string | null;
+  onSearch: (next: ConsoleSearch) => void;
+}) {
+  const [draft, setDraft] = useState({ mode: state.mode, q: state.q, ids: state.ids });
+  const helpId = useId();
+  const errorId = useId();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSearch({ view: "all", mode: draft.mode, q: draft.q.trim(), ids: draft.ids.trim() });
+  };
+  return (
+    <form onSubmit={submit} className="mb-4 flex flex-col gap-2">
+      <div className="flex flex-wrap items-end gap-3">
+        <fieldset className="flex flex-col gap-1 text-sm">
+          <legend className="mb-1 font-medium">Search by</legend>
+          <div className="flex rounded-lg bg-surface-muted p-1">
+            {MODES.map((m) => (
+              <label
+                key={m.id}
+                data-testid={`search-mode-${m.id}`}
+                className={`cursor-pointer rounded-md px-3 py-1.5 font-medium has-focus-visible:ring-2 has-focus-visible:ring-brand ${
+                  draft.mode === m.id ? "bg-surface shadow-sm" : "text-muted hover:text-foreground"
+                }`}
+              >
+                <input
+                  type="radio"
+                  name="search-mode"
+                  value={m.id}
+                  checked={draft.mode === m.id}
+                  onChange={() => setDraft({ ...draft, mode: m.id })}
+                  className="sr-only"
+                />
+                {m.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label className="flex min-w-64 flex-1 flex-col gap-1 text-sm">
+          <span className="font-medium">{draft.mode === "words" ? "Words" : "Pattern"}</span>
+          <input
+            data-testid="chats-filter"
+            type="search"
+            value={draft.q}
+            onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+            placeholder={PLACEHOLDER[draft.mode]}
+            maxLength={draft.mode === "words" ? 200 : 500}
+            aria-describedby={invalid ? `${errorId} ${helpId}` : helpId}
+            aria-invalid={invalid ? true : undefined}
+            className={`${inputClass} ${draft.mode === "regex" ? "font-mono" : ""}`}
+          />
+        </label>
+        <label className="flex min-w-48 flex-col gap-1 text-sm">
+          <span className="font-medium">Chat ids</span>
+          <input
+            data-testid="chats-ids"
+            value={draft.ids}
+            onChange={(e) => setDraft({ ...draft, ids: e.target.value })}
+            placeholder="cht_…, cht_…"
+            className={`${inputClass} font-mono`}
+          />
+        </label>
+        <Button type="submit" variant="primary" data-testid="apply-filter" className="py-2">
+          Search
+        </Button>
+      </div>
+      {invalid && (
+        <p
+          id={errorId}
+          role="alert"
+          data-testid="search-error"
+          className="rounded-lg bg-danger-soft px-3 py-2 text-danger-foreground text-sm"
+        >
+          {invalid}
+        </p>
+      )}
+      <p id={helpId} data-testid="search-help" className="max-w-3xl text-muted text-xs">
+        {HELP[draft.mode]}
+      </p>
+    </form>
+  );
+}
+
 function ChatsTable({
   rows,
   pending,
   error,
   empty,
+  searching = false,
 }: {
   rows: StaffChatRow[];
   pending: boolean;
   error: Error | null;
   empty: string;
+  searching?: boolean;
 }) {
   if (error) {
     return (
@@ -186,7 +299,11 @@ function ChatsTable({
   }
   return (
     <div className="overflow-x-auto rounded-xl border border-border bg-surface">
-      <table data-testid="chats-table" className="w-full border-collapse text-sm">
+      <table
+        data-testid="chats-table"
+        aria-busy={pending}
+        className="w-full border-collapse text-sm"
+      >
         <ChatsTableHead />
         <tbody>
           {rows.map((row) => (
@@ -195,7 +312,9 @@ function ChatsTable({
         </tbody>
       </table>
       {pending ? (
-        <p className="px-4 py-6 text-center text-muted text-sm">Loading…</p>
+        <p className="px-4 py-6 text-center text-muted text-sm">
+          {searching ? "Searching…" : "Loading…"}
+        </p>
       ) : rows.length === 0 ? (
         <p data-testid="chats-empty" className="px-4 py-6 text-center text-muted text-sm">
           {empty}

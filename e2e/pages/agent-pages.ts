@@ -24,9 +24,25 @@ export class AgentConsolePage {
     await this.page.getByTestId("tab-all").click();
   }
 
-  async filterBy(pattern: string) {
-    await this.filter.fill(pattern);
+  /** Searches the "All conversations" list, by words (the default) or a regular expression. */
+  async filterBy(text: string, mode: "words" | "regex" = "words") {
+    await this.page.getByTestId(`search-mode-${mode}`).click();
+    await this.filter.fill(text);
     await this.page.getByTestId("apply-filter").click();
+  }
+
+  /** What the console says about a search it refused (a bad pattern, no words). */
+  get searchError(): Locator {
+    return this.page.getByTestId("search-error");
+  }
+
+  get searchHelp(): Locator {
+    return this.page.getByTestId("search-help");
+  }
+
+  /** The row's snippet of the turn a word search matched. */
+  snippet(chatId: string): Locator {
+    return this.row(chatId).getByTestId("match-snippet");
   }
 
   row(chatId: string): Locator {

@@ -8,6 +8,7 @@ import {
   type ChatReview,
   type ChatSignals,
   getAppDb,
+  InvalidCursorError,
   listChatReviewsByChatIds,
   listChatSignals,
   listFeedbackByChatId,
@@ -17,6 +18,7 @@ import {
   type ReviewStatus,
   setChatReviewByChatId,
 } from "@/lib/db";
+import { parseSearchWords, searchChatsByWords } from "@/lib/db/search";
 import { type Chat, NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
 import { citationSchema } from "./citations";
 import { citedIndexes } from "./cited";
@@ -24,6 +26,7 @@ import { ChatError } from "./errors";
 import type { Citation } from "./messages";
 import { FCS_HIGH, FCS_MEDIUM } from "./messages";
 import { regexCostProblem } from "./regex-cost";
+import { explainRegexError, type Re2SyntaxError } from "./regex-explain";
 import type { ChatFlag, StaffChatRow } from "./staff-types";
 import { getVectaraClient } from "./vectara";
 
@@ -58,15 +61,24 @@ export function checkChatFilter(pattern: string): ChatError | undefined {
     RE2JS.compile(pattern);
     return undefined;
   } catch (error) {
-    const detail = (error as Error).message;
-    return new ChatError(
-      "bad_request:staff",
-      `The filter is not a valid regular expression: ${detail}`,
-      {
-        fieldErrors: { "query.filter": "not a valid regular expression" },
-      },
-    );
+    // RE2's own message ("error parsing regexp: missing closing ): `(abc`") is for
+    // programmers; staff get a sentence naming the character and where it is.
+    const explained = explainRegexError(pattern, error as Re2SyntaxError);
+    return new ChatError("bad_request:staff", explained, {
+      fieldErrors: { "query.filter": explained },
+    });
   }
+}
+
+/** Plain words from a staff member, or the 400 that says what is wrong with them. */
+export function checkSearchWords(text: string): { words: string[] } | { error: ChatError } {
+  const parsed = parseSearchWords(text);
+  if (parsed.ok) return { words: parsed.words };
+  return {
+    error: new ChatError("bad_request:staff", parsed.problem, {
+      fieldErrors: { "query.q": parsed.problem },
+    }),
+  };
 }
 
 function flagsOf(s: ChatSignals | undefined): ChatFlag[] {
@@ -157,6 +169,50 @@ export async function listStaffConversations({
     ...(pageKey && { page_key: pageKey }),
   });
   return { rows: await annotate(page.items), nextPageKey: page.nextPageKey ?? null };
+}
+
+/**
+ * The conversations Parley stored whose turns (questions and answers, every turn)
+ * contain all the words, newest first, each with the best-matching turn's snippet.
+ * Chats created directly through Vectara's API are not in the app DB, so not found here.
+ * Like the filtered list, a page may be short and still have a next page.
+ */
+export async function searchStaffConversations({
+  words,
+  chatIds,
+  pageKey,
+  limit = 25,
+  client = getVectaraClient(),
+}: {
+  words: string[];
+  chatIds?: string[];
+  pageKey?: string;
+  limit?: number;
+  client?: VectaraClient;
+}): Promise<{ rows: StaffChatRow[]; nextPageKey: string | null }> {
+  const db = await getAppDb();
+  let found: Awaited<ReturnType<typeof searchChatsByWords>>;
+  try {
+    found = await searchChatsByWords({ db, words, chatIds, limit, cursor: pageKey });
+  } catch (error) {
+    if (!(error instanceof InvalidCursorError)) throw error;
+    throw new ChatError("bad_request:staff", "The page key is not valid for this search.", {
+      fieldErrors: { "query.page_key": "not a page of this search" },
+    });
+  }
+  if (found.hits.length === 0) return { rows: [], nextPageKey: found.nextCursor };
+  // Vectara has the first question and answer; a chat deleted there since drops out.
+  const page = await client.chats.list({ chat_ids: found.hits.map((h) => h.chatId), limit: 100 });
+  const byId = new Map(page.items.map((c) => [c.id, c]));
+  const present = found.hits.flatMap((hit) => {
+    const chat = byId.get(hit.chatId);
+    return chat ? [{ chat, hit }] : [];
+  });
+  const rows = await annotate(present.map((p) => p.chat));
+  return {
+    rows: rows.map((row, i) => ({ ...row, match: present[i]?.hit.snippet })),
+    nextPageKey: found.nextCursor,
+  };
 }
 
 /** The conversations that most need a look, most needy first. */

@@ -18,4 +18,14 @@ export interface StaffChatRow {
   review: { status: ReviewStatus; assigneeEmail: string | null };
   /** How much the chat needs a look; the triage queue's order. */
   need: number;
+  /** In a plain-words search: the turn that matches best, with the words marked. */
+  match?: StaffSearchSnippet;
+}
+
+/** A stretch of a turn's question or answer; `hit` parts are searched words. */
+export interface StaffSearchSnippet {
+  /** 1-based turn number. */
+  turn: number;
+  side: "question" | "answer";
+  parts: { text: string; hit: boolean }[];
 }

@@ -150,6 +150,13 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX login_failures_last ON login_failures (last_failure_at)",
     ],
   },
+  {
+    version: 6,
+    name: "chats: newest-first index for the staff word search",
+    // The word search (lib/db/search.ts) walks chats newest first and looks at a bounded
+    // window of them per request; this index lets it without sorting every chat.
+    statements: ["CREATE INDEX chats_created ON chats (created_at DESC, chat_id DESC)"],
+  },
 ];
 
 /** Held by the migration transaction on Postgres, so instances starting together take turns. */

@@ -147,6 +147,13 @@ describe("checkChatFilter", () => {
     expect(error?.fieldErrors).toEqual({ "query.filter": expect.any(String) });
   });
 
+  it("explains an invalid pattern in words, not in RE2's own message", () => {
+    const error = review.checkChatFilter("password (reset");
+    expect(error?.message).toMatch(/^The pattern has an unclosed parenthesis “\(” at position 10/);
+    expect(error?.message).not.toMatch(/error parsing regexp|missing closing/);
+    expect(error?.fieldErrors?.["query.filter"]).toBe(error?.message);
+  });
+
   it("refuses a filter longer than 500 characters", () => {
     expect(review.checkChatFilter("a".repeat(500))).toBeUndefined();
     const error = review.checkChatFilter("a".repeat(501));
@@ -373,6 +380,65 @@ describe("listStaffConversations", () => {
     expect(second.rows.map((r) => r.chatId)).toEqual([a.chatId]);
     expect(second.rows[0]?.ownerId).toBe("vis_1");
     expect(second.nextPageKey).toBeNull();
+  });
+});
+
+describe("searchStaffConversations", () => {
+  it("finds all the words in any turn of Parley's chats, newest first, with the turn that matches", async () => {
+    const { client } = await kb();
+    const words = (text: string) => {
+      const checked = review.checkSearchWords(text);
+      if ("error" in checked) throw checked.error;
+      return checked.words;
+    };
+    const opening = await ask(client, INVITE, { now: 2_000 });
+    await ask(client, PASSWORD, { chatId: opening.chatId, now: 2_001 });
+    const later = { chatId: opening.chatId };
+    const first = await conversation(client, ["I forgot my password, can I reset it?"], {
+      now: 1_000,
+    });
+    await conversation(client, [REFUND], { now: 3_000 });
+    // Created through the API only: the app DB has no turns of it, so words cannot find it.
+    await ask(client, "Password reset please", { visitorId: null });
+
+    const found = await review.searchStaffConversations({
+      client,
+      words: words("Password reset"),
+    });
+    expect(found.nextPageKey).toBeNull();
+    expect(found.rows.map((r) => r.chatId)).toEqual([later.chatId, first.chatId]);
+    expect(found.rows[0]).toMatchObject({
+      firstQuery: INVITE,
+      turns: 2,
+      ownerId: "vis_1",
+      match: { turn: 2, side: "question" },
+    });
+    expect(found.rows[0]?.match?.parts.filter((p) => p.hit).map((p) => p.text)).toEqual([
+      "reset",
+      "password",
+    ]);
+    const reordered = await review.searchStaffConversations({
+      client,
+      words: words("reset, PASSWORD!"),
+    });
+    expect(reordered.rows.map((r) => r.chatId)).toEqual([later.chatId, first.chatId]);
+    const narrowed = await review.searchStaffConversations({
+      client,
+      words: words("password"),
+      chatIds: [first.chatId],
+    });
+    expect(narrowed.rows.map((r) => r.chatId)).toEqual([first.chatId]);
+  });
+
+  it("refuses empty or oversized searches and a foreign page key with a 400", async () => {
+    const { client } = await kb();
+    for (const text of ["?!", "a b c d e f g h i"]) {
+      const checked = review.checkSearchWords(text);
+      expect("error" in checked && checked.error.code).toBe("bad_request:staff");
+    }
+    await expect(
+      review.searchStaffConversations({ client, words: ["reset"], pageKey: "bm90IG1pbmU" }),
+    ).rejects.toMatchObject({ code: "bad_request:staff" });
   });
 });
 
