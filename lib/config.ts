@@ -104,6 +104,12 @@ const envSchema = z
       blankAsUnset,
       wholeNumber(100, 600_000, "a whole number of milliseconds").default(60_000),
     ),
+    ARTICLE_LINKS: z.preprocess(
+      (v) => (typeof v === "string" ? blankAsUnset(v.trim().toLowerCase()) : v),
+      z
+        .enum(["auto", "reader", "source"], { message: "must be auto, reader or source" })
+        .default("auto"),
+    ),
   })
   .superRefine((env, ctx) => {
     const oauthVars = ["VECTARA_CLIENT_ID", "VECTARA_CLIENT_SECRET"] as const;
@@ -204,7 +210,16 @@ export interface Config {
    * (TRUSTED_PROXY_HOPS). 0: the client is the socket's peer and X-Forwarded-* are ignored.
    */
   trustedProxyHops: number;
+  /**
+   * Where a source's article link goes (ARTICLE_LINKS): `auto` (default) opens the
+   * in-app reader when the document has no URL that can be reached (none, or one on a
+   * reserved example domain such as the demo KB's help.beacon.example) and the URL
+   * otherwise; `reader` always opens the reader; `source` follows any URL there is.
+   */
+  articleLinks: ArticleLinks;
 }
+
+export type ArticleLinks = "auto" | "reader" | "source";
 
 export const DEFAULT_VECTARA_BASE_URL = "https://api.vectara.io";
 export const DEFAULT_VECTARA_TOKEN_URL = "https://auth.vectara.io/oauth2/token";
@@ -299,6 +314,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatRateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
     chatRateLimitPerIpPerMinute: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    articleLinks: e.ARTICLE_LINKS,
   };
 }
 

@@ -1,14 +1,24 @@
-import { safeUrl } from "@/components/chat/safe-url";
-import { Button, focusRing } from "@/components/ui/button";
-import { ExternalLinkIcon, FileTextIcon } from "@/components/ui/icons";
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { FileTextIcon } from "@/components/ui/icons";
 import { markQuotes } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
-import { formatUpdated, stripSnippetMarkers, truncateEnd, truncateStart } from "./format";
+import { ArticleLinkAnchor } from "./article-link";
+import { useArticleLink } from "./article-links";
+import {
+  formatUpdated,
+  type Piece,
+  piecesAround,
+  stripSnippetMarkers,
+  truncateEnd,
+  truncateStart,
+} from "./format";
 
 export interface CitationCardProps {
   citation: Citation;
   active?: boolean;
-  /** Called by "Read passage" (shown when the source has no URL). */
+  /** Called by "Read passage" (shown when the article link opens the in-app reader). */
   onOpenPassage?: (citation: Citation) => void;
   /** Prefix of the card's `id`; change it when several answers share a page. */
   idPrefix?: string;
@@ -27,13 +37,19 @@ export function CitationCard({
   quotes = [],
 }: CitationCardProps) {
   const { index, title, section, snippet, category, updated } = citation;
-  const url = citation.url ? safeUrl(citation.url) : null;
+  const link = useArticleLink(citation);
   const updatedLabel = formatUpdated(updated);
   const titleId = `${idPrefix}${index}-title`;
   const before = truncateStart(snippet.before);
   const match = stripSnippetMarkers(snippet.match);
   const after = truncateEnd(snippet.after);
-  const quoted = markQuotes(`${before}${match}${after}`, quotes);
+  // The matched part stays one element (`citation-passage`) whatever the quotes mark.
+  const pieces: Piece[] = markQuotes(`${before}${match}${after}`, quotes) ?? [
+    { text: before, mark: false },
+    { text: match, mark: true },
+    { text: after, mark: false },
+  ];
+  const [head, passage, tail] = piecesAround(pieces, before.length, before.length + match.length);
 
   return (
     <article
@@ -67,25 +83,11 @@ export function CitationCard({
       </header>
 
       <blockquote className="mt-3 border-border border-l-2 pl-3 text-muted leading-relaxed">
-        {quoted ? (
-          quoted.map((piece, i) =>
-            piece.mark ? (
-              // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed text, in order.
-              <mark key={i} className="rounded-sm bg-highlight px-0.5 text-foreground">
-                {piece.text}
-              </mark>
-            ) : (
-              // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed text, in order.
-              <span key={i}>{piece.text}</span>
-            ),
-          )
-        ) : (
-          <>
-            {before}
-            <mark className="rounded-sm bg-highlight px-0.5 text-foreground">{match}</mark>
-            {after}
-          </>
-        )}
+        <Pieces pieces={head} />
+        <span data-testid="citation-passage">
+          <Pieces pieces={passage} />
+        </span>
+        <Pieces pieces={tail} />
       </blockquote>
 
       <footer className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-2 text-muted text-xs">
@@ -95,31 +97,35 @@ export function CitationCard({
           </span>
         ) : null}
         {updatedLabel && updated ? <time dateTime={updated}>{updatedLabel}</time> : null}
-        <span className="ml-auto">
-          {url ? (
-            <a
-              href={url}
-              target="_blank"
-              rel="noopener noreferrer"
-              className={`inline-flex items-center gap-1 rounded-md px-1.5 py-1 font-medium text-brand hover:underline ${focusRing}`}
-            >
-              Open article
-              <ExternalLinkIcon className="size-3.5" />
-              <span className="sr-only"> (opens in a new tab)</span>
-            </a>
-          ) : (
+        <span className="ml-auto flex flex-wrap items-center justify-end gap-x-1 gap-y-1">
+          {link.kind === "reader" && onOpenPassage ? (
             <Button
               variant="ghost"
               className="-my-1 text-brand text-xs hover:text-brand"
-              onClick={() => onOpenPassage?.(citation)}
+              onClick={() => onOpenPassage(citation)}
               aria-label={`Read passage: ${title}`}
             >
               <FileTextIcon className="size-3.5" />
               Read passage
             </Button>
-          )}
+          ) : null}
+          <ArticleLinkAnchor link={link} title={title} className="px-1.5 py-1" />
         </span>
       </footer>
     </article>
+  );
+}
+
+function Pieces({ pieces }: { pieces: readonly Piece[] }) {
+  return pieces.map((piece, i) =>
+    piece.mark ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed text, in order.
+      <mark key={i} className="rounded-sm bg-highlight px-0.5 text-foreground">
+        {piece.text}
+      </mark>
+    ) : (
+      // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed text, in order.
+      <span key={i}>{piece.text}</span>
+    ),
   );
 }

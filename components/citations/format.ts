@@ -57,3 +57,32 @@ export function formatUpdated(iso: string | undefined): string | null {
   const date = iso ? formatDate(iso) : null;
   return date ? `Updated ${date}` : null;
 }
+
+export interface Piece {
+  text: string;
+  mark: boolean;
+}
+
+/**
+ * Pieces of one text (in order, covering it) → the pieces before `from`, from `from` to
+ * `to`, and after `to`, cutting any piece that straddles a boundary.
+ */
+export function piecesAround(
+  pieces: readonly Piece[],
+  from: number,
+  to: number,
+): [Piece[], Piece[], Piece[]] {
+  const out: [Piece[], Piece[], Piece[]] = [[], [], []];
+  let at = 0;
+  for (const piece of pieces) {
+    const end = at + piece.text.length;
+    const cuts = [at, Math.min(Math.max(from, at), end), Math.min(Math.max(to, at), end), end];
+    for (let g = 0; g < 3; g++) {
+      const a = cuts[g] as number;
+      const b = cuts[g + 1] as number;
+      if (b > a) out[g]?.push({ text: piece.text.slice(a - at, b - at), mark: piece.mark });
+    }
+    at = end;
+  }
+  return out;
+}

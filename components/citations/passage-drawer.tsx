@@ -1,10 +1,11 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
-import { safeUrl } from "@/components/chat/safe-url";
-import { Button, focusRing } from "@/components/ui/button";
-import { CloseIcon, ExternalLinkIcon } from "@/components/ui/icons";
+import { Button } from "@/components/ui/button";
+import { CloseIcon } from "@/components/ui/icons";
 import type { Citation } from "@/lib/chat/messages";
+import { ArticleLinkAnchor } from "./article-link";
+import { useArticleLink } from "./article-links";
 import { formatUpdated, stripSnippetMarkers } from "./format";
 
 export interface PassageDrawerProps {
@@ -85,7 +86,7 @@ function PassageBody({
   titleId: string;
 }) {
   const { index, title, section, snippet, category, updated } = citation;
-  const url = citation.url ? safeUrl(citation.url) : null;
+  const link = useArticleLink(citation);
   const updatedLabel = formatUpdated(updated);
 
   return (
@@ -133,20 +134,9 @@ function PassageBody({
         </p>
       </div>
 
-      {url ? (
-        <footer className="border-border border-t px-5 py-3">
-          <a
-            href={url}
-            target="_blank"
-            rel="noopener noreferrer"
-            className={`inline-flex items-center gap-1.5 rounded-md font-medium text-brand text-sm hover:underline ${focusRing}`}
-          >
-            Open article
-            <ExternalLinkIcon className="size-3.5" />
-            <span className="sr-only"> (opens in a new tab)</span>
-          </a>
-        </footer>
-      ) : null}
+      <footer className="border-border border-t px-5 py-3 text-sm">
+        <ArticleLinkAnchor link={link} title={title} />
+      </footer>
     </div>
   );
 }

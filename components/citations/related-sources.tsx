@@ -5,6 +5,7 @@ import { safeUrl } from "@/components/chat/safe-url";
 import { focusRing } from "@/components/ui/button";
 import { ExternalLinkIcon, FileTextIcon } from "@/components/ui/icons";
 import type { Citation } from "@/lib/chat/messages";
+import { useArticleLink } from "./article-links";
 
 export interface RelatedSourcesProps {
   /** Search results the answer did not cite (`numberSources(…).related`). */
@@ -26,39 +27,60 @@ export function RelatedSources({ sources, onOpenPassage }: RelatedSourcesProps) 
         Also related
       </h2>
       <ul className="grid gap-0.5 text-sm">
-        {sources.map((source) => {
-          const url = source.url ? safeUrl(source.url) : null;
-          // The article's title only: the section its nearest passage came from ("Steps")
-          // says little on its own, and the link opens the whole article.
-          const label = <span className="truncate">{source.title}</span>;
-          const className = `-mx-1.5 flex w-full min-w-0 items-center gap-1.5 rounded-md px-1.5 py-1 text-left text-brand hover:bg-surface-muted ${focusRing}`;
-          return (
-            <li
-              key={`${source.index}-${source.documentId}`}
-              data-testid="related-source"
-              data-document-id={source.documentId}
-            >
-              {url ? (
-                <a href={url} target="_blank" rel="noopener noreferrer" className={className}>
-                  <ExternalLinkIcon className="size-3.5 shrink-0" />
-                  {label}
-                  <span className="sr-only"> (opens in a new tab)</span>
-                </a>
-              ) : (
-                <button
-                  type="button"
-                  className={`cursor-pointer ${className}`}
-                  onClick={() => onOpenPassage?.(source)}
-                  aria-label={`Read passage: ${source.title}`}
-                >
-                  <FileTextIcon className="size-3.5 shrink-0" />
-                  {label}
-                </button>
-              )}
-            </li>
-          );
-        })}
+        {sources.map((source) => (
+          <RelatedSource
+            key={`${source.index}-${source.documentId}`}
+            source={source}
+            onOpenPassage={onOpenPassage}
+          />
+        ))}
       </ul>
     </section>
+  );
+}
+
+function RelatedSource({
+  source,
+  onOpenPassage,
+}: {
+  source: Citation;
+  onOpenPassage?: (citation: Citation) => void;
+}) {
+  const link = useArticleLink(source);
+  const href = link.kind === "source" ? safeUrl(link.href) : link.href;
+  // The article's title only: the section its nearest passage came from ("Steps")
+  // says little on its own, and the link opens the whole article.
+  const label = <span className="truncate">{source.title}</span>;
+  const className = `-mx-1.5 flex w-full min-w-0 items-center gap-1.5 rounded-md px-1.5 py-1 text-left text-brand hover:bg-surface-muted ${focusRing}`;
+  return (
+    <li data-testid="related-source" data-document-id={source.documentId}>
+      {href ? (
+        <a
+          href={href}
+          target="_blank"
+          rel={link.kind === "source" ? "noopener noreferrer" : "noopener"}
+          className={className}
+          {...(link.kind === "reader" && { "data-testid": "article-link" })}
+        >
+          {link.kind === "source" ? (
+            <ExternalLinkIcon className="size-3.5 shrink-0" />
+          ) : (
+            <FileTextIcon className="size-3.5 shrink-0" />
+          )}
+          {label}
+          <span className="sr-only"> (opens in a new tab)</span>
+        </a>
+      ) : (
+        <button
+          type="button"
+          className={`cursor-pointer ${className}`}
+          onClick={() => onOpenPassage?.(source)}
+          aria-label={`Read passage: ${source.title}`}
+        >
+          <FileTextIcon className="size-3.5 shrink-0" />
+          {label}
+        </button>
+      )}
+    </li>
   );
 }

@@ -22,6 +22,8 @@ const httpUrl = z
       return false;
     }
   });
+/** A part's start in its document, as Vectara and the engine report it. */
+const partOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((value) => (value instanceof Date ? value.toISOString() : value).slice(0, 10))
@@ -62,12 +64,14 @@ export function toCitation(result: SearchResult, index: number): Citation {
   const category = pick(text, doc.category);
   const updated = pick(isoDate, doc.updated);
   const url = pick(httpUrl, doc.url);
+  const offset = pick(partOffset, part.offset);
   return {
     index,
     documentId: result.documentId,
     title,
     ...(section && section !== title && { section }),
     snippet: splitSnippet(result.text),
+    ...(offset !== undefined && { offset }),
     ...(category && { category }),
     ...(updated && { updated }),
     ...(url && { url }),
@@ -86,6 +90,7 @@ export const citationSchema: z.ZodType<Citation> = z.object({
   title: z.string(),
   section: z.string().optional(),
   snippet: z.object({ before: z.string(), match: z.string(), after: z.string() }),
+  offset: partOffset.optional(),
   category: z.string().optional(),
   updated: z.string().optional(),
   url: z.string().optional(),

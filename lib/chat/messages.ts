@@ -14,6 +14,8 @@ export interface Citation {
   section?: string;
   /** The passage around the match; `match` is the part that matched the question. */
   snippet: { before: string; match: string; after: string };
+  /** Where the matched part starts in the document (part metadata `offset`): the reader's anchor. */
+  offset?: number;
   category?: string;
   /** ISO date (YYYY-MM-DD) the article was last updated. */
   updated?: string;

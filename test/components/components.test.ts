@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FCS_CAUTION_TEXT, FcsBadge } from "@/components/chat/fcs-badge";
 import { CopyButton, composeReason, FeedbackControls } from "@/components/chat/feedback-controls";
 import { RemovedTurn } from "@/components/chat/removed-turn";
+import { ArticleLinksProvider } from "@/components/citations/article-links";
 import { CitationCard } from "@/components/citations/citation-card";
 import { CitationList } from "@/components/citations/citation-list";
 import { Providers } from "@/components/providers";
@@ -27,6 +28,7 @@ describe("CitationCard", () => {
           updated: "2026-05-04",
         }),
         active: true,
+        onOpenPassage: () => {},
       }),
     );
     expect(out).toContain('data-testid="citation-card"');
@@ -34,29 +36,68 @@ describe("CitationCard", () => {
     expect(out).toContain('data-active="true"');
     expect(out).toContain("Reset &lt;b&gt;password&lt;/b&gt;");
     expect(out).toContain("Account &gt; Security");
+    // The matched part is one element, so the reader's highlight can be compared with it.
     expect(out).toMatch(
-      /To reset, <mark[^>]*>open &lt;script&gt;Settings&lt;\/script&gt;<\/mark> then\./,
+      /To reset, <\/span><span data-testid="citation-passage"><mark[^>]*>open &lt;script&gt;Settings&lt;\/script&gt;<\/mark><\/span><span> then\./,
     );
     expect(out).toContain('<time dateTime="2026-05-04">Updated 4 May 2026</time>');
     expect(out).toContain("Read passage");
     expect(out).not.toContain("Open article");
+    // Without a URL, the article opens in the in-app reader.
+    expect(out).toContain(
+      'href="/articles/doc-3?quote=open%20%3Cscript%3ESettings%3C%2Fscript%3E"',
+    );
+    expect(out).toContain("Read article");
   });
 
   it("links to the article when it has a safe URL, and drops an unsafe one", () => {
     const withUrl = html(
-      createElement(CitationCard, { citation: citation(1, { url: "https://help.test/a" }) }),
+      createElement(CitationCard, { citation: citation(1, { url: "https://help.acme.com/a" }) }),
     );
-    expect(withUrl).toContain('href="https://help.test/a"');
+    expect(withUrl).toContain('href="https://help.acme.com/a"');
     expect(withUrl).toContain('rel="noopener noreferrer"');
     expect(withUrl).toContain('target="_blank"');
     expect(withUrl).toContain("Open article");
     expect(withUrl).not.toContain("data-active");
 
     const unsafe = html(
-      createElement(CitationCard, { citation: citation(1, { url: "javascript:alert(1)" }) }),
+      createElement(CitationCard, {
+        citation: citation(1, { url: "javascript:alert(1)" }),
+        onOpenPassage: () => {},
+      }),
     );
     expect(unsafe).not.toContain("javascript");
     expect(unsafe).toContain("Read passage");
+    expect(unsafe).toContain('href="/articles/doc-1?quote=the%20matched%20part"');
+  });
+
+  it("opens the reader, at the part's offset, for a URL that can never be reached", () => {
+    const demo = html(
+      createElement(CitationCard, {
+        citation: citation(2, { url: "https://help.beacon.example/billing/a", offset: 656 }),
+      }),
+    );
+    expect(demo).not.toContain("help.beacon.example");
+    expect(demo).toContain('href="/articles/doc-2?passage=656"');
+    expect(demo).toContain('aria-label="Read article: Article 2 (opens in a new tab)"');
+    // No drawer to open: no dead "Read passage" button.
+    expect(demo).not.toContain("Read passage");
+  });
+
+  it("follows ARTICLE_LINKS: reader always opens the reader, source follows any URL", () => {
+    const card = (setting: "reader" | "source", url: string) =>
+      html(
+        createElement(
+          ArticleLinksProvider,
+          { setting },
+          createElement(CitationCard, { citation: citation(1, { url, offset: 0 }) }),
+        ),
+      );
+    expect(card("reader", "https://help.acme.com/a")).toContain('href="/articles/doc-1?passage=0"');
+    expect(card("reader", "https://help.acme.com/a")).not.toContain("help.acme.com");
+    expect(card("source", "https://help.beacon.example/a")).toContain(
+      'href="https://help.beacon.example/a"',
+    );
   });
 });
 

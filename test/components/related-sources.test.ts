@@ -11,7 +11,7 @@ describe("RelatedSources", () => {
       createElement(RelatedSources, {
         sources: [
           citation(3, { title: "Two-factor sign-in", section: "Backup codes" }),
-          citation(5, { title: "Close an account", url: "https://help.test/close" }),
+          citation(5, { title: "Close an account", url: "https://help.acme.com/close" }),
         ],
       }),
     );
@@ -19,8 +19,9 @@ describe("RelatedSources", () => {
     expect(out.match(/data-testid="related-source"/g)).toHaveLength(2);
     expect(out).toContain("Two-factor sign-in");
     expect(out).not.toContain("Backup codes");
-    expect(out).toContain('href="https://help.test/close"');
-    expect(out).toContain('aria-label="Read passage: Two-factor sign-in"');
+    expect(out).toContain('href="https://help.acme.com/close"');
+    // Without a URL, the whole article opens in the in-app reader.
+    expect(out).toContain('href="/articles/doc-3?quote=the%20matched%20part"');
     // No search rank, no "Source n" and no citation card, so no number to mistake for a marker's.
     expect(out).not.toMatch(/>\s*[35]\s*</);
     expect(out).not.toContain("Source ");
@@ -33,7 +34,7 @@ describe("RelatedSources", () => {
       createElement(RelatedSources, { sources: [citation(2, { url: "javascript:alert(1)" })] }),
     );
     expect(out).not.toContain("javascript");
-    expect(out).toContain("Read passage");
+    expect(out).toContain('href="/articles/doc-2?quote=the%20matched%20part"');
   });
 });
 
