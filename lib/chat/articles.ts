@@ -1,0 +1,94 @@
+import "server-only";
+import { z } from "zod";
+import { getConfig } from "@/lib/config";
+import type { VectaraClient } from "@/lib/vectara";
+import type { ArticlePartInput } from "./article-blocks";
+import { usableUrl } from "./article-links";
+import { getVectaraClient } from "./vectara";
+
+/**
+ * The knowledge base's articles as the in-app reader shows them: one document of the
+ * chatbot's corpus, read through the Vectara client (GET /v2/corpora/{key}/documents/{id}),
+ * so it works the same against the local engine and Vectara SaaS. Visitors may read any
+ * document of that corpus: it is the public knowledge base the chatbot cites.
+ */
+
+export interface Article {
+  id: string;
+  title: string;
+  /** The original's address, when it can be reached and ARTICLE_LINKS allows it. */
+  url?: string;
+  category?: string;
+  /** ISO date (YYYY-MM-DD). */
+  updated?: string;
+  parts: ArticlePartInput[];
+}
+
+// Document metadata comes from whoever wrote the documents: every field is parsed.
+const text = z.string().trim().min(1).max(500);
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" || url.protocol === "http:";
+    } catch {
+      return false;
+    }
+  });
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((value) => (value instanceof Date ? value.toISOString() : value).slice(0, 10))
+  .pipe(z.iso.date());
+
+function pick<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Whether a failure means "there is no such document": a 404, or an id the client or
+ * the server refuses as malformed (400). Matched by shape, not `instanceof`: Next bundles
+ * lib/vectara more than once per process (see lib/chat/admin.ts).
+ */
+function isMissing(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "InvalidRequestError") return true;
+  const status = (error as { status?: unknown }).status;
+  return status === 404 || status === 400;
+}
+
+/** One article of the chatbot's corpus, or null when there is no such document. */
+export async function getArticleByDocumentId({
+  documentId,
+  client = getVectaraClient(),
+  corpusKey = getConfig().vectara.corpusKey,
+  articleLinks = getConfig().articleLinks,
+}: {
+  documentId: string;
+  client?: VectaraClient;
+  corpusKey?: string;
+  articleLinks?: ReturnType<typeof getConfig>["articleLinks"];
+}): Promise<Article | null> {
+  let doc: Awaited<ReturnType<VectaraClient["documents"]["get"]>>;
+  try {
+    doc = await client.documents.get(corpusKey, documentId);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+  const meta = doc.metadata ?? {};
+  const url = usableUrl(pick(httpUrl, meta.url), articleLinks);
+  const category = pick(text, meta.category);
+  const updated = pick(isoDate, meta.updated);
+  return {
+    id: doc.id,
+    title: pick(text, meta.title) ?? doc.id,
+    ...(url && { url }),
+    ...(category && { category }),
+    ...(updated && { updated }),
+    parts: doc.parts.map((p) => ({ text: p.text, metadata: p.metadata ?? {} })),
+  };
+}
