@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { requireStaffRoute } from "@/lib/auth/staff";
+import { InvalidAuditCursorError, listAuditLog } from "@/lib/chat/audit";
 import { ChatError } from "@/lib/chat/errors";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { queryError, readQuery } from "@/lib/chat/staff-http";
-import { getAppDb, InvalidAuditCursorError, listAuditEntries } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +19,10 @@ const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-/** The moderation audit log, newest first; filter by chat, actor or a word of the reason. */
+/**
+ * The moderation audit log, newest first; filter by chat, actor or a word of the reason.
+ * Each entry names its turns by number and question, and says whether its chat still exists.
+ */
 export async function GET(request: Request): Promise<Response> {
   const auth = await requireStaffRoute(request, "agent");
   if (!auth.ok) return auth.response;
@@ -28,8 +31,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!query.success) return queryError(query.error).toResponse();
   const { chat_id: chatId, actor, q, cursor, limit } = query.data;
   try {
-    const page = await listAuditEntries({
-      db: await getAppDb(),
+    const page = await listAuditLog({
       chatId,
       actorEmail: actor || undefined,
       reasonContains: q || undefined,

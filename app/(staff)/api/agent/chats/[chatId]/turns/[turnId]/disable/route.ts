@@ -1,8 +1,8 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
+import { disableTurnsFrom } from "@/lib/chat/audit";
 import { ChatError } from "@/lib/chat/errors";
 import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
-import { disableTurn } from "@/lib/chat/review";
 import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { staffError } from "@/lib/chat/staff-http";
 import { disableBodySchema } from "./schema";
@@ -33,7 +33,7 @@ export async function POST(
   if (!body.ok) return body.error.toResponse();
 
   try {
-    const result = await disableTurn({
+    const result = await disableTurnsFrom({
       actor: auth.user,
       chatId: chatId.data,
       turnId: turnId.data,
