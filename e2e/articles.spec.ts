@@ -51,6 +51,11 @@ test("a source card's article link opens the reader at the cited passage", async
   await tab.close();
   // The conversation is where it was.
   await expect(page).toHaveURL(/\/chat\/cht_/);
+  // "Also related" articles open in the reader too.
+  const related = sources.related.getByTestId("article-link");
+  for (const item of await related.all()) {
+    await expect(item).toHaveAttribute("href", /^\/articles\/[^?]+\?passage=\d+$/);
+  }
   expect(consoleErrors).toEqual([]);
 });
 

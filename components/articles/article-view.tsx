@@ -194,20 +194,22 @@ function Block({ block, label }: { block: ArticleBlock; label: ReactNode }) {
       );
     case "steps":
       return (
-        <ol className="my-4 grid gap-2">
-          {block.items.map((item, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the items of one fixed list, in order.
-            <li key={i} className="flex gap-2.5">
-              <span className="min-w-6 shrink-0 text-right font-semibold text-muted tabular-nums">
-                <Runs runs={item.number} />
-              </span>
-              <div className="min-w-0 break-words">
-                {i === block.items.findIndex((it) => it.runs.some((r) => r.cited)) ? label : null}
-                <Runs runs={item.runs} />
-              </div>
-            </li>
-          ))}
-        </ol>
+        <div className="my-4">
+          {label}
+          <ol className="grid gap-2">
+            {block.items.map((item, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the items of one fixed list, in order.
+              <li key={i} className="flex gap-2.5">
+                <span className="min-w-6 shrink-0 text-right font-semibold text-muted tabular-nums">
+                  <Runs runs={item.number} />
+                </span>
+                <div className="min-w-0 break-words">
+                  <Runs runs={item.runs} />
+                </div>
+              </li>
+            ))}
+          </ol>
+        </div>
       );
     case "table":
       return (
