@@ -1,6 +1,7 @@
 import { expect, test } from "./fixtures";
 import { AdminPage } from "./pages/admin-page";
 import { ChatPage } from "./pages/chat-page";
+import { uniqueKey } from "./support/local-api";
 import { signedInContext } from "./support/staff";
 
 // A fact no demo article holds, in a category of its own so the list can be filtered to it.
@@ -57,6 +58,62 @@ test.describe("admin", () => {
     } finally {
       await visitorContext.close();
       await adminContext.close();
+    }
+  });
+
+  test("a new upload heads the first page with its size; the sort control reorders the list", async ({
+    browser,
+    baseURL,
+  }) => {
+    if (!baseURL) throw new Error("baseURL is not configured");
+    // Named to sort last by title and by id ("zz…"), so only "Last updated" can put it first.
+    const stem = `zz-${uniqueKey("sizes")}`;
+    const file = {
+      name: `${stem}.md`,
+      mimeType: "text/markdown",
+      buffer: Buffer.from(
+        `---\ntitle: "Zz ${stem}"\n---\n\n${"Walrus tusks grow all year. ".repeat(60)}\n`,
+      ),
+    };
+    const context = await signedInContext(browser, baseURL, "admin");
+    try {
+      const admin = new AdminPage(await context.newPage());
+      await admin.goto();
+      await expect(admin.documentRows.first()).toBeVisible();
+      await expect(admin.sortSelect).toHaveValue("newest");
+
+      await admin.upload(file);
+      const id = await admin.uploadedDocumentId(file.name);
+      // On the first page, without "Load more", at the top (newest first), with a size.
+      await expect(admin.documentRow(id)).toBeVisible();
+      await expect(admin.documentRows.first()).toHaveAttribute("data-document-id", id);
+      await expect(admin.documentSize(id)).toHaveText(/^\d+(\.\d)? (B|KB|MB)$/);
+      await expect(admin.documentSize(id)).toHaveText(/KB$/);
+      // The demo articles have sizes too: none shows "—".
+      await expect(admin.page.getByTestId("document-size").filter({ hasText: "—" })).toHaveCount(0);
+      const newest = await admin.listedDocuments();
+      const times = newest.map((d) => d.indexedAt ?? "");
+      expect(times.every(Boolean)).toBe(true);
+      expect(times).toEqual([...times].sort().reverse());
+
+      await admin.sortBy("Title A–Z");
+      await expect(admin.documentRows.first()).not.toHaveAttribute("data-document-id", id);
+      const titles = (await admin.listedDocuments()).map((d) => d.title.toLowerCase());
+      expect(titles.length).toBeGreaterThan(1);
+      expect(titles).toEqual([...titles].sort());
+      await expect(admin.documentRow(id)).toHaveCount(0);
+
+      await admin.sortBy("Document id A–Z");
+      await expect(admin.documentRows.first()).not.toHaveAttribute("data-document-id", id);
+      const ids = (await admin.listedDocuments()).map((d) => d.id);
+      expect(ids).toEqual([...ids].sort());
+
+      await admin.sortBy("Last updated");
+      await expect(admin.documentRows.first()).toHaveAttribute("data-document-id", id);
+      await admin.deleteDocument(id);
+      await expect(admin.documentRow(id)).toHaveCount(0);
+    } finally {
+      await context.close();
     }
   });
 

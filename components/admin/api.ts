@@ -1,14 +1,17 @@
 import type { AdminDocumentPage } from "@/lib/chat/admin";
+import type { DocumentSort } from "@/lib/chat/document-sort";
 import { ChatError } from "@/lib/chat/errors";
 
 /** The admin's route handlers, from the browser. Failures rebuild the server's ChatError. */
 
 export async function fetchDocuments(
   filter: string,
+  sort: DocumentSort,
   pageKey: string | null,
 ): Promise<AdminDocumentPage> {
   const params = new URLSearchParams();
   if (filter) params.set("filter", filter);
+  params.set("sort", sort);
   if (pageKey) params.set("page_key", pageKey);
   const query = params.toString();
   const response = await fetch(`/api/admin/documents${query ? `?${query}` : ""}`, {

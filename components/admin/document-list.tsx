@@ -6,26 +6,35 @@ import { type FormEvent, useMemo, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
 import { TrashIcon } from "@/components/ui/icons";
 import type { AdminDocument } from "@/lib/chat/admin";
+import {
+  DEFAULT_DOCUMENT_SORT,
+  DOCUMENT_SORT_LABELS,
+  type DocumentSort,
+  documentSortSchema,
+} from "@/lib/chat/document-sort";
 import { ChatError } from "@/lib/chat/errors";
 import { deleteDocument, fetchDocuments } from "./api";
 import { DeleteDocumentDialog } from "./delete-document-dialog";
-import { formatBytes } from "./format";
+import { formatBytes, formatDateTime } from "./format";
 import { adminKeys } from "./query-keys";
 
 /**
- * The corpus's documents, a page at a time, narrowed by a Vectara metadata filter. A
- * filter the engine rejects shows its message under the input; the list stays usable.
+ * The corpus's documents, a page at a time, narrowed by a Vectara metadata filter and,
+ * when the server can sort (Parley's engine), in the order chosen: the most recently
+ * updated first by default, so a file just uploaded heads the first page. A filter the
+ * engine rejects shows its message under the input; the list stays usable.
  */
-export function DocumentList() {
+export function DocumentList({ sortable }: { sortable: boolean }) {
   const [draft, setDraft] = useState("");
   const [filter, setFilter] = useState("");
+  const [sort, setSort] = useState<DocumentSort>(DEFAULT_DOCUMENT_SORT);
   const [pendingDelete, setPendingDelete] = useState<AdminDocument | null>(null);
   const queryClient = useQueryClient();
   const router = useRouter();
 
   const list = useInfiniteQuery({
-    queryKey: adminKeys.documentList(filter),
-    queryFn: ({ pageParam }) => fetchDocuments(filter, pageParam),
+    queryKey: adminKeys.documentList(filter, sort),
+    queryFn: ({ pageParam }) => fetchDocuments(filter, sort, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextPageKey,
     // A bad filter stays bad: retry only what a retry can fix.
@@ -53,9 +62,32 @@ export function DocumentList() {
       aria-labelledby="documents-heading"
       className="rounded-xl border border-border bg-surface p-4 sm:p-5"
     >
-      <h2 id="documents-heading" className="font-semibold text-base">
-        Documents
-      </h2>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="documents-heading" className="font-semibold text-base">
+          Documents
+        </h2>
+        {sortable ? (
+          <label className="flex items-center gap-2 text-muted text-sm">
+            Sort by
+            <select
+              data-testid="document-sort"
+              value={sort}
+              onChange={(e) => setSort(documentSortSchema.parse(e.target.value))}
+              className={`rounded-md border border-border bg-background px-2 py-1 text-foreground text-sm ${focusRing}`}
+            >
+              {documentSortSchema.options.map((option) => (
+                <option key={option} value={option}>
+                  {DOCUMENT_SORT_LABELS[option]}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p className="text-muted text-xs">
+            In Vectara&apos;s order (Vectara&apos;s list takes none).
+          </p>
+        )}
+      </div>
 
       <form onSubmit={apply} className="mt-3 flex flex-wrap items-start gap-2">
         <label htmlFor="document-filter" className="sr-only">
@@ -116,10 +148,14 @@ export function DocumentList() {
                 Category
               </th>
               <th scope="col" className="py-2 pr-3 font-medium">
-                Updated
+                Last updated
               </th>
-              <th scope="col" className="py-2 pr-3 text-right font-medium">
-                Size
+              <th
+                scope="col"
+                className="py-2 pr-3 text-right font-medium"
+                title="The UTF-8 bytes of the document's indexed text; metadata not counted"
+              >
+                Text size
               </th>
               <th scope="col" className="py-2">
                 <span className="sr-only">Actions</span>
@@ -128,7 +164,12 @@ export function DocumentList() {
           </thead>
           <tbody className="divide-y divide-border">
             {documents.map((doc) => (
-              <tr key={doc.id} data-testid="document-row" data-document-id={doc.id}>
+              <tr
+                key={doc.id}
+                data-testid="document-row"
+                data-document-id={doc.id}
+                data-indexed-at={doc.indexedAt}
+              >
                 <td className="max-w-0 py-2 pr-3 sm:w-1/2">
                   <div className="truncate font-medium">{doc.title ?? doc.id}</div>
                   <div className="truncate font-mono text-muted text-xs">{doc.id}</div>
@@ -143,9 +184,15 @@ export function DocumentList() {
                   )}
                 </td>
                 <td className="whitespace-nowrap py-2 pr-3 text-muted tabular-nums">
-                  {doc.updated ?? "—"}
+                  <Updated doc={doc} />
                 </td>
-                <td className="whitespace-nowrap py-2 pr-3 text-right text-muted tabular-nums">
+                <td
+                  data-testid="document-size"
+                  title={
+                    doc.bytes === undefined ? "Size unknown" : `${doc.bytes} bytes of indexed text`
+                  }
+                  className="whitespace-nowrap py-2 pr-3 text-right text-muted tabular-nums"
+                >
                   {formatBytes(doc.bytes)}
                 </td>
                 <td className="py-2 text-right">
@@ -198,5 +245,20 @@ export function DocumentList() {
         />
       )}
     </section>
+  );
+}
+
+/**
+ * When the corpus last changed the document (its indexing: an upload, a re-upload) and,
+ * beneath, the date the article itself states (`updated` metadata), when it differs.
+ */
+function Updated({ doc }: { doc: AdminDocument }) {
+  const indexed = formatDateTime(doc.indexedAt);
+  if (!indexed) return <>{doc.updated ?? "—"}</>;
+  return (
+    <>
+      <div data-testid="document-indexed-at">{indexed}</div>
+      {doc.updated && <div className="text-xs">article dated {doc.updated}</div>}
+    </>
   );
 }

@@ -24,3 +24,19 @@ export function formatTimestamp(value: number): string {
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? "—" : dateFormat.format(date);
 }
+
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
+
+/** An ISO 8601 time as "4 Dec 2026, 18:55 UTC"; undefined when it is not a time. */
+export function formatDateTime(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : `${dateTimeFormat.format(date)} UTC`;
+}

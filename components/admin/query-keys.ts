@@ -2,5 +2,6 @@
 export const adminKeys = {
   all: ["admin"] as const,
   documents: () => [...adminKeys.all, "documents"] as const,
-  documentList: (filter: string) => [...adminKeys.documents(), { filter }] as const,
+  documentList: (filter: string, sort: string) =>
+    [...adminKeys.documents(), { filter, sort }] as const,
 };

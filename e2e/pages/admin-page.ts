@@ -14,6 +14,7 @@ export class AdminPage {
   readonly listError: Locator;
   readonly loadMore: Locator;
   readonly deleteDialog: Locator;
+  readonly sortSelect: Locator;
 
   constructor(readonly page: Page) {
     this.overview = page.getByTestId("corpus-overview");
@@ -26,6 +27,28 @@ export class AdminPage {
     this.listError = page.getByTestId("document-list-error");
     this.loadMore = page.getByTestId("load-more");
     this.deleteDialog = page.getByTestId("delete-document-dialog");
+    this.sortSelect = page.getByTestId("document-sort");
+  }
+
+  /** Orders the document list: "Last updated", "Title A–Z" or "Document id A–Z". */
+  async sortBy(label: string) {
+    await this.sortSelect.selectOption({ label });
+  }
+
+  /** The size the list shows for a document, e.g. "1.2 KB". */
+  documentSize(documentId: string): Locator {
+    return this.documentRow(documentId).getByTestId("document-size");
+  }
+
+  /** The listed rows' document ids and titles, in order. */
+  async listedDocuments(): Promise<{ id: string; title: string; indexedAt: string | null }[]> {
+    return this.documentRows.evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute("data-document-id") ?? "",
+        title: row.querySelector("td div")?.textContent ?? "",
+        indexedAt: row.getAttribute("data-indexed-at"),
+      })),
+    );
   }
 
   async goto(): Promise<Response> {

@@ -22,6 +22,7 @@ import {
   TimeoutError,
   type VectaraClient,
 } from "@/lib/vectara";
+import { DEFAULT_DOCUMENT_SORT, type DocumentSort } from "./document-sort";
 import { ChatError } from "./errors";
 import { getVectaraClient } from "./vectara";
 
@@ -183,13 +184,22 @@ export interface AdminDocument {
   title?: string;
   category?: string;
   updated?: string;
-  /** Bytes stored, when the server said (Vectara's list items carry no storage usage). */
+  /** When this version entered the corpus (ISO 8601): Parley's engine says, Vectara does not. */
+  indexedAt?: string;
+  /**
+   * The document's size as Vectara counts it: the UTF-8 bytes of its indexed text (every
+   * part's text and context), metadata not included. Parley's engine lists it (its
+   * `storage_usage.bytes_used`); Vectara's list items carry none, so there it is summed
+   * from the document's parts. Absent only when neither could be read.
+   */
   bytes?: number;
 }
 
 export interface AdminDocumentPage {
   documents: AdminDocument[];
   nextPageKey: string | null;
+  /** The order the page is in: a sort, or Vectara's own (remote mode takes no order). */
+  order: DocumentSort | "vectara";
 }
 
 const text = (value: unknown): string | undefined =>
@@ -202,22 +212,71 @@ function toAdminDocument(doc: Document): AdminDocument {
     title: text(doc.metadata.title),
     category: text(doc.metadata.category),
     updated: text(updated) ?? (typeof updated === "number" ? String(updated) : undefined),
+    indexedAt: doc.createdAt,
     bytes: doc.storage?.bytesUsed,
   };
 }
 
+/** UTF-8 bytes of a document's parts' text and context: what `bytes_used` counts. */
+export function textBytesOfParts(parts: { text: string; context?: string }[]): number {
+  let total = 0;
+  for (const p of parts) {
+    total += Buffer.byteLength(p.text, "utf8") + Buffer.byteLength(p.context ?? "", "utf8");
+  }
+  return total;
+}
+
+/**
+ * Sizes Vectara's list left out, from each document's parts (GET by id), a few at a
+ * time. A document that cannot be read keeps no size: the list still shows.
+ */
+async function fillSizes(
+  client: VectaraClient,
+  corpusKey: string,
+  documents: AdminDocument[],
+): Promise<AdminDocument[]> {
+  const missing = documents.filter((d) => d.bytes === undefined);
+  let next = 0;
+  const sizes = new Map<string, number>();
+  const worker = async () => {
+    while (next < missing.length) {
+      const doc = missing[next++] as AdminDocument;
+      try {
+        sizes.set(doc.id, textBytesOfParts((await client.documents.get(corpusKey, doc.id)).parts));
+      } catch (error) {
+        console.error(`Parley: could not read the size of document ${doc.id}:`, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, missing.length) }, worker));
+  return documents.map((d) => (sizes.has(d.id) ? { ...d, bytes: sizes.get(d.id) } : d));
+}
+
 export const DOCUMENT_PAGE_SIZE = 25;
 
-/** A page of the corpus's documents; `filter` is a Vectara metadata filter (`doc.category = 'billing'`). */
+/** Whether the listing can be sorted: only Parley's engine takes an order. */
+export const canSortDocuments = (): boolean => getConfig().mode === "local";
+
+/**
+ * A page of the corpus's documents; `filter` is a Vectara metadata filter
+ * (`doc.category = 'billing'`). The engine sorts and pages server-side, so each page
+ * continues the order (newest indexed first by default). Vectara takes no order: there
+ * `sort` is not sent, and each page comes in Vectara's order with sizes filled in.
+ */
 export async function listCorpusDocuments({
   filter,
   pageKey,
+  sort = DEFAULT_DOCUMENT_SORT,
   limit = DOCUMENT_PAGE_SIZE,
+  sortable = canSortDocuments(),
   ...args
 }: CorpusArgs & {
   filter?: string;
   pageKey?: string;
+  sort?: DocumentSort;
   limit?: number;
+  /** Whether the server takes `sort` (Parley's engine); by default, in local mode. */
+  sortable?: boolean;
 } = {}): Promise<AdminDocumentPage> {
   const { client, corpusKey } = defaults(args);
   return staff(async () => {
@@ -225,8 +284,14 @@ export async function listCorpusDocuments({
       limit,
       ...(filter?.trim() ? { metadata_filter: filter.trim() } : {}),
       ...(pageKey ? { page_key: pageKey } : {}),
+      ...(sortable ? { sort } : {}),
     });
-    return { documents: page.items.map(toAdminDocument), nextPageKey: page.nextPageKey ?? null };
+    const documents = await fillSizes(client, corpusKey, page.items.map(toAdminDocument));
+    return {
+      documents,
+      nextPageKey: page.nextPageKey ?? null,
+      order: sortable ? sort : "vectara",
+    };
   });
 }
 

@@ -137,6 +137,8 @@ export interface Document {
   parts: DocumentPart[];
   tables: Table[];
   storage?: { bytesUsed?: number; metadataBytesUsed?: number };
+  /** When this version was indexed: Parley's engine says so in lists, Vectara does not. */
+  createdAt?: string;
 }
 
 export interface GenerationPreset {
@@ -300,6 +302,7 @@ export function toDocument(d: WireDocument): Document {
       context: opt(p.context),
     })),
     tables: (d.tables ?? []).map(toTable),
+    ...(d.created_at ? { createdAt: d.created_at } : {}),
     storage: d.storage_usage
       ? {
           bytesUsed: opt(d.storage_usage.bytes_used),

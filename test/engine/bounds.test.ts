@@ -371,10 +371,17 @@ describe("documents stored before the limits", () => {
     // Unfiltered, it is listed with the fields that can be read.
     const all = await send(e, "GET", "/v2/corpora/kb/documents");
     expect(all.status).toBe(200);
+    const listItem = { storage_usage: expect.any(Object), created_at: expect.any(String) };
     expect(all.body.documents).toEqual([
-      { id: "old", metadata: { category: "billing", tags: ["refund"] } },
-      { id: "plain", metadata: { category: "billing", tags: ["refund"] } },
+      { id: "old", metadata: { category: "billing", tags: ["refund"] }, ...listItem },
+      { id: "plain", metadata: { category: "billing", tags: ["refund"] }, ...listItem },
     ]);
+    // Every order lists it (by title it sorts by its id: its title cannot be read).
+    for (const sort of ["newest", "title"]) {
+      const sorted = await send(e, "GET", `/v2/corpora/kb/documents?sort=${sort}`);
+      expect(sorted.status, sort).toBe(200);
+      expect(sorted.body.documents?.map((d) => d.id).sort()).toEqual(["old", "plain"]);
+    }
     expect((await send(e, "GET", "/v2/corpora/kb/documents/old")).status).toBe(200);
     // Deleting by filter works too, and leaves it alone.
     const bulk = await send(
@@ -424,7 +431,12 @@ describe("documents stored before the limits", () => {
       `/v2/corpora/kb/documents?metadata_filter=${encodeURIComponent("doc.category = 'refunds'")}`,
     );
     expect(listed.body.documents).toEqual([
-      { id: "old", metadata: { category: "refunds", tags: ["refund"] } },
+      {
+        id: "old",
+        metadata: { category: "refunds", tags: ["refund"] },
+        storage_usage: expect.any(Object),
+        created_at: expect.any(String),
+      },
     ]);
     e.close();
   });

@@ -6,6 +6,7 @@ import { Uploader } from "@/components/admin/uploader";
 import { requireStaffPage } from "@/lib/auth/staff";
 import {
   type CorpusOverview,
+  canSortDocuments,
   getCorpusOverview,
   toStaffError,
   UPLOAD_EXTENSIONS,
@@ -43,7 +44,7 @@ export default async function AdminPage() {
         </p>
       )}
       <Uploader maxBytes={UPLOAD_MAX_BYTES} extensions={UPLOAD_EXTENSIONS} />
-      <DocumentList />
+      <DocumentList sortable={canSortDocuments()} />
       <ResetCorpus corpusKey={corpusKey} action={resetCorpusAction} />
     </>
   );

@@ -243,24 +243,101 @@ export function listPartsByDocumentRowId(db: DB, { rowId }: { rowId: number }): 
   ).map(toPart);
 }
 
-/** Up to `limit` documents ordered by id, after `afterDocId` when paging. */
+/**
+ * The orders a document list can take. `id`: by document id (Vectara's listing names no
+ * order; this is the engine's default). `newest`: the most recently indexed first, by
+ * row id, which grows with every insert (a re-upload is a new row). `title`: by title,
+ * case-insensitively, documents without one by their id, ties by id.
+ */
+export type DocumentOrder = "id" | "newest" | "title";
+
+/** Where the previous page of a listing ended, in the listing's own order. */
+export type DocumentListCursor =
+  | { order: "id"; afterDocId: string }
+  | { order: "newest"; beforeRowId: number }
+  | { order: "title"; afterKey: string; afterDocId: string };
+
+// json_valid first: metadata stored before the nesting limits may be past SQLite's JSON
+// depth, and json_extract would throw on it (such a document sorts by its id).
+const TITLE_KEY =
+  "LOWER(COALESCE(CASE WHEN json_valid(d.metadata) THEN json_extract(d.metadata, '$.title') END, d.doc_id))";
+
+/** Up to `limit` documents in `order`, after `cursor` (which must be of that order) when paging. */
 export function listDocumentsByCorpusId(
   db: DB,
   {
     corpusId,
-    afterDocId,
+    order = "id",
+    cursor,
     limit,
     filter,
-  }: { corpusId: number; afterDocId?: string; limit: number; filter?: DocumentFilter },
-): DocumentRow[] {
+  }: {
+    corpusId: number;
+    order?: DocumentOrder;
+    cursor?: DocumentListCursor;
+    limit: number;
+    filter?: DocumentFilter;
+  },
+): (DocumentRow & { titleKey: string })[] {
+  const where = ["d.corpus_id = ?"];
+  const params: unknown[] = [corpusId];
+  if (cursor?.order === "id") {
+    where.push("d.doc_id > ?");
+    params.push(cursor.afterDocId);
+  } else if (cursor?.order === "newest") {
+    where.push("d.id < ?");
+    params.push(cursor.beforeRowId);
+  } else if (cursor?.order === "title") {
+    where.push(`(${TITLE_KEY} > ? OR (${TITLE_KEY} = ? AND d.doc_id > ?))`);
+    params.push(cursor.afterKey, cursor.afterKey, cursor.afterDocId);
+  }
+  if (filter) {
+    where.push(`(${filter.sql})`);
+    params.push(...filter.params);
+  }
+  const orderBy = {
+    id: "d.doc_id",
+    newest: "d.id DESC",
+    title: `${TITLE_KEY}, d.doc_id`,
+  }[order];
   const rows = db
     .prepare(
-      `SELECT d.* FROM documents d
-       WHERE d.corpus_id = ? AND d.doc_id > ?${filter ? ` AND (${filter.sql})` : ""}
-       ORDER BY d.doc_id LIMIT ?`,
+      `SELECT d.*, ${TITLE_KEY} AS title_key FROM documents d
+       WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ?`,
     )
-    .all(corpusId, afterDocId ?? "", ...(filter?.params ?? []), limit) as RawDocument[];
-  return rows.map(toDocument);
+    .all(...params, limit) as (RawDocument & { title_key: unknown })[];
+  return rows.map((r) => ({ ...toDocument(r), titleKey: String(r.title_key) }));
+}
+
+/**
+ * What each document occupies, as the create response counts it (`writeRows`): the
+ * UTF-8 bytes of its parts' text and context, and of its own and its parts' metadata
+ * as stored. Computed from the stored rows, so it holds after a metadata update too.
+ */
+export function getStorageUsageByRowIds(db: DB, rowIds: number[]): Map<number, StorageUsage> {
+  if (rowIds.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT d.id AS row_id,
+         LENGTH(CAST(d.metadata AS BLOB)) AS doc_meta,
+         COALESCE(SUM(LENGTH(CAST(p.text AS BLOB)) + COALESCE(LENGTH(CAST(p.context AS BLOB)), 0)), 0) AS bytes,
+         COALESCE(SUM(LENGTH(CAST(p.metadata AS BLOB))), 0) AS part_meta
+       FROM documents d LEFT JOIN parts p ON p.document_id = d.id
+       WHERE d.id IN (SELECT value FROM json_each(?))
+       GROUP BY d.id`,
+    )
+    .all(JSON.stringify(rowIds)) as {
+    row_id: number;
+    doc_meta: number;
+    bytes: number;
+    part_meta: number;
+  }[];
+  return new Map(
+    rows.map((r) => [
+      r.row_id,
+      { bytesUsed: r.bytes, metadataBytesUsed: r.doc_meta + r.part_meta },
+    ]),
+  );
 }
 
 /** Deletes one document with its parts and index rows. False when there was none. */

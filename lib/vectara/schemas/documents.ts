@@ -99,6 +99,12 @@ export const listDocumentsParamsSchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),
   metadata_filter: z.string().max(8000).optional(),
   page_key: z.string().min(1).optional(),
+  /**
+   * Not Vectara's: the order of Parley's embedded engine's listing (`newest` indexed
+   * first, `title` A–Z, or document `id`). Send it to the engine only; Vectara's
+   * listing takes no order.
+   */
+  sort: z.enum(["id", "newest", "title"]).optional(),
 });
 
 export const updateDocumentMetadataRequestSchema = z.strictObject({ metadata: metadataSchema });
@@ -130,6 +136,8 @@ export const documentSchema = z.looseObject({
   tables: z.array(tableSchema).nullish(),
   images: z.array(imageMetadataSchema).nullish(),
   parts: z.array(documentPartSchema).nullish(),
+  /** Not Vectara's: when Parley's engine indexed this version (list items). */
+  created_at: z.string().nullish(),
   storage_usage: z
     .looseObject({
       bytes_used: z.number().nullish(),

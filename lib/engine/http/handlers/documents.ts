@@ -7,10 +7,13 @@ import type { CorpusRow } from "../../store/corpora";
 import type { DB } from "../../store/db";
 import {
   type DocumentFilter,
+  type DocumentListCursor,
+  type DocumentOrder,
   type DocumentRow,
   deleteDocumentByDocId,
   deleteDocumentsByCorpusId,
   getDocumentByDocId,
+  getStorageUsageByRowIds,
   insertDocument,
   listDocumentsByCorpusId,
   listPartsByDocumentRowId,
@@ -50,16 +53,18 @@ export function toWirePart(p: PartRow) {
 }
 
 /**
- * Vectara's `Document`. Parts only on GET by id; `storage_usage` only when indexing
- * (the spec says both, and clients rely on list items being light).
+ * Vectara's `Document`. Parts only on GET by id (the spec says so, and clients rely on
+ * list items being light); `storage_usage` when indexing, as Vectara, and, unlike
+ * Vectara, on list items; `created_at` (not Vectara's) on list items.
  */
 export function toWireDocument(
   doc: DocumentRow,
-  extra: { parts?: PartRow[]; storage?: StorageUsage } = {},
+  extra: { parts?: PartRow[]; storage?: StorageUsage; createdAt?: boolean } = {},
 ) {
   return {
     id: doc.id,
     metadata: doc.metadata,
+    ...(extra.createdAt ? { created_at: doc.createdAt } : {}),
     ...(doc.tables.length ? { tables: doc.tables } : {}),
     ...(extra.parts ? { parts: extra.parts.map(toWirePart) } : {}),
     ...(extra.storage
@@ -106,25 +111,66 @@ async function create(ctx: Ctx) {
   return indexPrepared(ctx.db, corpus, prepared);
 }
 
-const isCursor = (v: unknown): v is { after: string } =>
-  typeof v === "object" && v !== null && typeof (v as { after?: unknown }).after === "string";
+type WireCursor = { after: string } | { before: number } | { title: string; after: string };
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/** A page key of the listing's own order: another order's key is a 400, never a wrong page. */
+const cursorCheck: Record<DocumentOrder, (v: unknown) => v is WireCursor> = {
+  id: (v): v is WireCursor => isObject(v) && typeof v.after === "string" && !("title" in v),
+  newest: (v): v is WireCursor => isObject(v) && Number.isSafeInteger(v.before),
+  title: (v): v is WireCursor =>
+    isObject(v) && typeof v.title === "string" && typeof v.after === "string",
+};
+
+function toCursor(
+  order: DocumentOrder,
+  wire: WireCursor | undefined,
+): DocumentListCursor | undefined {
+  if (!wire) return undefined;
+  if ("before" in wire) return { order: "newest", beforeRowId: wire.before };
+  if ("title" in wire) return { order: "title", afterKey: wire.title, afterDocId: wire.after };
+  return order === "id" ? { order: "id", afterDocId: wire.after } : undefined;
+}
+
+const toWireCursor = (
+  order: DocumentOrder,
+  last: DocumentRow & { titleKey: string },
+): WireCursor =>
+  order === "newest"
+    ? { before: last.rowId }
+    : order === "title"
+      ? { title: last.titleKey, after: last.id }
+      : { after: last.id };
+
+/**
+ * A page of the corpus's documents. Each carries its `storage_usage` (computed for the
+ * page's documents) and `created_at`; `sort` (not Vectara's) picks the order.
+ */
 function list(ctx: Ctx) {
   const corpus = requireCorpus(ctx);
   const q = readQuery(ctx, listDocumentsQuerySchema);
   const filter = documentFilter(corpus, q.metadata_filter);
-  const cursor = decodePageKey(q.page_key, isCursor);
+  const cursor = toCursor(q.sort, decodePageKey(q.page_key, cursorCheck[q.sort]));
   const rows = listDocumentsByCorpusId(ctx.db, {
     corpusId: corpus.id,
-    afterDocId: cursor?.after,
+    order: q.sort,
+    cursor,
     limit: q.limit + 1,
     filter,
   });
   const page = rows.slice(0, q.limit);
+  const storage = getStorageUsageByRowIds(
+    ctx.db,
+    page.map((d) => d.rowId),
+  );
   const last = page.at(-1);
   return json(200, {
-    documents: page.map((d) => toWireDocument(d)),
-    metadata: rows.length > q.limit && last ? { page_key: encodePageKey({ after: last.id }) } : {},
+    documents: page.map((d) =>
+      toWireDocument(d, { storage: storage.get(d.rowId), createdAt: true }),
+    ),
+    metadata:
+      rows.length > q.limit && last ? { page_key: encodePageKey(toWireCursor(q.sort, last)) } : {},
   });
 }
 

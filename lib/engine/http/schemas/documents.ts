@@ -94,6 +94,8 @@ export const listDocumentsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(10),
   metadata_filter: z.string().max(8000).optional(),
   page_key: z.string().optional(),
+  /** Not Vectara's: the listing's order (docs/engine.md); by document id when absent. */
+  sort: z.enum(["id", "newest", "title"]).default("id"),
 });
 
 export const bulkDeleteQuerySchema = z.object({

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
-/** A page of the corpus's documents, optionally filtered by metadata. */
+/** A page of the corpus's documents, optionally filtered by metadata, in the order asked. */
 export async function GET(request: Request): Promise<Response> {
   const auth = await requireStaffRoute(request, "admin");
   if (!auth.ok) return auth.response;
@@ -29,6 +29,7 @@ export async function GET(request: Request): Promise<Response> {
     const page = await listCorpusDocuments({
       filter: query.data.filter,
       pageKey: query.data.page_key,
+      sort: query.data.sort,
     });
     return Response.json(page, { headers: { "cache-control": "private, no-store" } });
   } catch (error) {

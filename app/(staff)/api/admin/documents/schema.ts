@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { documentSortSchema } from "@/lib/chat/document-sort";
 
 export const documentsQuerySchema = z.strictObject({
   /** A Vectara metadata filter, e.g. `doc.category = 'billing'`; empty means none. */
   filter: z.string().trim().max(8000).optional(),
   page_key: z.string().min(1).max(2000).optional(),
+  /** The list's order; newest first when absent. Ignored in remote mode (Vectara takes none). */
+  sort: documentSortSchema.optional(),
 });
 
 export type DocumentsQuery = z.infer<typeof documentsQuerySchema>;
