@@ -50,7 +50,19 @@ const remoteDataDir = process.env.PARLEY_E2E_REMOTE_DATA_DIR;
  * would count the whole suite as one visitor; e2e/security.spec.ts meets it on a server
  * of its own.
  */
-const NO_ADDRESS_LIMIT = { CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" };
+const SHARED_SERVER_ENV = {
+  CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000",
+  // Answers paced (the same code) but ten times faster than the default 40 words a second,
+  // so the suite's hundreds of answers do not wait for it; e2e/stop.spec.ts runs a server
+  // of its own at a readable pace.
+  ANSWER_WORDS_PER_SECOND: "400",
+};
+
+/**
+ * The servers started after server 1 run its build (scripts/start.mjs), even when a file
+ * was edited meanwhile: a rebuild would pull the build from under server 1.
+ */
+const SAME_BUILD = { PARLEY_USE_EXISTING_BUILD: "1" };
 
 const REMOTE_CHAT_RATE_LIMIT = 3;
 /** The remote instance's per-attempt client timeout; e2e/upstream-faults.spec.ts holds a reply longer. */
@@ -83,7 +95,8 @@ const scaleOutServers = scaleOutDbUrl
         HOSTNAME: "127.0.0.1",
         DATA_DIR: mkdtempSync(join(tmpdir(), `parley-e2e-a${port}-`)),
         ...NO_VECTARA_CREDENTIALS,
-        ...NO_ADDRESS_LIMIT,
+        ...SHARED_SERVER_ENV,
+        ...SAME_BUILD,
         VECTARA_API_KEY: E2E_API_KEY,
         VECTARA_BASE_URL: BASE_URL,
         VECTARA_CORPUS_KEY: "support_kb",
@@ -145,7 +158,7 @@ export default defineConfig({
         // The suite exercises local mode whatever credentials the developer's shell holds;
         // the config treats empty values as unset.
         ...NO_VECTARA_CREDENTIALS,
-        ...NO_ADDRESS_LIMIT,
+        ...SHARED_SERVER_ENV,
         // A known personal key, so tests can call the local /v2 API over HTTP.
         LOCAL_API_KEY: E2E_API_KEY,
         // Seeds agent@, moderator@ and admin@demo.local for the staff specs.
@@ -183,7 +196,8 @@ export default defineConfig({
         HOSTNAME: "127.0.0.1",
         DATA_DIR: remoteDataDir,
         ...NO_VECTARA_CREDENTIALS,
-        ...NO_ADDRESS_LIMIT,
+        ...SHARED_SERVER_ENV,
+        ...SAME_BUILD,
         // Remote mode by OAuth 2.0 client credentials, against the fault proxy in front of
         // server 1: tokens come from its /oauth2/token and live a few seconds, so the
         // client obtains and refreshes them for real during the run.

@@ -91,6 +91,7 @@ const envSchema = z
       wholeNumber(1, 1_000_000).default(60),
     ),
     TRUSTED_PROXY_HOPS: z.preprocess(blankAsUnset, wholeNumber(0, 10).default(0)),
+    ANSWER_WORDS_PER_SECOND: z.preprocess(blankAsUnset, wholeNumber(0, 10_000).default(40)),
     DEMO_PASSWORD: z.preprocess(
       blankAsUnset,
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
@@ -211,6 +212,12 @@ export interface Config {
    */
   trustedProxyHops: number;
   /**
+   * The fastest an answer's words reach the visitor (ANSWER_WORDS_PER_SECOND; 0: as fast
+   * as they come). The extractive generator writes a whole answer in milliseconds; paced,
+   * it is seen arriving and Stop can cut it. A model slower than this is never held back.
+   */
+  answerWordsPerSecond: number;
+  /**
    * Where a source's article link goes (ARTICLE_LINKS): `auto` (default) opens the
    * in-app reader when the document has no URL that can be reached (none, or one on a
    * reserved example domain such as the demo KB's help.beacon.example) and the URL
@@ -314,6 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatRateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
     chatRateLimitPerIpPerMinute: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    answerWordsPerSecond: e.ANSWER_WORDS_PER_SECOND,
     articleLinks: e.ARTICLE_LINKS,
   };
 }

@@ -65,7 +65,10 @@ if (!existsSync(nextBin)) {
 const port = readPort(process.env.PORT);
 const hostname = process.env.HOSTNAME?.trim() || DEFAULT_HOSTNAME;
 
-const reason = staleBuildReason();
+// A second server on the same checkout (the e2e suite's own servers) runs the build the
+// first one made: rebuilding under a running server would pull its files from under it.
+const useExisting = process.env.PARLEY_USE_EXISTING_BUILD === "1" && existsSync(buildIdFile);
+const reason = useExisting ? undefined : staleBuildReason();
 if (reason) await build(reason);
 
 console.log(`Parley: starting on http://${hostname}:${port}`);

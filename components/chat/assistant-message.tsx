@@ -3,6 +3,7 @@
 import dynamic from "next/dynamic";
 import { useCallback, useId, useMemo, useState } from "react";
 import { LazyPassageDrawer } from "@/components/citations/lazy-passage-drawer";
+import { Button } from "@/components/ui/button";
 import { numberSources } from "@/lib/chat/cited";
 import type { ChatMessage, Citation } from "@/lib/chat/messages";
 import { LazyAnswerMarkdown } from "./lazy-markdown";
@@ -17,11 +18,14 @@ export function AssistantMessage({
   streaming,
   stopped,
   failed,
+  onRegenerate,
 }: {
   message: ChatMessage;
   streaming: boolean;
   stopped: boolean;
   failed: boolean;
+  /** Asks the question again in place of this answer; only on the thread's last answer. */
+  onRegenerate?: () => void;
 }) {
   const [active, setActive] = useState<number | null>(null);
   const [passage, setPassage] = useState<{ citation: Citation; numbered: boolean } | null>(null);
@@ -90,12 +94,31 @@ export function AssistantMessage({
         {streaming && text && <span aria-hidden="true" className="stream-caret" />}
 
         {status === "stopped" && (
-          <p
-            data-testid="answer-stopped"
-            className="mt-2 inline-flex items-center gap-1.5 rounded-md bg-surface-muted px-2 py-1 text-muted text-xs"
-          >
-            Stopped — this answer is incomplete.
-          </p>
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            <p
+              data-testid="answer-stopped"
+              className="inline-flex items-center gap-1.5 rounded-md bg-surface-muted px-2 py-1 text-muted text-xs"
+            >
+              {text ? "Stopped — this answer is incomplete." : "Stopped before the answer began."}
+            </p>
+            {onRegenerate && (
+              <Button variant="outline" data-testid="regenerate-button" onClick={onRegenerate}>
+                <svg
+                  aria-hidden="true"
+                  viewBox="0 0 24 24"
+                  className="size-3.5"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                >
+                  <path d="M20 11a8 8 0 1 0-2.3 5.7M20 5v6h-6" />
+                </svg>
+                Regenerate
+              </Button>
+            )}
+          </div>
         )}
 
         {!streaming && (status === "complete" || cited.length > 0) && (

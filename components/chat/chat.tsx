@@ -29,9 +29,12 @@ export interface ChatProps {
 export function Chat({ chatId: initialChatId, initialMessages = [], examples = [] }: ChatProps) {
   const queryClient = useQueryClient();
   const chatIdRef = useRef<string | null>(initialChatId ?? null);
-  // The chat a first answer is creating; it becomes the chat only once the answer is
-  // complete, because a stopped or failed first answer leaves no chat at Vectara.
+  // The chat a first answer is creating, named by its `data-chat-info`. The server stores
+  // the question in it from then on, whatever becomes of the answer, so the chat is the
+  // visitor's even when they stop the answer or it fails.
   const pendingChatIdRef = useRef<string | null>(null);
+  // The stopped or failed answer a "Regenerate" asks again, taken back by the server first.
+  const replaceTurnRef = useRef<string | null>(null);
   const [stopped, setStopped] = useState<ReadonlySet<string>>(new Set());
   const [announcement, setAnnouncement] = useState("");
 
@@ -39,11 +42,15 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
     () =>
       new DefaultChatTransport<ChatMessage>({
         api: "/api/chat",
-        prepareSendMessagesRequest: ({ messages }) => {
+        prepareSendMessagesRequest: ({ messages, trigger }) => {
           const last = messages.findLast((m) => m.role === "user");
+          const replaceTurnId =
+            trigger === "regenerate-message" && chatIdRef.current ? replaceTurnRef.current : null;
+          replaceTurnRef.current = null;
           return {
             body: {
               chatId: chatIdRef.current,
+              ...(replaceTurnId && { replaceTurnId }),
               message: last && {
                 id: last.id,
                 role: "user",
@@ -63,12 +70,20 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
       transport,
       experimental_throttle: 40,
       onData: (part) => {
-        if (part.type === "data-chat-info") pendingChatIdRef.current = part.data.chatId;
+        if (part.type !== "data-chat-info") return;
+        pendingChatIdRef.current = part.data.chatId;
+        // A regenerated first answer starts a new chat in place of the old one (the server
+        // deleted it with its only answer): the page follows it.
+        if (chatIdRef.current !== null && chatIdRef.current !== part.data.chatId) {
+          chatIdRef.current = part.data.chatId;
+        }
       },
       onFinish: ({ message, isAbort, isError }) => {
+        adoptChat();
         if (isAbort) {
           setStopped((s) => new Set(s).add(message.id));
           setAnnouncement("Answer stopped.");
+          reportStop(message);
           return;
         }
         if (isError) {
@@ -82,15 +97,18 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
         setAnnouncement(
           `Parley answered${sources ? `, with ${sources} source${sources === 1 ? "" : "s"}` : ""}.`,
         );
-        chatIdRef.current ??= pendingChatIdRef.current;
-        const chatId = chatIdRef.current;
-        if (chatId && window.location.pathname !== `/chat/${chatId}`) {
-          // The first answer created the chat: give it its own URL without reloading.
-          window.history.replaceState(null, "", `/chat/${chatId}`);
-        }
-        void queryClient.invalidateQueries({ queryKey: chatKeys.history() });
       },
     });
+
+  /** The first answer named its chat: it becomes this page's chat, with its own URL. */
+  function adoptChat() {
+    chatIdRef.current ??= pendingChatIdRef.current;
+    const chatId = chatIdRef.current;
+    if (chatId && window.location.pathname !== `/chat/${chatId}`) {
+      window.history.replaceState(null, "", `/chat/${chatId}`);
+    }
+    void queryClient.invalidateQueries({ queryKey: chatKeys.history() });
+  }
 
   const busy = status === "submitted" || status === "streaming";
 
@@ -102,10 +120,13 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
     [sendMessage, clearError],
   );
 
-  const retry = useCallback(() => {
+  /** Asks the last question again in place of its stopped or failed answer. */
+  const askAgain = useCallback(() => {
+    const last = messages.at(-1);
+    replaceTurnRef.current = last?.role === "assistant" ? (turnIdOf(last) ?? null) : null;
     clearError();
     void regenerate();
-  }, [regenerate, clearError]);
+  }, [messages, regenerate, clearError]);
 
   const chatError = useMemo(() => (error ? readError(error, messages) : null), [error, messages]);
 
@@ -130,12 +151,13 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
                 streaming={busy && i === messages.length - 1}
                 stopped={stopped.has(message.id)}
                 failed={!busy && error !== undefined && i === messages.length - 1}
+                onRegenerate={!busy && i === messages.length - 1 ? askAgain : undefined}
               />
             ),
           )}
           {busy && messages.at(-1)?.role === "user" && <Thinking />}
           {chatError && !busy && (
-            <ChatErrorNotice error={chatError} onRetry={retry} onDismiss={clearError} />
+            <ChatErrorNotice error={chatError} onRetry={askAgain} onDismiss={clearError} />
           )}
           <div ref={bottomRef} />
         </div>
@@ -146,6 +168,36 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
       </div>
     </div>
   );
+}
+
+/** The turn an answer belongs to, once the server named it. */
+function turnIdOf(message: ChatMessage): string | undefined {
+  return (
+    message.parts.findLast((p) => p.type === "data-chat-info")?.data.turnId ??
+    message.metadata?.turnId
+  );
+}
+
+/**
+ * Tells the server how much of a stopped answer the visitor saw, so that it is stored
+ * (and shown again) cut exactly there. Best effort: without it, the server keeps what it
+ * had sent when the request ended, which is at most what was in flight more.
+ */
+function reportStop(message: ChatMessage) {
+  const info = message.parts.findLast((p) => p.type === "data-chat-info")?.data;
+  if (!info) return;
+  const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+  void fetch(
+    `/api/chats/${encodeURIComponent(info.chatId)}/turns/${encodeURIComponent(info.turnId)}/stop`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ shownChars: Array.from(text).length }),
+      keepalive: true,
+    },
+  ).catch(() => {
+    // Offline: the server's own record of the stop stands.
+  });
 }
 
 /** The typed error of the failed answer: a `data-error` part, or the HTTP error body. */

@@ -41,6 +41,8 @@ export async function startOwnServer({
       ...NO_VECTARA_CREDENTIALS,
       LOCAL_API_KEY: "",
       DATABASE_URL: "",
+      // The shared server built it; a file edited since must not rebuild it under that server.
+      PARLEY_USE_EXISTING_BUILD: "1",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

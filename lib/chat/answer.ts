@@ -5,6 +5,7 @@ import { toCitations } from "./citations";
 import { citedIndexes } from "./cited";
 import type { ChatError } from "./errors";
 import type { ChatMessage, Citation, TurnStatus } from "./messages";
+import { type Pacer, WORDS_PER_PIECE, wordPieces } from "./pace";
 import { buildChatRequest } from "./request";
 import { toChatError } from "./upstream-errors";
 
@@ -59,6 +60,12 @@ export interface ChatInfo {
 }
 
 /**
+ * How long a question the visitor stopped before its chat was named waits for Vectara's
+ * `chat_info`, so that the question is stored in its chat (as stopped) rather than lost.
+ */
+export const STOPPED_CLAIM_WAIT_MS = 15_000;
+
+/**
  * Vectara's events → typed UI message parts. `generation_chunk` becomes text deltas,
  * `search_results` the `data-citations` part, `chat_info` `data-chat-info` (plus
  * message metadata), the score `data-fcs`. A failure mid-stream becomes a
@@ -68,17 +75,31 @@ export interface ChatInfo {
  * further is written (the route stores the visitor's ownership there, so that it is on
  * disk before the visitor sees the chat id or a word of the answer). It must not throw:
  * an error from it fails the answer like a broken stream.
+ *
+ * When `signal` (the visitor's request) aborts, the answer is stopped: nothing more is
+ * written or recorded, the record keeps exactly the text written before, and
+ * `stopUpstream` ends Vectara's stream. A question stopped before its chat and turn were
+ * named waits for them first (up to `STOPPED_CLAIM_WAIT_MS`), so that `onChatInfo`
+ * still stores it: what the visitor stopped stays, as stopped.
+ *
+ * `pacer` spaces the text to a readable rate (`pace.ts`); it waits only when the words
+ * come faster than that.
  */
 export async function writeAnswer({
   events,
   writer,
   signal,
+  stopUpstream,
+  pacer,
   startedAt = performance.now(),
   onChatInfo,
 }: {
   events: AsyncIterable<ChatStreamEvent>;
   writer: UIMessageStreamWriter<ChatMessage>;
   signal?: AbortSignal;
+  /** Ends Vectara's stream (the route's AbortController for the upstream request). */
+  stopUpstream?: () => void;
+  pacer?: Pacer;
   /** `performance.now()` when the question arrived, for the turn's timings. */
   startedAt?: number;
   onChatInfo?: (info: ChatInfo) => Promise<void>;
@@ -87,13 +108,27 @@ export async function writeAnswer({
   const elapsed = () => Math.round(performance.now() - startedAt);
   const textId = "answer";
   let textOpen = false;
+  // The score was for the whole answer; a stopped one has none.
+  const stoppedRecord = (): AnswerRecord => ({ ...record, fcs: undefined, status: "stopped" });
+
+  let claimWait: ReturnType<typeof setTimeout> | undefined;
+  const onStop = () => {
+    if (record.turnId) stopUpstream?.();
+    else claimWait = setTimeout(() => stopUpstream?.(), STOPPED_CLAIM_WAIT_MS);
+  };
+  if (signal?.aborted) onStop();
+  else signal?.addEventListener("abort", onStop, { once: true });
+  const stopped = () => signal?.aborted === true;
+
   writer.write({ type: "start" });
   try {
     for await (const event of events) {
       switch (event.type) {
         case "search_results":
           record.citations = toCitations(event.searchResults);
-          writer.write({ type: "data-citations", id: CITATIONS_ID, data: record.citations });
+          if (!stopped()) {
+            writer.write({ type: "data-citations", id: CITATIONS_ID, data: record.citations });
+          }
           break;
         case "chat_info":
           if (event.chatId && event.turnId) {
@@ -104,6 +139,10 @@ export async function writeAnswer({
               turnId: event.turnId,
               citations: record.citations,
             });
+            if (stopped()) {
+              stopUpstream?.();
+              return stoppedRecord();
+            }
             writer.write({
               type: "data-chat-info",
               data: { chatId: event.chatId, turnId: event.turnId },
@@ -115,18 +154,23 @@ export async function writeAnswer({
           }
           break;
         case "generation_chunk":
-          if (!event.text) break;
-          if (!textOpen) {
-            writer.write({ type: "text-start", id: textId });
-            textOpen = true;
-            record.firstTokenMs = elapsed();
+          if (stopped()) return stoppedRecord();
+          for (const piece of pacer ? wordPieces(event.text) : [event.text]) {
+            if (!piece) continue;
+            await pacer?.wait(WORDS_PER_PIECE, signal);
+            if (stopped()) return stoppedRecord();
+            if (!textOpen) {
+              writer.write({ type: "text-start", id: textId });
+              textOpen = true;
+              record.firstTokenMs = elapsed();
+            }
+            record.answer += piece;
+            writer.write({ type: "text-delta", id: textId, delta: piece });
           }
-          record.answer += event.text;
-          writer.write({ type: "text-delta", id: textId, delta: event.text });
           break;
         case "generation_info":
           record.rephrasedQuery = event.rephrasedQuery;
-          if (event.rephrasedQuery !== undefined) {
+          if (event.rephrasedQuery !== undefined && !stopped()) {
             writer.write({
               type: "data-turn-info",
               data: { rephrasedQuery: event.rephrasedQuery },
@@ -135,13 +179,14 @@ export async function writeAnswer({
           break;
         case "factual_consistency_score":
           record.fcs = event.score;
-          writer.write({ type: "data-fcs", data: { score: event.score } });
+          if (!stopped()) writer.write({ type: "data-fcs", data: { score: event.score } });
           break;
         case "generation_end":
         case "end":
           break;
       }
     }
+    if (stopped()) return stoppedRecord();
     if (textOpen) writer.write({ type: "text-end", id: textId });
     if (record.citations.length > 0 && citedIndexes(record.answer).length === 0) {
       // An answer that cites nothing (the knowledge base had no answer) shows no
@@ -154,7 +199,7 @@ export async function writeAnswer({
     writer.write({ type: "finish" });
     return record;
   } catch (error) {
-    if (signal?.aborted) return { ...record, status: "stopped" };
+    if (stopped()) return stoppedRecord();
     const chatError = toChatError(error, { midStream: true });
     console.warn(`Parley: answer failed (${chatError.code}):`, error);
     if (textOpen) writer.write({ type: "text-end", id: textId });
@@ -162,5 +207,8 @@ export async function writeAnswer({
     writer.write({ type: "message-metadata", messageMetadata: { status: "error" } });
     writer.write({ type: "error", errorText: chatError.message });
     return { ...record, status: "error", error: chatError };
+  } finally {
+    clearTimeout(claimWait);
+    signal?.removeEventListener("abort", onStop);
   }
 }

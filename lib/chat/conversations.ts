@@ -3,16 +3,19 @@ import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import {
   deleteChatByChatId,
+  deleteTurnByTurnId,
   getAppDb,
   getChatByChatId,
   hitRateLimitByKey,
   listChatsByOwnerId,
   listFeedbackByChatId,
   listTurnsByChatId,
+  retitleChatByChatId,
   type SqlDriver,
   type Turn as StoredTurn,
   saveTurnByTurnId,
   setFeedbackByTurnId,
+  stopTurnByTurnId,
   upsertChatByChatId,
 } from "@/lib/db";
 import { addressLimitKey } from "@/lib/http/client-address";
@@ -21,6 +24,7 @@ import type { AnswerRecord } from "./answer";
 import { citationSchema } from "./citations";
 import { ChatError } from "./errors";
 import type { ChatHistoryPage, ChatMessage, ChatMessageMetadata, Citation } from "./messages";
+import { nextTitle, toTitle } from "./title";
 import { getVectaraClient } from "./vectara";
 
 /**
@@ -28,8 +32,6 @@ import { getVectaraClient } from "./vectara";
  * scored as it streamed, and the visitor's feedback. Vectara holds the chats and
  * turns themselves; the app DB holds what Vectara does not.
  */
-
-const TITLE_MAX = 120;
 
 /** The chat when `visitorId` owns it; undefined otherwise (a stranger's chat looks missing). */
 export async function getOwnedChat({ visitorId, chatId }: { visitorId: string; chatId: string }) {
@@ -160,7 +162,8 @@ export async function recordAnswer({
 
 /**
  * Stores `visitorId` as the chat's owner when the chat is new (titled by its first
- * question); false when someone else owns it, which nothing here may change.
+ * question); false when someone else owns it, which nothing here may change. A chat
+ * titled by small talk ("hi") takes the title of its first real question (`title.ts`).
  */
 async function ownChat(
   tx: SqlDriver,
@@ -178,12 +181,11 @@ async function ownChat(
     title: toTitle(query),
     now,
   });
-  return chat.ownerId === visitorId;
-}
-
-function toTitle(query: string): string {
-  const line = query.replace(/\s+/g, " ").trim();
-  return line.length <= TITLE_MAX ? line : `${line.slice(0, TITLE_MAX - 1).trimEnd()}…`;
+  if (chat.ownerId !== visitorId) return false;
+  const title = nextTitle(chat.title, query);
+  if (title !== chat.title)
+    await retitleChatByChatId({ db: tx, chatId, ownerId: visitorId, title });
+  return true;
 }
 
 export async function listConversations({
@@ -231,7 +233,9 @@ const storedCitations = z.array(citationSchema).catch([]);
 /**
  * The thread of a chat the visitor owns, as `useChat` messages: Vectara's turns (all
  * of them, disabled ones included so the thread can show placeholders), with the
- * citations, score and feedback Parley stored beside them. A question Parley recorded
+ * citations, score and feedback Parley stored beside them. A turn Parley recorded as
+ * stopped or failed is shown as the visitor saw it (its partial answer, "stopped"),
+ * even when Vectara finished and stored the whole answer after the visitor left. A question Parley recorded
  * whose answer never completed and that Vectara does not hold (the server died or the
  * visitor stopped mid-answer) is shown in its place, its answer marked "stopped"
  * (incomplete), so a chat the visitor owns opens even when Vectara has no turn in it yet.
@@ -280,6 +284,10 @@ export async function loadConversation({
       // A moderator removed this turn: neither the question nor the answer is shown again.
       return [{ id: `${turn.id}:assistant`, role: "assistant", metadata, parts: [] }];
     }
+    // Stopped (or cut by a failure) as the visitor saw it, whatever Vectara went on to
+    // store: the visitor is shown what they were shown, marked incomplete.
+    if (annotations && annotations.status !== "complete")
+      return interruptedTurn(chatId, annotations);
     const citations: Citation[] = storedCitations.parse(annotations?.citations ?? []);
     const parts: ChatMessage["parts"] = [
       { type: "data-chat-info", data: { chatId, turnId: turn.id } },
@@ -345,6 +353,79 @@ function interruptedTurn(chatId: string, row: StoredTurn): ChatMessage[] {
       parts,
     },
   ];
+}
+
+/**
+ * The visitor stopped an answer after seeing `shownChars` characters of it: the stored
+ * turn is cut there and stays stopped (`stopTurnByTurnId`), however the answer's own
+ * record races with this. False when the visitor does not own the chat or it has no
+ * such turn.
+ */
+export async function stopAnswer({
+  visitorId,
+  chatId,
+  turnId,
+  shownChars,
+}: {
+  visitorId: string;
+  chatId: string;
+  turnId: string;
+  shownChars: number;
+}): Promise<boolean> {
+  if (!(await getOwnedChat({ visitorId, chatId }))) return false;
+  return stopTurnByTurnId({ db: await getAppDb(), chatId, turnId, shownChars });
+}
+
+/**
+ * Takes back a stopped or failed answer before it is asked again ("Regenerate"), so the
+ * thread and Vectara's chat history hold the new answer only: the turn goes from Vectara
+ * (if Vectara stored it) and from the app DB. Vectara deletes a chat with its last turn,
+ * so when the answer is the chat's only one the whole conversation goes, and the question
+ * is asked again in a new chat (`askIn: null`), which takes its place in the history.
+ * Only the chat's last turn, and only an incomplete one: a ChatError otherwise.
+ */
+export async function withdrawUnfinishedTurn({
+  visitorId,
+  chatId,
+  turnId,
+}: {
+  visitorId: string;
+  chatId: string;
+  turnId: string;
+}): Promise<{ error: ChatError } | { askIn: string | null }> {
+  if (!(await getOwnedChat({ visitorId, chatId }))) {
+    return { error: new ChatError("not_found:chat", "This conversation does not exist.") };
+  }
+  const db = await getAppDb();
+  const turns = await listTurnsByChatId({ db, chatId });
+  const last = turns.at(-1);
+  if (!last || last.turnId !== turnId) {
+    return {
+      error: new ChatError(
+        "bad_request:chat",
+        "Only the last answer of a conversation can be regenerated.",
+      ),
+    };
+  }
+  if (last.status === "complete") {
+    return {
+      error: new ChatError(
+        "bad_request:chat",
+        "This answer is complete: ask again to get a new one.",
+      ),
+    };
+  }
+  if (turns.length === 1) {
+    await deleteConversation({ visitorId, chatId });
+    return { askIn: null };
+  }
+  try {
+    await getVectaraClient().turns.delete(chatId, turnId);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  await deleteTurnByTurnId({ db, chatId, turnId });
+  return { askIn: chatId };
 }
 
 export async function setTurnFeedback({

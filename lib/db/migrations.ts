@@ -157,6 +157,13 @@ export const migrations: readonly Migration[] = [
     // window of them per request; this index lets it without sorting every chat.
     statements: ["CREATE INDEX chats_created ON chats (created_at DESC, chat_id DESC)"],
   },
+  {
+    version: 8,
+    name: "turns.shown_chars: where the visitor stopped an answer",
+    // Set when the visitor stops an answer: how many characters of it they had seen. The
+    // stored answer is cut there, whichever of the stop and the answer's record comes first.
+    statements: ["ALTER TABLE turns ADD COLUMN shown_chars INTEGER"],
+  },
 ];
 
 /** Held by the migration transaction on Postgres, so instances starting together take turns. */

@@ -41,8 +41,8 @@ const chatRow = z
 const CHAT_COLUMNS = "chat_id, owner_id, title, created_at, updated_at";
 
 /**
- * Creates the chat, or marks it as just used. The owner and title of an existing
- * chat never change, and another visitor's call does not even touch it: callers
+ * Creates the chat, or marks it as just used. The owner of an existing chat never
+ * changes (its title only through `retitleChatByChatId`), and another visitor's call does not even touch it: callers
  * compare the returned owner with theirs.
  */
 export async function upsertChatByChatId({
@@ -69,6 +69,25 @@ export async function upsertChatByChatId({
     if (!chat) throw new Error(`Chat ${chatId} vanished during its upsert`);
     return chat;
   });
+}
+
+/** Renames the owner's chat (its first real question, once there is one). */
+export async function retitleChatByChatId({
+  db,
+  chatId,
+  ownerId,
+  title,
+}: {
+  db: SqlDriver;
+  chatId: string;
+  ownerId: string;
+  title: string;
+}): Promise<void> {
+  await db.run("UPDATE chats SET title = ? WHERE chat_id = ? AND owner_id = ?", [
+    title,
+    chatId,
+    ownerId,
+  ]);
 }
 
 export async function getChatByChatId({
@@ -222,16 +241,21 @@ const turnRow = z
 
 /**
  * Records a turn as streamed, or replaces what was recorded (a regenerated
- * answer). A turn never moves to another chat, and keeps its creation time.
+ * answer). A turn never moves to another chat, and keeps its creation time. A turn the
+ * visitor stopped (`stopTurnByTurnId`) stays stopped, its answer cut where they stopped
+ * it: one statement, so a stop and a record racing each other end the same either way.
  */
 export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn }): Promise<void> {
   await db.run(
     `INSERT INTO turns (turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at, first_token_ms, total_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (turn_id) DO UPDATE SET
-       query = excluded.query, answer = excluded.answer,
+       query = excluded.query,
+       answer = CASE WHEN turns.shown_chars IS NULL THEN excluded.answer
+         ELSE substr(excluded.answer, 1, turns.shown_chars) END,
        rephrased_query = excluded.rephrased_query, citations = excluded.citations,
-       fcs = excluded.fcs, status = excluded.status,
+       fcs = CASE WHEN turns.shown_chars IS NULL THEN excluded.fcs ELSE NULL END,
+       status = CASE WHEN turns.shown_chars IS NULL THEN excluded.status ELSE 'stopped' END,
        first_token_ms = excluded.first_token_ms, total_ms = excluded.total_ms
      WHERE turns.chat_id = excluded.chat_id`,
     [
@@ -248,6 +272,46 @@ export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn
       turn.totalMs ?? null,
     ],
   );
+}
+
+/**
+ * The visitor stopped the turn's answer after seeing `shownChars` characters (Unicode code
+ * points) of it: the stored answer is cut there and marked stopped, with no score, now and
+ * whenever the answer is recorded later. False when the chat has no such turn.
+ */
+export async function stopTurnByTurnId({
+  db,
+  chatId,
+  turnId,
+  shownChars,
+}: {
+  db: SqlDriver;
+  chatId: string;
+  turnId: string;
+  shownChars: number;
+}): Promise<boolean> {
+  const { changes } = await db.run(
+    `UPDATE turns SET shown_chars = ?, answer = substr(answer, 1, ?), status = 'stopped', fcs = NULL
+     WHERE turn_id = ? AND chat_id = ?`,
+    [shownChars, shownChars, turnId, chatId],
+  );
+  return changes > 0;
+}
+
+/** Deletes one turn of a chat and its feedback (a stopped answer asked again). */
+export async function deleteTurnByTurnId({
+  db,
+  chatId,
+  turnId,
+}: {
+  db: SqlDriver;
+  chatId: string;
+  turnId: string;
+}): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run("DELETE FROM feedback WHERE turn_id = ? AND chat_id = ?", [turnId, chatId]);
+    await tx.run("DELETE FROM turns WHERE turn_id = ? AND chat_id = ?", [turnId, chatId]);
+  });
 }
 
 /** The chat's turns, oldest first. Citations come back unvalidated. */

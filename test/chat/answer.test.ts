@@ -220,6 +220,7 @@ describe("writeAnswer", () => {
     const controller = new AbortController();
     controller.abort();
     const { chunks, writer } = fakeWriter();
+    const claimed: string[] = [];
     const record = await writeAnswer({
       events: stream([...HEAD, { type: "generation_chunk", text: "Refunds" }], {
         after: 3,
@@ -227,14 +228,93 @@ describe("writeAnswer", () => {
       }),
       writer,
       signal: controller.signal,
+      onChatInfo: async ({ turnId }) => {
+        claimed.push(turnId);
+      },
     });
     expect(record.status).toBe("stopped");
-    expect(record.answer).toBe("Refunds");
+    // Stopped before a word was sent: the question is still claimed, with no answer.
+    expect(claimed).toEqual(["trn_1"]);
+    expect(record).toMatchObject({ chatId: "cht_1", turnId: "trn_1", answer: "" });
     expect(record.error).toBeUndefined();
+    expect(types(chunks)).not.toContain("text-delta");
     expect(types(chunks)).not.toContain("error");
     expect(types(chunks)).not.toContain("data-error");
     expect(types(chunks)).not.toContain("finish");
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("keeps exactly the text sent before Stop, ends Vectara's stream and drops the score", async () => {
+    const controller = new AbortController();
+    const upstream = new AbortController();
+    const { chunks, writer } = fakeWriter();
+    async function* events(): AsyncIterable<ChatStreamEvent> {
+      yield* HEAD;
+      yield { type: "generation_chunk", text: "Refunds take " };
+      // The visitor presses Stop while the next words are on their way.
+      controller.abort();
+      if (upstream.signal.aborted) throw new AbortError();
+      yield { type: "generation_chunk", text: "30 days [1]." };
+      yield { type: "factual_consistency_score", score: 0.9 };
+    }
+    const record = await writeAnswer({
+      events: events(),
+      writer,
+      signal: controller.signal,
+      stopUpstream: () => upstream.abort(),
+    });
+    expect(upstream.signal.aborted).toBe(true);
+    expect(record).toMatchObject({ status: "stopped", answer: "Refunds take " });
+    expect(record.fcs).toBeUndefined();
+    expect(chunks.filter((c) => c.type === "text-delta")).toEqual([
+      { type: "text-delta", id: "answer", delta: "Refunds take " },
+    ]);
+  });
+
+  it("waits for the chat's ids when stopped before them, then claims the question as stopped", async () => {
+    const controller = new AbortController();
+    const order: string[] = [];
+    async function* events(): AsyncIterable<ChatStreamEvent> {
+      controller.abort();
+      order.push("aborted");
+      yield* HEAD;
+      yield { type: "generation_chunk", text: "Refunds take 30 days [1]." };
+      order.push("generated after the claim");
+    }
+    const { chunks, writer } = fakeWriter();
+    const record = await writeAnswer({
+      events: events(),
+      writer,
+      signal: controller.signal,
+      stopUpstream: () => order.push("upstream stopped"),
+      onChatInfo: async () => {
+        order.push("claimed");
+      },
+    });
+    expect(order).toEqual(["aborted", "claimed", "upstream stopped"]);
+    expect(record).toMatchObject({ status: "stopped", chatId: "cht_1", answer: "" });
+    // Nothing reaches a visitor who has gone: not the results, not the ids.
+    expect(types(chunks)).toEqual(["start"]);
+  });
+
+  it("paces the text in word groups and reassembles it exactly", async () => {
+    const { chunks, writer } = fakeWriter();
+    const waits: number[] = [];
+    const text = "Refunds take up to thirty days [1], and store credit\nis instant.";
+    const record = await writeAnswer({
+      events: stream([...HEAD, { type: "generation_chunk", text }, { type: "end" }]),
+      writer,
+      pacer: {
+        async wait(words) {
+          waits.push(words);
+        },
+      },
+    });
+    const deltas = chunks.flatMap((c) => (c.type === "text-delta" ? [c.delta] : []));
+    expect(deltas.join("")).toBe(text);
+    expect(record.answer).toBe(text);
+    expect(deltas.length).toBe(Math.ceil(text.split(/\s+/).length / 3));
+    expect(waits.length).toBe(deltas.length);
   });
 
   it("reports an AbortError as an error when the visitor did not abort", async () => {

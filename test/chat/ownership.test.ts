@@ -39,9 +39,14 @@ vi.mock("@/lib/chat/vectara", () => ({
 }));
 
 const { POST } = await import("@/app/(chat)/api/chat/route");
-const { claimChat, getOwnedChat, loadConversation, recordAnswer } = await import(
-  "@/lib/chat/conversations"
-);
+const {
+  claimChat,
+  getOwnedChat,
+  loadConversation,
+  recordAnswer,
+  stopAnswer,
+  withdrawUnfinishedTurn,
+} = await import("@/lib/chat/conversations");
 const { writeAnswer, openAnswerStream } = await import("@/lib/chat/answer");
 const db = await import("@/lib/db");
 
@@ -403,6 +408,141 @@ describe("loadConversation of an owned chat whose answers never completed", () =
     await fx.client.chats.delete(chatId);
     await expect(fx.client.chats.get(chatId)).rejects.toBeInstanceOf(NotFoundError);
     expect(await loadConversation({ visitorId: "vis_1", chatId })).toBeUndefined();
+  });
+});
+
+describe("Stop and Regenerate (issue 15, item 2)", () => {
+  /** A turn Vectara completed and Parley recorded complete, as the route does. */
+  async function completedTurn() {
+    const fx = makeEngine();
+    await seedSmallKb(fx.client);
+    session.client = fx.client;
+    const chat = await fx.client.chats.create({
+      query: QUESTION,
+      search: { corpora: [{ corpus_key: "support_kb" }] },
+    });
+    const chatId = chat.chatId as string;
+    const turnId = chat.turnId as string;
+    const answer = chat.answer ?? "";
+    await claimChat({ visitorId: "vis_1", chatId, turnId, query: QUESTION });
+    await recordAnswer({
+      visitorId: "vis_1",
+      query: QUESTION,
+      record: { chatId, turnId, answer, citations: [], fcs: 0.7, status: "complete" },
+    });
+    return { fx, chatId, turnId, answer };
+  }
+
+  it("shows a stopped answer as the visitor saw it, though Vectara stored it whole", async () => {
+    const { chatId, turnId, answer } = await completedTurn();
+    expect(answer.length).toBeGreaterThan(20);
+    expect(await stopAnswer({ visitorId: "vis_2", chatId, turnId, shownChars: 5 })).toBe(false);
+    expect(await stopAnswer({ visitorId: "vis_1", chatId, turnId, shownChars: 18 })).toBe(true);
+
+    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    const last = messages?.at(-1);
+    expect(last?.metadata?.status).toBe("stopped");
+    expect(last?.parts).toContainEqual({ type: "text", text: answer.slice(0, 18), state: "done" });
+    expect(last?.parts.some((p) => p.type === "data-fcs")).toBe(false);
+  });
+
+  it("takes back only the last, unfinished answer, at Vectara and in Parley", async () => {
+    const { fx, chatId, turnId } = await completedTurn();
+    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId })).toMatchObject({
+      error: { code: "bad_request:chat" },
+    });
+
+    const follow = await fx.client.turns.create(chatId, {
+      query: "And on a monthly plan?",
+      search: { corpora: [{ corpus_key: "support_kb" }] },
+    });
+    const stoppedId = follow.turnId as string;
+    await claimChat({ visitorId: "vis_1", chatId, turnId: stoppedId, query: "And monthly?" });
+    await stopAnswer({ visitorId: "vis_1", chatId, turnId: stoppedId, shownChars: 3 });
+    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId })).toMatchObject({
+      error: { code: "bad_request:chat" },
+    });
+    expect(
+      await withdrawUnfinishedTurn({ visitorId: "vis_2", chatId, turnId: stoppedId }),
+    ).toMatchObject({ error: { code: "not_found:chat" } });
+
+    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId: stoppedId })).toEqual(
+      { askIn: chatId },
+    );
+    const atVectara = [];
+    for await (const t of await fx.client.turns.list(chatId)) atVectara.push(t.id);
+    expect(atVectara).toEqual([turnId]);
+    const app = await db.getAppDb();
+    expect((await db.listTurnsByChatId({ db: app, chatId })).map((t) => t.turnId)).toEqual([
+      turnId,
+    ]);
+  });
+
+  it("takes back a chat's only answer with the chat, which Vectara would not keep empty", async () => {
+    const { fx, chatId, turnId } = await completedTurn();
+    await stopAnswer({ visitorId: "vis_1", chatId, turnId, shownChars: 4 });
+    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId })).toEqual({
+      askIn: null,
+    });
+    expect(await getOwnedChat({ visitorId: "vis_1", chatId })).toBeUndefined();
+    await expect(fx.client.chats.get(chatId)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("regenerates through the route: the stopped answer is replaced by the new one", async () => {
+    const { fx, chatId } = await completedTurn();
+    const follow = await fx.client.turns.create(chatId, {
+      query: "And on a monthly plan?",
+      search: { corpora: [{ corpus_key: "support_kb" }] },
+    });
+    const stoppedId = follow.turnId as string;
+    await claimChat({ visitorId: "vis_1", chatId, turnId: stoppedId, query: "And monthly?" });
+    await stopAnswer({ visitorId: "vis_1", chatId, turnId: stoppedId, shownChars: 3 });
+
+    const post = (body: unknown) =>
+      POST(
+        new Request("http://parley.local/api/chat", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const message = { id: "m2", role: "user", parts: [{ type: "text", text: "And monthly?" }] };
+    // A regenerate names its conversation.
+    expect((await post({ chatId: null, message, replaceTurnId: stoppedId })).status).toBe(400);
+
+    const stream = partsReader(await post({ chatId, message, replaceTurnId: stoppedId }));
+    const info = await stream.until((p) => p.type === "data-chat-info");
+    await stream.until(() => false);
+    const newId = info?.data?.turnId as string;
+    expect(newId).not.toBe(stoppedId);
+    await expect
+      .poll(async () => (await loadConversation({ visitorId: "vis_1", chatId }))?.at(-1)?.metadata)
+      .toMatchObject({ turnId: newId, status: "complete" });
+    const ids = (await loadConversation({ visitorId: "vis_1", chatId }))?.map((m) => m.id);
+    expect(ids).not.toContain(`${stoppedId}:assistant`);
+    expect(ids).toHaveLength(4);
+  });
+});
+
+describe("conversation titles (issue 15, item 8)", () => {
+  it("titles a chat that opened with small talk by its first real question", async () => {
+    const claim = (turnId: string, query: string) =>
+      claimChat({ visitorId: "vis_1", chatId: "cht_t", turnId, query });
+    await claim("trn_1", "hi");
+    expect(await getOwnedChat({ visitorId: "vis_1", chatId: "cht_t" })).toMatchObject({
+      title: "hi",
+    });
+    await claim("trn_2", "Hello there!");
+    expect((await getOwnedChat({ visitorId: "vis_1", chatId: "cht_t" }))?.title).toBe("hi");
+    await claim("trn_3", "How do I   reset my password?");
+    expect((await getOwnedChat({ visitorId: "vis_1", chatId: "cht_t" }))?.title).toBe(
+      "How do I reset my password?",
+    );
+    await claim("trn_4", "Can I get a refund?");
+    await claim("trn_5", "thanks");
+    expect((await getOwnedChat({ visitorId: "vis_1", chatId: "cht_t" }))?.title).toBe(
+      "How do I reset my password?",
+    );
   });
 });
 

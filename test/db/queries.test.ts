@@ -41,6 +41,13 @@ describe.each(appDbs)("app queries ($name)", (engine) => {
       });
     });
 
+    it("retitles only the owner's chat", async () => {
+      await chat("cht_1", "vis_a", 100);
+      await q.retitleChatByChatId({ db, chatId: "cht_1", ownerId: "vis_b", title: "Theirs" });
+      await q.retitleChatByChatId({ db, chatId: "cht_1", ownerId: "vis_a", title: "Refunds" });
+      expect(await q.getChatByChatId({ db, chatId: "cht_1" })).toMatchObject({ title: "Refunds" });
+    });
+
     it("never hands a chat to another owner, nor lets them touch it", async () => {
       await chat("cht_1", "vis_a", 100);
       const seen = await chat("cht_1", "vis_b", 300);
@@ -164,6 +171,59 @@ describe.each(appDbs)("app queries ($name)", (engine) => {
       const [saved] = await q.listTurnsByChatId({ db, chatId: "cht_1" });
       expect(saved).toMatchObject({ fcs: 0.123456789012, createdAt: now });
       expect(await q.getChatByChatId({ db, chatId: "cht_1" })).toMatchObject({ updatedAt: now });
+    });
+
+    it("cuts a stopped answer where the visitor stopped it, whether the stop or the record comes first", async () => {
+      await chat("cht_1", "vis_a", 100);
+      const full = {
+        ...turn("trn_1", "cht_1", 110),
+        answer: "Résumé: refunds take 30 days.",
+        fcs: 0.9,
+      };
+
+      // The record first (the server had sent it all), then the visitor's stop.
+      await q.saveTurnByTurnId({ db, turn: full });
+      expect(
+        await q.stopTurnByTurnId({ db, chatId: "cht_1", turnId: "trn_1", shownChars: 7 }),
+      ).toBe(true);
+      const [first] = await q.listTurnsByChatId({ db, chatId: "cht_1" });
+      expect(first).toMatchObject({ answer: "Résumé:", status: "stopped" });
+      expect(first?.fcs).toBeUndefined();
+
+      // The stop first (on the pending turn), then the answer's record: still cut, still stopped.
+      await q.saveTurnByTurnId({
+        db,
+        turn: { ...turn("trn_2", "cht_1", 120), answer: "", status: "stopped" },
+      });
+      await q.stopTurnByTurnId({ db, chatId: "cht_1", turnId: "trn_2", shownChars: 4 });
+      await q.saveTurnByTurnId({ db, turn: { ...full, turnId: "trn_2", createdAt: 120 } });
+      const [, second] = await q.listTurnsByChatId({ db, chatId: "cht_1" });
+      expect(second).toMatchObject({ answer: "Résu", status: "stopped" });
+      expect(second?.fcs).toBeUndefined();
+
+      // Only a turn of that chat.
+      expect(
+        await q.stopTurnByTurnId({ db, chatId: "cht_x", turnId: "trn_1", shownChars: 1 }),
+      ).toBe(false);
+    });
+
+    it("deletes one turn with its feedback and leaves the others", async () => {
+      await chat("cht_1", "vis_a", 100);
+      await q.saveTurnByTurnId({ db, turn: turn("trn_1", "cht_1", 110) });
+      await q.saveTurnByTurnId({ db, turn: turn("trn_2", "cht_1", 120) });
+      await q.setFeedbackByTurnId({
+        db,
+        turnId: "trn_2",
+        chatId: "cht_1",
+        ownerId: "vis_a",
+        rating: "down",
+        now: 130,
+      });
+      await q.deleteTurnByTurnId({ db, chatId: "cht_1", turnId: "trn_2" });
+      expect((await q.listTurnsByChatId({ db, chatId: "cht_1" })).map((t) => t.turnId)).toEqual([
+        "trn_1",
+      ]);
+      expect(await q.listFeedbackByChatId({ db, chatId: "cht_1" })).toEqual([]);
     });
 
     it("refuses a turn for a chat that does not exist", async () => {

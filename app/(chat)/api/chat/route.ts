@@ -1,15 +1,17 @@
 import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
 import { getVisitorId } from "@/lib/auth/visitor";
-import { type AnswerRecord, openAnswerStream, writeAnswer } from "@/lib/chat/answer";
+import { openAnswerStream, writeAnswer } from "@/lib/chat/answer";
 import {
   checkChatRateLimit,
   claimChat,
   getOwnedChat,
   recordAnswer,
+  withdrawUnfinishedTurn,
 } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
 import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import type { ChatMessage } from "@/lib/chat/messages";
+import { createPacer } from "@/lib/chat/pace";
 import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { toChatError } from "@/lib/chat/upstream-errors";
 import { getVectaraClient } from "@/lib/chat/vectara";
@@ -29,7 +31,7 @@ export async function POST(request: Request): Promise<Response> {
 
   const body = await readJsonBody(request, postChatBodySchema);
   if (!body.ok) return body.error.toResponse();
-  const { chatId, message } = body.data;
+  const { chatId, message, replaceTurnId } = body.data;
   const query = message.parts.map((p) => p.text).join("\n");
 
   const visitorId = await getVisitorId();
@@ -45,26 +47,43 @@ export async function POST(request: Request): Promise<Response> {
   });
   if (limited) return limited.toResponse();
 
+  // "Regenerate": the stopped or failed answer is taken back first; when it was the chat's
+  // only answer, the chat goes with it and the question starts a new one.
+  let askIn = chatId;
+  if (chatId && replaceTurnId) {
+    try {
+      const withdrawn = await withdrawUnfinishedTurn({ visitorId, chatId, turnId: replaceTurnId });
+      if ("error" in withdrawn) return withdrawn.error.toResponse();
+      askIn = withdrawn.askIn;
+    } catch (error) {
+      return toChatError(error).toResponse();
+    }
+  }
+
+  // Vectara's stream outlives the visitor's request by as little as it must: a question
+  // stopped before its chat is named is still stored (writeAnswer waits for the ids).
+  const upstream = new AbortController();
   let events: Awaited<ReturnType<typeof openAnswerStream>>;
   try {
     events = await openAnswerStream({
       client: getVectaraClient(),
-      chatId: chatId ?? undefined,
+      chatId: askIn ?? undefined,
       query,
       corpusKey: getConfig().vectara.corpusKey,
-      signal: request.signal,
+      signal: upstream.signal,
     });
   } catch (error) {
     return toChatError(error).toResponse();
   }
 
-  let record: AnswerRecord | undefined;
   const stream = createUIMessageStream<ChatMessage>({
     execute: async ({ writer }) => {
-      record = await writeAnswer({
+      const record = await writeAnswer({
         events,
         writer,
         signal: request.signal,
+        stopUpstream: () => upstream.abort(),
+        pacer: createPacer({ wordsPerSecond: getConfig().answerWordsPerSecond }),
         startedAt,
         // The visitor owns the chat from the moment Vectara names it, before a word of the
         // answer is sent: a crash mid-answer must not leave them a chat they cannot open.
@@ -78,9 +97,8 @@ export async function POST(request: Request): Promise<Response> {
           }
         },
       });
-    },
-    onFinish: async () => {
-      if (!record) return;
+      // Recorded here, not in the stream's onFinish, which never runs for a visitor who
+      // stopped the answer (their request is gone): a stopped answer is stored as stopped.
       // The visitor already has the answer; failing to file it must not turn it into an error.
       await recordAnswer({ visitorId, query, record }).catch((error: unknown) => {
         console.error("Parley: could not store the answer in the app database:", error);
