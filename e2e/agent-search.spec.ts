@@ -26,6 +26,8 @@ test.describe("agent console search", () => {
     browser,
     baseURL,
   }) => {
+    // Two answers at a readable streaming pace, then a dozen searches and navigations.
+    test.slow();
     // The tag is a word of its own (no underscore), so a search can single this chat out.
     const tag = uniqueKey("kiwi").replace("_", "");
     const chatId = await visitorChat(page, [

@@ -160,11 +160,13 @@ function AllConversations({
         error={badSearch ? null : chats.error}
         searching={mode === "words" && q !== ""}
         empty={
-          chats.hasNextPage
-            ? "No match in the conversations searched so far: load more to search further."
-            : q || ids
-              ? "No conversation matches."
-              : "No conversations yet."
+          badSearch
+            ? "Correct the search above to see conversations."
+            : chats.hasNextPage
+              ? "No match in the conversations searched so far: load more to search further."
+              : q || ids
+                ? "No conversation matches."
+                : "No conversations yet."
         }
       />
       {chats.hasNextPage && (
