@@ -119,8 +119,8 @@ function paginate(parts: readonly Part[]): Array<{ start: number; end: number }>
 
 /**
  * The reader's view of a document: the requested page (default: the one holding the
- * cited passage, else the first), as blocks with the cited part's text marked. The
- * title part that repeats the document's title is left out (the page shows it).
+ * cited passage, else the first), as blocks with the cited part's text marked. Title
+ * parts before any text that repeat the document's title are left out (the page shows it).
  */
 export function toArticlePage(
   input: readonly ArticlePartInput[],
@@ -139,12 +139,16 @@ export function toArticlePage(
     if (flow.length) blocks.push(...flowBlocks(flow));
     flow = [];
   };
+  // The document's title may open it as a title part, and again as its first section's.
+  const leading = parts.findIndex((p) => !p.isTitle);
   for (let i = range.start; i < range.end; i++) {
     const part = parts[i] as Part;
     if (part.isTitle) {
       flush();
       const repeatsTitle =
-        i === 0 && title !== undefined && collapse(part.text) === collapse(title);
+        (leading === -1 || i < leading) &&
+        title !== undefined &&
+        collapse(part.text) === collapse(title);
       if (!repeatsTitle || i === cited) {
         blocks.push({ kind: "heading", runs: [{ text: collapse(part.text), cited: i === cited }] });
       }
