@@ -64,7 +64,7 @@ export function AuditRow({ entry }: { entry: AuditLogEntry }) {
       </td>
       <td className="py-3 pr-4">{entry.actorEmail}</td>
       <td className="min-w-64 max-w-md py-3 pr-4">
-        <div data-testid="audit-turns" className="font-medium">
+        <div data-testid="audit-turns" className="font-semibold">
           {summarizeTurns(entry.turns)}
         </div>
         {first && <Question turn={first} />}
@@ -116,7 +116,9 @@ function Conversation({ entry }: { entry: AuditLogEntry }) {
     <div className="mt-2 flex flex-wrap items-center gap-2 text-xs">
       {entry.conversation === "deleted" ? (
         <>
-          <span className="font-mono text-muted">{entry.chatId}</span>
+          <span className="max-w-48 truncate font-mono text-muted" title={entry.chatId}>
+            {entry.chatId}
+          </span>
           <span
             data-testid="audit-chat-deleted"
             className="rounded-full bg-warning-soft px-2 py-0.5 text-warning-foreground"
