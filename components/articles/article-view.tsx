@@ -122,6 +122,8 @@ function isCited(block: ArticleBlock): boolean {
   switch (block.kind) {
     case "steps":
       return block.items.some((item) => [...item.number, ...item.runs].some((r) => r.cited));
+    case "bullets":
+      return block.items.some((item) => item.some((r) => r.cited));
     case "table":
       return block.rows.some((r) => r.cited);
     default:
@@ -209,6 +211,20 @@ function Block({ block, label }: { block: ArticleBlock; label: ReactNode }) {
               </li>
             ))}
           </ol>
+        </div>
+      );
+    case "bullets":
+      return (
+        <div className="my-4">
+          {label}
+          <ul className="grid list-disc gap-2 pl-6 marker:text-muted">
+            {block.items.map((runs, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the items of one fixed list, in order.
+              <li key={i} className="break-words pl-1">
+                <Runs runs={runs} />
+              </li>
+            ))}
+          </ul>
         </div>
       );
     case "table":

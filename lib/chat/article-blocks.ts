@@ -7,8 +7,9 @@
  * parts, and each part knows where it starts in the document (`offset`, `len`). The
  * text keeps one block (paragraph, list item, table row, code block) per "\n\n"-separated
  * run; numbered steps keep their number ("2. Enter your email"); a table row is written
- * "Header: cell; Header: cell"; code keeps its line breaks. Bullet markers are not kept,
- * so a bulleted item reads as its own paragraph. Parts cut from one long paragraph are
+ * "Header: cell; Header: cell"; code keeps its line breaks. Markdown's bullet markers are
+ * not kept, so such an item reads as its own paragraph; a block that starts with a bullet
+ * character ("• ", "- ") is a bulleted item. Parts cut from one long paragraph are
  * joined back when their offsets touch.
  */
 
@@ -28,6 +29,7 @@ export type ArticleBlock =
   | { kind: "paragraph"; runs: Run[] }
   | { kind: "code"; runs: Run[] }
   | { kind: "steps"; items: Array<{ number: Run[]; runs: Run[] }> }
+  | { kind: "bullets"; items: Run[][] }
   | { kind: "table"; headers: string[]; rows: Array<{ cells: string[]; cited: boolean }> };
 
 /** Which part is cited: by its offset, or by the text it starts with. */
@@ -212,6 +214,15 @@ function flowBlocks(flow: ReadonlyArray<{ part: Part; cited: boolean }>): Articl
     }
     if (body.includes("\n")) {
       out.push({ kind: "code", runs: runsOf(start, end) });
+      continue;
+    }
+    // A bullet kept as a character ("• item", "- item"): core documents and other sources.
+    const bullet = /^[•◦▪‣*-]\s+/.exec(body);
+    if (bullet) {
+      const item = runsOf(start + bullet[0].length, end);
+      const prev = out.at(-1);
+      if (prev?.kind === "bullets") prev.items.push(item);
+      else out.push({ kind: "bullets", items: [item] });
       continue;
     }
     const step = /^(\d{1,9}[.)])\s+/.exec(body);

@@ -38,6 +38,11 @@ const plans = partsOf([
 const marked = (blocks: ArticleBlock[]): string[] =>
   blocks.flatMap((b) => {
     switch (b.kind) {
+      case "bullets":
+        return b.items
+          .flat()
+          .filter((r) => r.cited)
+          .map((r) => r.text);
       case "steps":
         return b.items
           .flatMap((i) => [...i.number, ...i.runs])
@@ -174,6 +179,22 @@ describe("a document's parts as the reader's blocks", () => {
     }
     // A page out of range falls back to the cited one.
     expect(toArticlePage(parts, { page: 9_999, passage: { offset: 0 } }).page).toBe(1);
+  });
+});
+
+describe("bulleted items", () => {
+  it("groups blocks that start with a bullet character into one list", () => {
+    const view = toArticlePage(
+      partsOf(["Check these:\n\n• Spam folder\n\n- Filters\n\nThen retry."]),
+    );
+    expect(view.blocks).toEqual([
+      { kind: "paragraph", runs: [{ text: "Check these:", cited: false }] },
+      {
+        kind: "bullets",
+        items: [[{ text: "Spam folder", cited: false }], [{ text: "Filters", cited: false }]],
+      },
+      { kind: "paragraph", runs: [{ text: "Then retry.", cited: false }] },
+    ]);
   });
 });
 
