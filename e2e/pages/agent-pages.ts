@@ -29,6 +29,12 @@ export class AgentConsolePage {
     await this.page.getByTestId(`search-mode-${mode}`).click();
     await this.filter.fill(text);
     await this.page.getByTestId("apply-filter").click();
+    // The search is applied once the URL says so: until then the rows are the last search's.
+    await this.page.waitForURL(
+      (url) =>
+        (url.searchParams.get("q") ?? "") === text.trim() &&
+        (url.searchParams.get("mode") ?? "words") === mode,
+    );
   }
 
   /** What the console says about a search it refused (a bad pattern, no words). */
