@@ -286,6 +286,9 @@ const server = startServer({
   env: {
     CHAT_RATE_LIMIT_PER_MINUTE: "100000",
     CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000",
+    // The server's cost per answer, not the visitor's reading pace (40 words a second by
+    // default), which would hold each answer open for seconds and measure the timer.
+    ANSWER_WORDS_PER_SECOND: "0",
     ...(process.env.ENGINE_WORKERS && { ENGINE_WORKERS: process.env.ENGINE_WORKERS }),
   },
 });

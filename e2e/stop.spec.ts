@@ -9,7 +9,7 @@ import { type OwnServer, startOwnServer } from "./support/own-server";
  * 40) so that Stop lands mid-answer however busy the machine is: the order, not a time.
  */
 
-const PORT = 3233;
+const PORT = 3234;
 const QUESTION = "How do I reset my password if I no longer have access to my email?";
 
 let server: OwnServer;
