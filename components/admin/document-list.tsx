@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
@@ -40,12 +40,32 @@ export function DocumentList({ sortable }: { sortable: boolean }) {
     // A bad filter stays bad: retry only what a retry can fix.
     retry: (count, error) => error instanceof ChatError && error.retryable && count < 2,
   });
-  const documents = useMemo(() => list.data?.pages.flatMap((p) => p.documents) ?? [], [list.data]);
+  // Files uploaded since the page opened head the list until it lists them itself (newest
+  // first it does at once; by title, or in Vectara's order, maybe pages later). Not under
+  // a filter, which the admin chose to narrow the list.
+  const recent = useQuery<AdminDocument[]>({
+    queryKey: adminKeys.recentUploads(),
+    queryFn: () => [],
+    enabled: false,
+    initialData: [],
+  });
+  const documents = useMemo(() => {
+    const listed = list.data?.pages.flatMap((p) => p.documents) ?? [];
+    if (filter || !list.isSuccess) return listed.map((doc) => ({ doc, pinned: false }));
+    const ids = new Set(listed.map((d) => d.id));
+    return [
+      ...recent.data.filter((d) => !ids.has(d.id)).map((doc) => ({ doc, pinned: true })),
+      ...listed.map((doc) => ({ doc, pinned: false })),
+    ];
+  }, [list.data, list.isSuccess, recent.data, filter]);
 
   const remove = useMutation({
     mutationFn: (doc: AdminDocument) => deleteDocument(doc.id),
-    onSuccess: () => {
+    onSuccess: (_, doc) => {
       setPendingDelete(null);
+      queryClient.setQueryData<AdminDocument[]>(adminKeys.recentUploads(), (recent = []) =>
+        recent.filter((d) => d.id !== doc.id),
+      );
       // The overview's counts are rendered on the server.
       router.refresh();
     },
@@ -163,16 +183,25 @@ export function DocumentList({ sortable }: { sortable: boolean }) {
             </tr>
           </thead>
           <tbody className="divide-y divide-border">
-            {documents.map((doc) => (
+            {documents.map(({ doc, pinned }) => (
               <tr
                 key={doc.id}
                 data-testid="document-row"
                 data-document-id={doc.id}
                 data-indexed-at={doc.indexedAt}
+                data-just-uploaded={pinned || undefined}
+                className={pinned ? "bg-brand-soft/40" : undefined}
               >
                 <td className="max-w-0 py-2 pr-3 sm:w-1/2">
                   <div className="truncate font-medium">{doc.title ?? doc.id}</div>
-                  <div className="truncate font-mono text-muted text-xs">{doc.id}</div>
+                  <div className="truncate font-mono text-muted text-xs">
+                    {pinned && (
+                      <span className="mr-1.5 rounded bg-brand-soft px-1 font-sans text-brand">
+                        Just uploaded
+                      </span>
+                    )}
+                    {doc.id}
+                  </div>
                 </td>
                 <td className="py-2 pr-3">
                   {doc.category ? (
@@ -254,7 +283,8 @@ export function DocumentList({ sortable }: { sortable: boolean }) {
  */
 function Updated({ doc }: { doc: AdminDocument }) {
   const indexed = formatDateTime(doc.indexedAt);
-  if (!indexed) return <>{doc.updated ?? "—"}</>;
+  // Vectara's list (and an upload's answer) says nothing of when it was indexed.
+  if (!indexed) return <>{doc.updated ? `article dated ${doc.updated}` : "—"}</>;
   return (
     <>
       <div data-testid="document-indexed-at">{indexed}</div>

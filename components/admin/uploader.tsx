@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { focusRing } from "@/components/ui/button";
 import { CheckIcon, WarningIcon } from "@/components/ui/icons";
-import type { UploadResult } from "@/lib/chat/admin";
+import type { AdminDocument, UploadResult } from "@/lib/chat/admin";
 import { ChatError } from "@/lib/chat/errors";
 import { formatBytes } from "./format";
 import { adminKeys } from "./query-keys";
@@ -108,6 +108,11 @@ export function Uploader({
       sendFile(item.file, (progress) => update(item.key, { progress })).then(
         (result) => {
           update(item.key, { status: "done", progress: 1, result });
+          // The list shows it on its first page whatever its order (document-list.tsx).
+          queryClient.setQueryData<AdminDocument[]>(adminKeys.recentUploads(), (recent = []) => [
+            result.document,
+            ...recent.filter((d) => d.id !== result.document.id),
+          ]);
           void queryClient.invalidateQueries({ queryKey: adminKeys.documents() });
           router.refresh();
         },

@@ -40,13 +40,19 @@ export class AdminPage {
     return this.documentRow(documentId).getByTestId("document-size");
   }
 
-  /** The listed rows' document ids and titles, in order. */
-  async listedDocuments(): Promise<{ id: string; title: string; indexedAt: string | null }[]> {
+  /**
+   * The listed rows in order: id, title, indexing time, and whether the row is a file
+   * just uploaded that the list shows first until its own order reaches it.
+   */
+  async listedDocuments(): Promise<
+    { id: string; title: string; indexedAt: string | null; justUploaded: boolean }[]
+  > {
     return this.documentRows.evaluateAll((rows) =>
       rows.map((row) => ({
         id: row.getAttribute("data-document-id") ?? "",
         title: row.querySelector("td div")?.textContent ?? "",
         indexedAt: row.getAttribute("data-indexed-at"),
+        justUploaded: row.hasAttribute("data-just-uploaded"),
       })),
     );
   }

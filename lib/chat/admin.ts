@@ -364,6 +364,8 @@ export interface UploadResult {
   /** True when a document with this id existed and was replaced. */
   replaced: boolean;
   bytes?: number;
+  /** The document as the list shows it, so the list can show it before its next page load. */
+  document: AdminDocument;
 }
 
 /**
@@ -404,6 +406,7 @@ export async function uploadCorpusFile({
       title: text(doc.metadata.title),
       replaced,
       bytes: doc.storage?.bytesUsed,
+      document: toAdminDocument(doc),
     };
   });
 }

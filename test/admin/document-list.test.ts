@@ -3,7 +3,9 @@ import { createVectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
 
 vi.mock("server-only", () => ({}));
-const { listCorpusDocuments, textBytesOfParts } = await import("@/lib/chat/admin");
+const { listCorpusDocuments, textBytesOfParts, uploadCorpusFile } = await import(
+  "@/lib/chat/admin"
+);
 
 const corpusKey = "admin_kb";
 
@@ -99,6 +101,20 @@ describe("listCorpusDocuments", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe("uploadCorpusFile", () => {
+  it("answers with the document as the list shows it, so the list can show it at once", async () => {
+    const { client } = await setup();
+    const file = new File([`---\ntitle: "Walrus"\ncategory: zoo\n---\n\nWalruses nap.\n`], "w.md", {
+      type: "text/markdown",
+    });
+    const result = await uploadCorpusFile({ client, corpusKey, file });
+    const listed = (await listCorpusDocuments({ client, corpusKey, sortable: true })).documents[0];
+    expect(listed?.id).toBe("uploads/w.md");
+    expect(result.document).toEqual({ ...listed, indexedAt: undefined });
+    expect(result.document.bytes).toBeGreaterThan(0);
   });
 });
 
