@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { RE2JS } from "re2js";
 import type { StaffUser } from "@/lib/auth/staff";
 import {
-  addAuditEntry,
   addNoteByChatId,
   type ChatReview,
   type ChatSignals,
@@ -391,66 +390,6 @@ export async function addNote({
   };
   await addNoteByChatId({ db: await getAppDb(), note });
   return note;
-}
-
-/**
- * Disables a turn and, by Vectara's rule, every later one: they leave the chat's
- * future context and the visitor sees placeholders. The audit entry is written
- * first and withdrawn if Vectara refuses, so a disable never happens unrecorded.
- */
-export async function disableTurn({
-  actor,
-  chatId,
-  turnId,
-  reason,
-  client = getVectaraClient(),
-  now = Date.now(),
-}: {
-  actor: StaffUser;
-  chatId: string;
-  turnId: string;
-  reason: string;
-  client?: VectaraClient;
-  now?: number;
-}): Promise<{ disabled: string[] }> {
-  let turns: Turn[];
-  try {
-    turns = await listAllTurns(client, chatId);
-  } catch (error) {
-    if (error instanceof NotFoundError) {
-      throw new ChatError("not_found:staff", "This conversation does not exist.");
-    }
-    throw error;
-  }
-  const at = turns.findIndex((t) => t.id === turnId);
-  if (at === -1) throw new ChatError("not_found:staff", "This turn is not in the conversation.");
-  const affected = turns.slice(at);
-  if (affected.every((t) => !t.enabled)) {
-    throw new ChatError("conflict:staff", "This turn and the ones after it are already disabled.");
-  }
-  const db = await getAppDb();
-  const auditId = `aud_${randomUUID()}`;
-  await addAuditEntry({
-    db,
-    entry: {
-      auditId,
-      actorId: actor.userId,
-      actorEmail: actor.email,
-      action: "disable_turns",
-      chatId,
-      turnIds: affected.map((t) => t.id),
-      reason,
-      priorState: { enabled: Object.fromEntries(affected.map((t) => [t.id, t.enabled])) },
-      createdAt: now,
-    },
-  });
-  try {
-    await client.turns.update(chatId, turnId, { enabled: false });
-  } catch (error) {
-    await db.run("DELETE FROM audit_log WHERE audit_id = ?", [auditId]);
-    throw error;
-  }
-  return { disabled: affected.filter((t) => t.enabled).map((t) => t.id) };
 }
 
 /** The transcript as Markdown, for a ticket or an email. */
