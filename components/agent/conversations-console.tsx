@@ -60,7 +60,9 @@ export function ConversationsConsole() {
               data-testid={`tab-${id}`}
               onClick={() => go({ ...state, view: id satisfies Tab })}
               className={`rounded-md px-3 py-1.5 font-medium text-sm ${
-                tab === id ? "bg-surface shadow-sm" : "text-muted hover:text-foreground"
+                tab === id
+                  ? "bg-brand text-brand-foreground shadow-sm"
+                  : "text-muted hover:text-foreground"
               } ${focusRing}`}
             >
               {label}
@@ -214,7 +216,9 @@ function SearchForm({
                 key={m.id}
                 data-testid={`search-mode-${m.id}`}
                 className={`cursor-pointer rounded-md px-3 py-1.5 font-medium has-focus-visible:ring-2 has-focus-visible:ring-brand ${
-                  draft.mode === m.id ? "bg-surface shadow-sm" : "text-muted hover:text-foreground"
+                  draft.mode === m.id
+                    ? "bg-brand text-brand-foreground shadow-sm"
+                    : "text-muted hover:text-foreground"
                 }`}
               >
                 <input
