@@ -9,7 +9,7 @@
  * browser (else `chromium` on PATH). Use a fresh DATA_DIR: the pictures show the
  * conversations this script asks, and nothing else.
  */
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type Locator, type Page } from "@playwright/test";
 
 const base = process.env.SCREENSHOT_BASE_URL?.trim() || "http://127.0.0.1:3300";
 const password = process.env.DEMO_PASSWORD?.trim();
@@ -31,13 +31,18 @@ async function ask(page: Page, question: string, n: number) {
     .waitFor({ timeout: 30_000 });
 }
 
+/** Scrolls the element's scroll container (or the page) so the element is at the top. */
+async function showFromTop(target: Locator) {
+  await target.evaluate((el) => el.scrollIntoView({ block: "start" }));
+}
+
 try {
   // The visitor: a free-form, misspelt question, then a follow-up that leaves things out.
   const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const chat = await visitor.newPage();
   await chat.goto(`${base}/`);
   await ask(chat, "i cant remember my pasword, how do I get back into my account?", 0);
-  await chat.getByTestId("message-assistant").first().scrollIntoViewIfNeeded();
+  await showFromTop(chat.getByTestId("message-user").first());
   await chat.screenshot({ path: out("chat.png") });
 
   // The article reader, from the first source card.
@@ -48,6 +53,8 @@ try {
   await reader.waitForLoadState("networkidle");
   await reader.setViewportSize({ width: 1280, height: 800 });
   await reader.getByTestId("article-highlight").first().waitFor();
+  // From the title down: the cited passage is marked just below it.
+  await showFromTop(reader.locator("h1").first());
   await reader.screenshot({ path: out("article.png") });
 
   // A phone in dark mode: the same conversation, continued.
@@ -60,6 +67,7 @@ try {
   const mobile = await phone.newPage();
   await mobile.goto(chat.url());
   await ask(mobile, "and if the reset email never arrives?", 1);
+  await showFromTop(mobile.getByTestId("message-user").nth(1));
   await mobile.screenshot({ path: out("chat-phone-dark.png") });
 
   // Staff: the agent console, searched in plain words.
@@ -73,7 +81,8 @@ try {
   await console_.getByTestId("tab-all").click();
   await console_.getByTestId("chats-filter").fill("password reset");
   await console_.getByTestId("apply-filter").click();
-  await console_.getByTestId("chat-row").first().waitFor();
+  await console_.waitForURL((url) => url.searchParams.get("q") === "password reset");
+  await console_.getByTestId("match-snippet").first().waitFor();
   await console_.screenshot({ path: out("agent.png") });
 } finally {
   await browser.close();
