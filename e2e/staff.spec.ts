@@ -10,15 +10,7 @@ test.beforeAll(async ({ baseURL }) => {
 });
 
 /** A visitor's conversation, asked through the real chat UI; returns its chat id. */
-async function visitorChat(page: Page, questions: string[]): Promise<string> {
-  const chat = new ChatPage(page);
-  await chat.goto("/");
-  for (const [n, question] of questions.entries()) {
-    await chat.ask(question);
-    await chat.waitForAnswer(n);
-  }
-  return chat.chatIdFromUrl();
-}
+const visitorChat = (page: Page, questions: string[]) => new ChatPage(page).converse(questions);
 
 test.describe("agent", () => {
   test("finds a visitor's chat by a word, reads it, adds a note, and cannot moderate", async ({

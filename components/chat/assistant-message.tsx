@@ -4,6 +4,7 @@ import dynamic from "next/dynamic";
 import { useCallback, useId, useMemo, useState } from "react";
 import { LazyPassageDrawer } from "@/components/citations/lazy-passage-drawer";
 import { Button } from "@/components/ui/button";
+import { RetryIcon } from "@/components/ui/icons";
 import { numberSources } from "@/lib/chat/cited";
 import type { ChatMessage, Citation } from "@/lib/chat/messages";
 import { LazyAnswerMarkdown } from "./lazy-markdown";
@@ -103,18 +104,7 @@ export function AssistantMessage({
             </p>
             {onRegenerate && (
               <Button variant="outline" data-testid="regenerate-button" onClick={onRegenerate}>
-                <svg
-                  aria-hidden="true"
-                  viewBox="0 0 24 24"
-                  className="size-3.5"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth="2"
-                  strokeLinecap="round"
-                  strokeLinejoin="round"
-                >
-                  <path d="M20 11a8 8 0 1 0-2.3 5.7M20 5v6h-6" />
-                </svg>
+                <RetryIcon className="size-3.5" />
                 Regenerate
               </Button>
             )}

@@ -1,6 +1,6 @@
 import { safeUrl } from "@/components/chat/safe-url";
 import { focusRing } from "@/components/ui/button";
-import { ExternalLinkIcon } from "@/components/ui/icons";
+import { BookOpenIcon, ExternalLinkIcon } from "@/components/ui/icons";
 import type { ArticleLink } from "@/lib/chat/article-links";
 
 /**
@@ -42,25 +42,5 @@ export function ArticleLinkAnchor({
       <BookOpenIcon className="size-3.5" />
       Read article
     </a>
-  );
-}
-
-/** An open book: the in-app reader (drawn here, as components/ui/icons.tsx draws its own). */
-function BookOpenIcon({ className }: { className?: string }) {
-  return (
-    <svg
-      aria-hidden="true"
-      focusable="false"
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      className={className}
-    >
-      <path d="M2 4h6a4 4 0 0 1 4 4v13a3 3 0 0 0-3-3H2z" />
-      <path d="M22 4h-6a4 4 0 0 0-4 4v13a3 3 0 0 1 3-3h7z" />
-    </svg>
   );
 }

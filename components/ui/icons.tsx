@@ -73,6 +73,10 @@ const shapes = {
     "M14 11v6",
   ],
   menu: ["M4 6h16", "M4 12h16", "M4 18h16"],
+  bookOpen: [
+    "M2 4h6a4 4 0 0 1 4 4v13a3 3 0 0 0-3-3H2z",
+    "M22 4h-6a4 4 0 0 0-4 4v13a3 3 0 0 1 3-3h7z",
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export const ThumbUpIcon = (p: IconProps) => <Icon paths={shapes.thumbUp} {...p} />;
@@ -93,3 +97,5 @@ export const RetryIcon = (p: IconProps) => <Icon paths={shapes.retry} {...p} />;
 export const PlusIcon = (p: IconProps) => <Icon paths={shapes.plus} {...p} />;
 export const TrashIcon = (p: IconProps) => <Icon paths={shapes.trash} {...p} />;
 export const MenuIcon = (p: IconProps) => <Icon paths={shapes.menu} {...p} />;
+/** An open book: the in-app article reader. */
+export const BookOpenIcon = (p: IconProps) => <Icon paths={shapes.bookOpen} {...p} />;

@@ -47,6 +47,16 @@ export class ChatPage {
     await this.sendButton.click();
   }
 
+  /** Asks each question in a new conversation, waiting for each answer; returns its chat id. */
+  async converse(questions: string[]): Promise<string> {
+    await this.goto("/");
+    for (const [n, question] of questions.entries()) {
+      await this.ask(question);
+      await this.waitForAnswer(n);
+    }
+    return this.chatIdFromUrl();
+  }
+
   /** The n-th answer (0-based). */
   answer(n: number): Locator {
     return this.assistantMessages.nth(n);

@@ -1,9 +1,9 @@
 import "server-only";
-import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import type { VectaraClient } from "@/lib/vectara";
 import type { ArticlePartInput } from "./article-blocks";
 import { usableUrl } from "./article-links";
+import { metadataHttpUrl, metadataIsoDate, metadataText, pickMetadata } from "./metadata-fields";
 import { getVectaraClient } from "./vectara";
 
 /**
@@ -22,30 +22,6 @@ export interface Article {
   /** ISO date (YYYY-MM-DD). */
   updated?: string;
   parts: ArticlePartInput[];
-}
-
-// Document metadata comes from whoever wrote the documents: every field is parsed.
-const text = z.string().trim().min(1).max(500);
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" || url.protocol === "http:";
-    } catch {
-      return false;
-    }
-  });
-const isoDate = z
-  .union([z.string(), z.date()])
-  .transform((value) => (value instanceof Date ? value.toISOString() : value).slice(0, 10))
-  .pipe(z.iso.date());
-
-function pick<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -80,12 +56,12 @@ export async function getArticleByDocumentId({
     throw error;
   }
   const meta = doc.metadata ?? {};
-  const url = usableUrl(pick(httpUrl, meta.url), articleLinks);
-  const category = pick(text, meta.category);
-  const updated = pick(isoDate, meta.updated);
+  const url = usableUrl(pickMetadata(metadataHttpUrl, meta.url), articleLinks);
+  const category = pickMetadata(metadataText, meta.category);
+  const updated = pickMetadata(metadataIsoDate, meta.updated);
   return {
     id: doc.id,
-    title: pick(text, meta.title) ?? doc.id,
+    title: pickMetadata(metadataText, meta.title) ?? doc.id,
     ...(url && { url }),
     ...(category && { category }),
     ...(updated && { updated }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SearchResult } from "@/lib/vectara";
 import { type Citation, SNIPPET_END, SNIPPET_START } from "./messages";
+import { metadataHttpUrl, metadataIsoDate, metadataText, pickMetadata } from "./metadata-fields";
 
 /**
  * Search results → the citation cards' data. Document metadata is outside input (it
@@ -9,30 +10,8 @@ import { type Citation, SNIPPET_END, SNIPPET_START } from "./messages";
  * `javascript:` URL in an article's front matter never becomes a link.
  */
 
-const text = z.string().trim().min(1).max(500);
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" || url.protocol === "http:";
-    } catch {
-      return false;
-    }
-  });
 /** A part's start in its document, as Vectara and the engine report it. */
 const partOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const isoDate = z
-  .union([z.string(), z.date()])
-  .transform((value) => (value instanceof Date ? value.toISOString() : value).slice(0, 10))
-  .pipe(z.iso.date());
-
-function pick<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
 
 /** Splits `before %START_SNIPPET%match%END_SNIPPET% after`; text without tags is all match. */
 export function splitSnippet(raw: string): Citation["snippet"] {
@@ -59,12 +38,12 @@ function stripTags(text: string): string {
 export function toCitation(result: SearchResult, index: number): Citation {
   const doc = result.documentMetadata;
   const part = result.partMetadata;
-  const title = pick(text, doc.title) ?? result.documentId;
-  const section = pick(text, part.heading);
-  const category = pick(text, doc.category);
-  const updated = pick(isoDate, doc.updated);
-  const url = pick(httpUrl, doc.url);
-  const offset = pick(partOffset, part.offset);
+  const title = pickMetadata(metadataText, doc.title) ?? result.documentId;
+  const section = pickMetadata(metadataText, part.heading);
+  const category = pickMetadata(metadataText, doc.category);
+  const updated = pickMetadata(metadataIsoDate, doc.updated);
+  const url = pickMetadata(metadataHttpUrl, doc.url);
+  const offset = pickMetadata(partOffset, part.offset);
   return {
     index,
     documentId: result.documentId,

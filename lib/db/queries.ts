@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { SqlDriver } from "./driver";
 
 export { hitRateLimitByKey, peekRateLimitByKey, type RateLimitResult } from "./rate-limits";
@@ -101,33 +102,7 @@ export async function getChatByChatId({
   return row === undefined ? undefined : chatRow.parse(row);
 }
 
-/** A paging cursor that does not decode to a position in the list. */
-export class InvalidCursorError extends Error {
-  readonly code = "bad_request:cursor";
-  constructor() {
-    super("The cursor is not valid for this list.");
-    this.name = "InvalidCursorError";
-  }
-}
-
-const cursorSchema = z.tuple([z.number().int(), z.string().min(1)]);
-
-function encodeCursor(chat: Chat): string {
-  return Buffer.from(JSON.stringify([chat.updatedAt, chat.chatId])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { updatedAt: number; chatId: string } {
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw new InvalidCursorError();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const parsed = cursorSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidCursorError();
-  return { updatedAt: parsed.data[0], chatId: parsed.data[1] };
-}
+export { InvalidCursorError } from "./cursor";
 
 /**
  * The owner's chats, most recently used first. Keyset paging on
@@ -147,7 +122,8 @@ export async function listChatsByOwnerId({
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new RangeError(`limit must be an integer from 1 to 1000 (got ${limit})`);
   }
-  const after = cursor ? decodeCursor(cursor) : undefined;
+  const at = cursor ? decodeCursor(cursor) : undefined;
+  const after = at && { updatedAt: at.time, chatId: at.id };
   const rows = after
     ? await db.all(
         `SELECT ${CHAT_COLUMNS} FROM chats
@@ -162,7 +138,11 @@ export async function listChatsByOwnerId({
       );
   const chats = rows.slice(0, limit).map((r) => chatRow.parse(r));
   const last = chats.at(-1);
-  return { chats, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return {
+    chats,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ time: last.updatedAt, id: last.chatId }) : null,
+  };
 }
 
 /** Deletes the chat with its turns and feedback, all or nothing. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { SqlDriver, SqlValue } from "./driver";
-import { InvalidCursorError } from "./queries";
 
 /**
  * Plain-words search over the conversations Parley stored: every turn's question and
@@ -111,25 +111,6 @@ export interface ChatSearchHit {
   snippet: SearchSnippet;
 }
 
-const cursorSchema = z.tuple([z.number().int(), z.string().min(1).max(200)]);
-
-function encodeCursor(at: { createdAt: number; chatId: string }): string {
-  return Buffer.from(JSON.stringify([at.createdAt, at.chatId])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: number; chatId: string } {
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw new InvalidCursorError();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const parsed = cursorSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidCursorError();
-  return { createdAt: parsed.data[0], chatId: parsed.data[1] };
-}
-
 const chatKeyRow = z
   .object({ chat_id: z.string(), created_at: z.coerce.number().int() })
   .transform((r) => ({ chatId: r.chat_id, createdAt: r.created_at }));
@@ -166,7 +147,8 @@ export async function searchChatsByWords({
   if (words.length === 0 || words.length > MAX_SEARCH_WORDS) {
     throw new RangeError(`search for 1 to ${MAX_SEARCH_WORDS} words (got ${words.length})`);
   }
-  const after = cursor ? decodeCursor(cursor) : undefined;
+  const at = cursor ? decodeCursor(cursor) : undefined;
+  const after = at && { createdAt: at.time, chatId: at.id };
 
   // Which conversations this request may look at: the next `scanWindow` after the cursor.
   const scope: string[] = [];
@@ -213,7 +195,7 @@ export async function searchChatsByWords({
   const hits = await confirmHits(db, page, words);
   const last = page.at(-1);
   const nextCursor =
-    candidates.length > limit && last ? encodeCursor(last) : edge ? encodeCursor(edge) : null;
+    candidates.length > limit && last ? cursorAt(last) : edge ? cursorAt(edge) : null;
   return { hits, nextCursor };
 }
 
@@ -336,4 +318,8 @@ function snippetParts(text: string, words: readonly string[]): SnippetPart[] {
   push(flat.slice(at, end), false);
   if (end < flat.length) push("…", false);
   return parts;
+}
+
+function cursorAt(chat: { createdAt: number; chatId: string }): string {
+  return encodeCursor({ time: chat.createdAt, id: chat.chatId });
 }
