@@ -98,6 +98,7 @@ test("an unknown or malformed article id is the not-found page", async ({ page }
     "/articles/no/such/article.md",
     "/articles/billing/comparing-plans.md.missing?passage=3",
     `/articles/${"x".repeat(600)}`,
+    "/articles",
   ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
