@@ -147,10 +147,13 @@ describe("one heavy request does not stall the others", () => {
     expect(smallStatus).toBe(200);
     expect(status).toBeGreaterThanOrEqual(200);
     expect(status).toBeLessThan(500);
-    // datetime_parse is a linear hand parser now: that request is cheap, and on a busy
-    // machine it may well finish first. The others still take long enough to be passed.
-    if (!name.includes("datetime_parse")) expect(order).toEqual(["small", "heavy"]);
-    expect(ticked).toBeGreaterThan(0);
+    // datetime_parse is a linear hand parser now: that request is cheap, so on a busy
+    // machine it may well finish first, and both may end before the 1 ms ticker first
+    // fires. The others still take long enough to be passed while this thread turns.
+    if (!name.includes("datetime_parse")) {
+      expect(order).toEqual(["small", "heavy"]);
+      expect(ticked).toBeGreaterThan(0);
+    }
   });
 
   it("refuses a filter RE2 cannot run cheaply, at once, with its position", async () => {
