@@ -1,7 +1,7 @@
 import "server-only";
-import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 import type { SqlDriver, SqlParams } from "./driver";
+import { type TxConnection, transactionDriver, transactionGuard } from "./transaction";
 
 /**
  * node-postgres behind the async SqlDriver interface.
@@ -45,67 +45,13 @@ export function openPostgresDriver({ url, max = 10 }: { url: string; max?: numbe
   });
 
   // The outer driver used inside `fn` would run outside the transaction (on another
-  // pool client) and could wait on the transaction's own locks: refuse it, as SQLite does.
-  const insideTransaction = new AsyncLocalStorage<true>();
-  const guard = () => {
-    if (insideTransaction.getStore()) {
-      throw new Error(
-        "The app database was used directly inside a transaction: use the `tx` passed to transaction(fn).",
-      );
-    }
-  };
-
-  let savepoints = 0;
-  const txDriver = (client: pg.PoolClient): { tx: SqlDriver; end: () => void } => {
-    let open = true;
-    const check = () => {
-      if (!open) throw new Error("This transaction has ended; its `tx` can no longer be used.");
-    };
-    const exec = on(client);
-    const tx: SqlDriver = {
-      dialect: "postgres",
-      all: async (sql, params) => {
-        check();
-        return exec.all(sql, params);
-      },
-      get: async (sql, params) => {
-        check();
-        return exec.get(sql, params);
-      },
-      run: async (sql, params) => {
-        check();
-        return exec.run(sql, params);
-      },
-      // Nested transactions are savepoints: they roll back alone, inside the outer one.
-      transaction: async (fn) => {
-        check();
-        const name = `sp_${++savepoints}`;
-        await client.query(`SAVEPOINT ${name}`);
-        const inner = txDriver(client);
-        let result: Awaited<ReturnType<typeof fn>>;
-        try {
-          result = await fn(inner.tx);
-        } catch (error) {
-          inner.end();
-          await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-          await client.query(`RELEASE SAVEPOINT ${name}`);
-          throw error;
-        }
-        inner.end();
-        await client.query(`RELEASE SAVEPOINT ${name}`);
-        return result;
-      },
-      close: async () => {
-        throw new Error("Close the driver, not a transaction.");
-      },
-    };
-    return {
-      tx,
-      end: () => {
-        open = false;
-      },
-    };
-  };
+  // pool client) and could wait on the transaction's own locks: refused, as on SQLite.
+  const { guard, within } = transactionGuard();
+  const savepoints = { count: 0 };
+  const connectionOf = (client: pg.PoolClient): TxConnection => ({
+    ...on(client),
+    exec: (sql) => client.query(sql),
+  });
 
   const top = on(pool);
   let closing: Promise<void> | undefined;
@@ -128,13 +74,13 @@ export function openPostgresDriver({ url, max = 10 }: { url: string; max?: numbe
       const client = await pool.connect();
       // Set when the connection's state is unknown: the pool then drops it.
       let broken: Error | undefined;
-      const { tx, end } = txDriver(client);
+      const { tx, end } = transactionDriver("postgres", connectionOf(client), savepoints);
       try {
         await client.query("BEGIN");
         await client.query(TRANSACTION_LOCK);
         let result: Awaited<ReturnType<typeof fn>>;
         try {
-          result = await insideTransaction.run(true, () => fn(tx));
+          result = await within(() => fn(tx));
         } finally {
           // Before COMMIT: a late call on `tx` must fail, not run after the transaction.
           end();

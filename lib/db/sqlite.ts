@@ -1,9 +1,9 @@
 import "server-only";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { SqlDriver, SqlParams } from "./driver";
+import { type TxConnection, transactionDriver, transactionGuard } from "./transaction";
 
 /**
  * better-sqlite3 behind the async SqlDriver interface.
@@ -47,66 +47,9 @@ export function openSqliteDriver({ file }: { file: string }): SqlDriver {
     return result;
   };
 
-  // Marks the async context of a running transaction, to turn a deadlock (the
-  // outer driver used inside `fn`) into an immediate, explained error.
-  const insideTransaction = new AsyncLocalStorage<true>();
-  const guard = () => {
-    if (insideTransaction.getStore()) {
-      throw new Error(
-        "The app database was used directly inside a transaction: use the `tx` passed to transaction(fn).",
-      );
-    }
-  };
-
-  let savepoints = 0;
-  const txDriver = (): { tx: SqlDriver; end: () => void } => {
-    let open = true;
-    const check = () => {
-      if (!open) throw new Error("This transaction has ended; its `tx` can no longer be used.");
-    };
-    const tx: SqlDriver = {
-      dialect: "sqlite",
-      all: async (sql, params) => {
-        check();
-        return exec.all(sql, params);
-      },
-      get: async (sql, params) => {
-        check();
-        return exec.get(sql, params);
-      },
-      run: async (sql, params) => {
-        check();
-        return exec.run(sql, params);
-      },
-      // Nested transactions are savepoints: they roll back alone, inside the outer one.
-      transaction: async (fn) => {
-        check();
-        const name = `sp_${++savepoints}`;
-        db.exec(`SAVEPOINT ${name}`);
-        const inner = txDriver();
-        try {
-          const result = await fn(inner.tx);
-          db.exec(`RELEASE ${name}`);
-          return result;
-        } catch (error) {
-          db.exec(`ROLLBACK TO ${name}`);
-          db.exec(`RELEASE ${name}`);
-          throw error;
-        } finally {
-          inner.end();
-        }
-      },
-      close: async () => {
-        throw new Error("Close the driver, not a transaction.");
-      },
-    };
-    return {
-      tx,
-      end: () => {
-        open = false;
-      },
-    };
-  };
+  const { guard, within } = transactionGuard();
+  const savepoints = { count: 0 };
+  const connection: TxConnection = { ...exec, exec: (sql) => db.exec(sql) };
 
   return {
     dialect: "sqlite",
@@ -125,11 +68,11 @@ export function openSqliteDriver({ file }: { file: string }): SqlDriver {
     transaction: async (fn) => {
       guard();
       return exclusive(() =>
-        insideTransaction.run(true, async () => {
+        within(async () => {
           // IMMEDIATE takes the write lock now, so another process on the same
           // file cannot make this transaction fail halfway with SQLITE_BUSY.
           db.exec("BEGIN IMMEDIATE");
-          const { tx, end } = txDriver();
+          const { tx, end } = transactionDriver("sqlite", connection, savepoints);
           try {
             const result = await fn(tx);
             db.exec("COMMIT");
