@@ -1,8 +1,9 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
+import { staffKeys } from "@/components/agent/types";
 import { Button, focusRing } from "@/components/ui/button";
 import { ChatError } from "@/lib/chat/errors";
 import { postDisableTurn } from "./api";
@@ -31,11 +32,14 @@ export function DisableTurnDialog({
   const router = useRouter();
   const [reason, setReason] = useState("");
   const ids = { title: useId(), reason: useId(), hint: useId() };
+  const queryClient = useQueryClient();
   const disable = useMutation({
     mutationFn: () => postDisableTurn(chatId, turnId, reason.trim()),
     onSuccess: () => {
       onClose();
       router.refresh();
+      // The lists, the triage queue and the audit log all show moderation.
+      void queryClient.invalidateQueries({ queryKey: staffKeys.all });
       // The button that opened the dialog is gone once the turn is disabled.
       document.getElementById(`turn-${turnId}`)?.focus();
     },

@@ -1,7 +1,8 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { staffKeys } from "@/components/agent/types";
 import { Button } from "@/components/ui/button";
 import { ChatError } from "@/lib/chat/errors";
 import { postNote } from "./api";
@@ -21,11 +22,13 @@ export function NotesPanel({
   const [notes, setNotes] = useState(initialNotes);
   const [draft, setDraft] = useState("");
   const inputId = useId();
+  const queryClient = useQueryClient();
   const add = useMutation({
     mutationFn: (body: string) => postNote(chatId, body),
     onSuccess: (note) => {
       setNotes((prev) => [...prev, note]);
       setDraft("");
+      void queryClient.invalidateQueries({ queryKey: staffKeys.all });
     },
   });
   const body = draft.trim();

@@ -1,7 +1,8 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
+import { staffKeys } from "@/components/agent/types";
 import { focusRing } from "@/components/ui/button";
 import { ChatError } from "@/lib/chat/errors";
 import { putReview } from "./api";
@@ -35,10 +36,13 @@ export function ReviewForm({
   const [review, setReview] = useState<Review>(initial);
   const saved = useRef<Review>(initial);
   const ids = { status: useId(), assignee: useId() };
+  const queryClient = useQueryClient();
   const save = useMutation({
     mutationFn: (next: Review) => putReview(chatId, next),
     onSuccess: (_, next) => {
       saved.current = next;
+      // The triage queue and the lists show review state: they are stale now.
+      void queryClient.invalidateQueries({ queryKey: staffKeys.all });
     },
     onError: () => setReview(saved.current),
   });
