@@ -18,13 +18,13 @@ import {
   setChatReviewByChatId,
 } from "@/lib/db";
 import { parseSearchWords, searchChatsByWords } from "@/lib/db/search";
+import { regexCostProblem } from "@/lib/engine/core/regex-cost";
 import { type Chat, NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
 import { citationSchema } from "./citations";
 import { citedIndexes } from "./cited";
 import { ChatError } from "./errors";
 import type { Citation } from "./messages";
 import { FCS_HIGH, FCS_MEDIUM } from "./messages";
-import { regexCostProblem } from "./regex-cost";
 import { explainRegexError, type Re2SyntaxError } from "./regex-explain";
 import type { ChatFlag, StaffChatRow } from "./staff-types";
 import { getVectaraClient } from "./vectara";

@@ -7,10 +7,8 @@
  * copies of `x` and `m - n` optional ones, a capture adds 2, `|` adds 1 per branch) and
  * stays within a few instructions of re2js's `programSize()`.
  *
- * Pure and import-free: one rule for the engine's list filters and the staff console.
- * This file is kept byte-identical in lib/engine/core/regex-cost.ts and
- * lib/chat/regex-cost.ts (lib/chat may not import lib/engine);
- * test/engine/regex-bounds.test.ts checks that the two copies match.
+ * Pure and import-free: one rule for the engine's list filters and the staff console
+ * (lib/chat imports it from here, as it may import the engine core's pure functions).
  */
 
 /** The largest count a repetition may have: `{n}`, `{n,}` and `{n,m}` (m) up to this. */
