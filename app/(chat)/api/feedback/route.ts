@@ -3,6 +3,7 @@ import { setTurnFeedback } from "@/lib/chat/conversations";
 import { ChatError } from "@/lib/chat/errors";
 import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import { otherMethods } from "@/lib/chat/route-fallbacks";
+import { toChatError } from "@/lib/chat/upstream-errors";
 import { feedbackBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -22,15 +23,20 @@ export async function POST(request: Request): Promise<Response> {
   if (!visitorId) return notFound().toResponse();
 
   const { chatId, turnId, rating, reason, reported } = body.data;
-  const saved = await setTurnFeedback({
-    visitorId,
-    chatId,
-    turnId,
-    rating,
-    reason: reason || undefined,
-    reported,
-  });
-  if (!saved) return notFound().toResponse();
+  try {
+    const saved = await setTurnFeedback({
+      visitorId,
+      chatId,
+      turnId,
+      rating,
+      reason: reason || undefined,
+      reported,
+    });
+    if (!saved) return notFound().toResponse();
+  } catch (error) {
+    // An app-DB failure answers in the API's error shape, not as Next's bare 500.
+    return toChatError(error).toResponse();
+  }
   return new Response(null, { status: 204 });
 }
 
