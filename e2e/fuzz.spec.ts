@@ -1356,9 +1356,17 @@ function send(baseUrl: URL, agent: Agent, req: Sent): Promise<Outcome> {
     outgoing.on("timeout", () =>
       outgoing.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)),
     );
-    outgoing.on("error", (e) =>
-      done({ status: 0, headers: {}, body: Buffer.alloc(0), error: e.message }),
-    );
+    outgoing.on("error", (e: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as idle just as this request went out: the
+      // request never reached it. Node's documented remedy is to send it again, once, on
+      // a fresh socket, which is what browsers do (a reset on a fresh socket still counts).
+      if (outgoing.reusedSocket && e.code === "ECONNRESET" && !settled) {
+        settled = true;
+        void send(baseUrl, agent, req).then(resolve);
+        return;
+      }
+      done({ status: 0, headers: {}, body: Buffer.alloc(0), error: e.message });
+    });
     outgoing.end(req.body);
   });
 }
