@@ -7,8 +7,12 @@ import { runMigrations } from "./migrations";
 import { openPostgresDriver } from "./postgres";
 import { openSqliteDriver } from "./sqlite";
 
+export * from "./audit-log";
+export * from "./chat-reviews";
+export * from "./chat-signals";
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
 export * from "./login-failures";
+export * from "./notes";
 export * from "./queries";
 export * from "./users";
 
@@ -73,4 +77,3 @@ export async function closeAppDb(): Promise<void> {
   const db = await opening?.catch(() => undefined);
   await db?.close();
 }
-export * from "./staff";
