@@ -7,13 +7,22 @@ import { runMigrations } from "./migrations";
 import { openPostgresDriver } from "./postgres";
 import { openSqliteDriver } from "./sqlite";
 
+/**
+ * The app database's queries, one module per table. Each takes one object argument with
+ * the driver in it, speaks portable SQL and returns camelCase domain objects. Rows are
+ * parsed with zod: the same code must accept Postgres, whose BIGINT comes back as a string.
+ */
 export * from "./audit-log";
 export * from "./chat-reviews";
 export * from "./chat-signals";
+export * from "./chats";
+export { InvalidCursorError } from "./cursor";
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
+export * from "./feedback";
 export * from "./login-failures";
 export * from "./notes";
-export * from "./queries";
+export { hitRateLimitByKey, peekRateLimitByKey, type RateLimitResult } from "./rate-limits";
+export * from "./turns";
 export * from "./users";
 
 /** Where the app database lives: a SQLite file (or ":memory:") or a PostgreSQL URL. */
