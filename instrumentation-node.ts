@@ -1,7 +1,7 @@
-import { startSeeding } from "@/lib/chat/seed";
-import { checkRemoteUpstream } from "@/lib/chat/startup";
-import { getEngine, getVectaraClient } from "@/lib/chat/vectara";
 import { ConfigError, getConfig } from "@/lib/config";
+import { startSeeding } from "@/lib/server/seed";
+import { checkRemoteUpstream } from "@/lib/server/startup";
+import { getEngine, getVectaraClient } from "@/lib/server/vectara";
 
 /**
  * Called once when a server instance starts, before it accepts requests. An invalid

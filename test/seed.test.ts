@@ -6,7 +6,7 @@ import { makeEngine } from "./support/engine";
 import { tempDir, writeTree } from "./support/files";
 
 vi.mock("server-only", () => ({}));
-const { seedDemoKnowledgeBase } = await import("@/lib/chat/seed");
+const { seedDemoKnowledgeBase } = await import("@/lib/server/seed");
 
 const article = (title: string, category: string, body: string) =>
   `---\ntitle: ${title}\ncategory: ${category}\nproduct_area: general\nurl: https://help.example/${category}\nupdated: 2026-10-01\n---\n\n# ${title}\n\n${body}\n`;

@@ -1,4 +1,4 @@
-import { localApiRoutes } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/server/vectara";
 
 // /v2 itself, which the catch-all beside it does not match: the engine answers it (a
 // Vectara-shaped 404), rather than Next.js's HTML not-found page.

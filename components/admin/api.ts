@@ -1,8 +1,8 @@
-import type { AdminDocumentPage } from "@/lib/chat/admin";
-import type { DocumentSort } from "@/lib/chat/document-sort";
-import { ChatError } from "@/lib/chat/errors";
+import type { AdminDocumentPage } from "@/lib/admin/corpus";
+import type { DocumentSort } from "@/lib/admin/document-sort";
+import { AppError } from "@/lib/http/errors";
 
-/** The admin's route handlers, from the browser. Failures rebuild the server's ChatError. */
+/** The admin's route handlers, from the browser. Failures rebuild the server's AppError. */
 
 export async function fetchDocuments(
   filter: string,
@@ -17,7 +17,7 @@ export async function fetchDocuments(
   const response = await fetch(`/api/admin/documents${query ? `?${query}` : ""}`, {
     cache: "no-store",
   });
-  if (!response.ok) throw ChatError.fromResponseText(await response.text());
+  if (!response.ok) throw AppError.fromResponseText(await response.text());
   return (await response.json()) as AdminDocumentPage;
 }
 
@@ -27,6 +27,6 @@ export async function deleteDocument(documentId: string): Promise<void> {
     method: "DELETE",
   });
   if (!response.ok && response.status !== 404) {
-    throw ChatError.fromResponseText(await response.text());
+    throw AppError.fromResponseText(await response.text());
   }
 }

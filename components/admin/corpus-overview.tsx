@@ -1,4 +1,4 @@
-import type { CorpusOverview } from "@/lib/chat/admin";
+import type { CorpusOverview } from "@/lib/admin/corpus";
 import { formatCount } from "./format";
 
 /** The configured corpus at a glance: what it is, how big it is, what it can filter on. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { AdminDocument } from "@/lib/chat/admin";
+import type { AdminDocument } from "@/lib/admin/corpus";
 
 /** Asks before a document leaves the corpus. */
 export function DeleteDocumentDialog({

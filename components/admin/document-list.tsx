@@ -5,14 +5,14 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
 import { TrashIcon } from "@/components/ui/icons";
-import type { AdminDocument } from "@/lib/chat/admin";
+import type { AdminDocument } from "@/lib/admin/corpus";
 import {
   DEFAULT_DOCUMENT_SORT,
   DOCUMENT_SORT_LABELS,
   type DocumentSort,
   documentSortSchema,
-} from "@/lib/chat/document-sort";
-import { ChatError } from "@/lib/chat/errors";
+} from "@/lib/admin/document-sort";
+import { AppError } from "@/lib/http/errors";
 import { deleteDocument, fetchDocuments } from "./api";
 import { DeleteDocumentDialog } from "./delete-document-dialog";
 import { formatBytes, formatDateTime } from "./format";
@@ -38,7 +38,7 @@ export function DocumentList({ sortable }: { sortable: boolean }) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextPageKey,
     // A bad filter stays bad: retry only what a retry can fix.
-    retry: (count, error) => error instanceof ChatError && error.retryable && count < 2,
+    retry: (count, error) => error instanceof AppError && error.retryable && count < 2,
   });
   // Files uploaded since the page opened head the list until it lists them itself (newest
   // first it does at once; by title, or in Vectara's order, maybe pages later). Not under

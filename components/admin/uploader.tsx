@@ -5,8 +5,8 @@ import { useRouter } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { focusRing } from "@/components/ui/button";
 import { CheckIcon, WarningIcon } from "@/components/ui/icons";
-import type { AdminDocument, UploadResult } from "@/lib/chat/admin";
-import { ChatError } from "@/lib/chat/errors";
+import type { AdminDocument, UploadResult } from "@/lib/admin/corpus";
+import { AppError } from "@/lib/http/errors";
 import { formatBytes } from "./format";
 import { adminKeys } from "./query-keys";
 
@@ -43,7 +43,7 @@ function sendFile(file: File, onProgress: (fraction: number) => void): Promise<U
         }
         return;
       }
-      reject(ChatError.fromResponseText(xhr.responseText));
+      reject(AppError.fromResponseText(xhr.responseText));
     };
     xhr.onerror = () => reject(new Error("The upload failed: the server could not be reached."));
     xhr.onabort = () => reject(new Error("The upload was cancelled."));

@@ -2,7 +2,7 @@
 
 import { useActionState, useRef } from "react";
 import { Button, focusRing } from "@/components/ui/button";
-import type { StaffAccount } from "@/lib/chat/admin";
+import type { StaffAccount } from "@/lib/auth/accounts";
 import { ActionError } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
 import { formatTimestamp } from "./format";

@@ -5,7 +5,7 @@ import {
   type AuditLogEntry,
   describeChange,
   summarizeTurns,
-} from "@/lib/chat/audit-format";
+} from "@/lib/staff/audit-format";
 
 const when = new Intl.DateTimeFormat("en-GB", {
   dateStyle: "medium",

@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 import { ChatRow, ChatsTableHead } from "./chat-row";
 import {
   type ConsoleSearch,
@@ -17,7 +17,7 @@ import {
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { cache: "no-store" });
-  if (!response.ok) throw ChatError.fromResponseText(await response.text());
+  if (!response.ok) throw AppError.fromResponseText(await response.text());
   return (await response.json()) as T;
 }
 
@@ -141,12 +141,12 @@ function AllConversations({
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextPageKey,
-    retry: (count, error) => !(error instanceof ChatError && error.status < 500) && count < 2,
+    retry: (count, error) => !(error instanceof AppError && error.status < 500) && count < 2,
   });
   const rows = chats.data?.pages.flatMap((p) => p.rows) ?? [];
   // A search the server refused (400) is shown at the search box; other errors replace the table.
   const badSearch =
-    chats.error instanceof ChatError && chats.error.status === 400 ? chats.error.message : null;
+    chats.error instanceof AppError && chats.error.status === 400 ? chats.error.message : null;
   return (
     <section aria-label="All conversations">
       {/* Keyed by the applied search, so Back and Forward show what the URL says. */}

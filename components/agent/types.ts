@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export type { ChatFlag, StaffChatRow, StaffSearchSnippet } from "@/lib/chat/staff-types";
+export type { ChatFlag, StaffChatRow, StaffSearchSnippet } from "@/lib/staff/types";
 
 export type SearchMode = "words" | "regex";
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { RetryIcon, WarningIcon } from "@/components/ui/icons";
-import type { ChatError } from "@/lib/chat/errors";
+import type { AppError } from "@/lib/http/errors";
 
 /** A failed answer in the thread: what went wrong, and Retry (after the wait, for rate limits). */
 export function ChatErrorNotice({
@@ -11,7 +11,7 @@ export function ChatErrorNotice({
   onRetry,
   onDismiss,
 }: {
-  error: ChatError;
+  error: AppError;
   onRetry: () => void;
   onDismiss: () => void;
 }) {

@@ -5,9 +5,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { numberSources } from "@/lib/chat/cited";
-import { ChatError } from "@/lib/chat/errors";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { chatKeys } from "@/lib/chat/query-keys";
+import { AppError } from "@/lib/http/errors";
 import { AssistantMessage } from "./assistant-message";
 import { ChatErrorNotice } from "./chat-error";
 import { Composer } from "./composer";
@@ -201,14 +201,14 @@ function reportStop(message: ChatMessage) {
 }
 
 /** The typed error of the failed answer: a `data-error` part, or the HTTP error body. */
-function readError(error: Error, messages: ChatMessage[]): ChatError {
+function readError(error: Error, messages: ChatMessage[]): AppError {
   const last = messages.at(-1);
   const part =
     last?.role === "assistant" ? last.parts.findLast((p) => p.type === "data-error") : undefined;
   if (part) {
-    return new ChatError(part.data.code, part.data.message, { retryAfter: part.data.retryAfter });
+    return new AppError(part.data.code, part.data.message, { retryAfter: part.data.retryAfter });
   }
-  return ChatError.fromResponseText(error.message);
+  return AppError.fromResponseText(error.message);
 }
 
 function Thinking() {

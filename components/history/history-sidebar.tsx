@@ -8,9 +8,9 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useChatSession } from "@/components/chat/chat-session";
 import { focusRing } from "@/components/ui/button";
 import { PlusIcon, TrashIcon } from "@/components/ui/icons";
-import { ChatError } from "@/lib/chat/errors";
 import type { ChatHistoryPage, ChatSummary } from "@/lib/chat/messages";
 import { chatKeys } from "@/lib/chat/query-keys";
+import { AppError } from "@/lib/http/errors";
 import { groupChatsByDate } from "./group-by-date";
 
 // Loaded when someone first asks to delete a conversation.
@@ -21,7 +21,7 @@ const DeleteChatDialog = dynamic(() =>
 async function fetchHistory(cursor: string | null): Promise<ChatHistoryPage> {
   const url = cursor ? `/api/history?cursor=${encodeURIComponent(cursor)}` : "/api/history";
   const response = await fetch(url, { cache: "no-store" });
-  if (!response.ok) throw ChatError.fromResponseText(await response.text());
+  if (!response.ok) throw AppError.fromResponseText(await response.text());
   return (await response.json()) as ChatHistoryPage;
 }
 
@@ -77,7 +77,7 @@ export function HistorySidebar() {
         method: "DELETE",
       });
       if (!response.ok && response.status !== 404) {
-        throw ChatError.fromResponseText(await response.text());
+        throw AppError.fromResponseText(await response.text());
       }
     },
     onSuccess: (_data, chatId) => {

@@ -1,8 +1,8 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { ChatError } from "@/lib/chat/errors";
-import type { ChatErrorCode } from "@/lib/chat/messages";
+import type { AppErrorCode } from "@/lib/http/errors";
+import { AppError } from "@/lib/http/errors";
 import { type Role, requireStaffAction, type StaffUser } from "./staff";
 
 /**
@@ -15,7 +15,7 @@ export type StaffActionResult =
   | { status: "success"; message: string }
   | {
       status: "error";
-      code: ChatErrorCode;
+      code: AppErrorCode;
       message: string;
       fieldErrors?: Record<string, string>;
     };
@@ -30,7 +30,7 @@ export interface StaffActionSpec<S extends z.ZodType> {
   input: unknown;
   /** The message of a validation failure; each field's reason goes in `fieldErrors`. */
   invalidMessage?: string;
-  /** Does the work and says what was done; a ChatError it throws is the answer. */
+  /** Does the work and says what was done; a AppError it throws is the answer. */
   run: (input: z.output<S>, user: StaffUser) => Promise<string>;
 }
 
@@ -38,7 +38,7 @@ export interface StaffActionSpec<S extends z.ZodType> {
  * A staff server action as one straight line: parse the arguments with zod, authorize
  * the caller, call. Every failure (malformed arguments, signed out, too low a role, a
  * refusal of the domain) comes back as a `StaffActionResult` and writes exactly one log
- * line, without a stack. Only an error that is not a ChatError (a bug, a database
+ * line, without a stack. Only an error that is not a AppError (a bug, a database
  * outage) is logged with its stack, and still answered rather than thrown. Next's own
  * control-flow errors (redirect, notFound) pass through.
  */
@@ -73,17 +73,17 @@ export function formFields(form: unknown, names: readonly string[]): Record<stri
 }
 
 /** A zod failure as the form shows it: one message, and the first reason per field. */
-function invalid(error: z.ZodError, message = "Check the highlighted fields."): ChatError {
+function invalid(error: z.ZodError, message = "Check the highlighted fields."): AppError {
   const fieldErrors: Record<string, string> = {};
   for (const issue of error.issues) {
     fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
   }
-  return new ChatError("bad_request:staff", message, { fieldErrors });
+  return new AppError("bad_request:staff", message, { fieldErrors });
 }
 
 function failed(name: string, error: unknown, user?: StaffUser): StaffActionResult {
   unstable_rethrow(error);
-  if (error instanceof ChatError) return refused(name, error, user);
+  if (error instanceof AppError) return refused(name, error, user);
   console.error(`Parley: staff action ${name} failed${who(user)}:`, error);
   return {
     status: "error",
@@ -93,7 +93,7 @@ function failed(name: string, error: unknown, user?: StaffUser): StaffActionResu
 }
 
 /** The refusal as a result, and its one log line (no stack: nothing here is a bug). */
-function refused(name: string, error: ChatError, user?: StaffUser): StaffActionResult {
+function refused(name: string, error: AppError, user?: StaffUser): StaffActionResult {
   const fields = error.fieldErrors
     ? ` [${Object.entries(error.fieldErrors)
         .map(([k, v]) => `${k}: ${v}`)

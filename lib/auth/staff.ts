@@ -3,8 +3,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { ChatError } from "@/lib/chat/errors";
-import { checkSameOrigin } from "@/lib/chat/http";
 import {
   createStaffSession,
   createUser,
@@ -24,6 +22,8 @@ import {
   USER_ROLES,
 } from "@/lib/db";
 import { addressLimitKey, requestClientAddress, requestIsHttps } from "@/lib/http/client-address";
+import { AppError } from "@/lib/http/errors";
+import { checkSameOrigin } from "@/lib/http/request";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
 
 /**
@@ -204,7 +204,7 @@ export async function requireStaffRoute(
     if (crossSite) {
       return {
         ok: false,
-        response: new ChatError("forbidden:staff", crossSite.message).toResponse(),
+        response: new AppError("forbidden:staff", crossSite.message).toResponse(),
       };
     }
   }
@@ -214,7 +214,7 @@ export async function requireStaffRoute(
   return { ok: true, user };
 }
 
-/** For server actions (whose Origin Next already checks against Host): throws a ChatError. */
+/** For server actions (whose Origin Next already checks against Host): throws a AppError. */
 export async function requireStaffAction(min: Role): Promise<StaffUser> {
   const user = await getStaffUser();
   if (!user) throw signedOutError();
@@ -222,15 +222,15 @@ export async function requireStaffAction(min: Role): Promise<StaffUser> {
   return user;
 }
 
-function signedOutError(): ChatError {
-  return new ChatError("unauthorized:staff", "Sign in to continue.");
+function signedOutError(): AppError {
+  return new AppError("unauthorized:staff", "Sign in to continue.");
 }
 
-function tooLowError(min: Role): ChatError {
-  return new ChatError("forbidden:staff", `This needs the ${min} role or higher.`);
+function tooLowError(min: Role): AppError {
+  return new AppError("forbidden:staff", `This needs the ${min} role or higher.`);
 }
 
-export type SignInResult = { ok: true; user: StaffUser } | { ok: false; error: ChatError };
+export type SignInResult = { ok: true; user: StaffUser } | { ok: false; error: AppError };
 
 /**
  * Checks the credentials and, when they match an enabled user, starts a session
@@ -271,14 +271,14 @@ export async function signIn({
     ? await verifyPassword({ passwordHash: found.passwordHash, password })
     : await verifyDummyPassword(password);
   if (!found || !matches) {
-    return { ok: false, error: new ChatError("unauthorized:staff", INCORRECT) };
+    return { ok: false, error: new AppError("unauthorized:staff", INCORRECT) };
   }
   await settleLoginSuccess({ db, claims: attempt.claims, reset: [pairKey] });
   // Only someone who knows the password learns that the account is disabled.
   if (found.user.disabled) {
     return {
       ok: false,
-      error: new ChatError(
+      error: new AppError(
         "forbidden:staff",
         "This account is disabled. Ask an admin to enable it again.",
       ),
@@ -300,14 +300,14 @@ export async function signIn({
   return { ok: true, user: { userId, email: found.user.email, role } };
 }
 
-function throttled(waitMs: number): ChatError {
+function throttled(waitMs: number): AppError {
   const seconds = Math.ceil(waitMs / 1000);
   const minutes = Math.ceil(seconds / 60);
   const wait =
     seconds < 60
       ? `${seconds} second${seconds === 1 ? "" : "s"}`
       : `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return new ChatError(
+  return new AppError(
     "rate_limit:login",
     `Too many failed sign-in attempts. Try again in ${wait}.`,
     { retryAfter: seconds },

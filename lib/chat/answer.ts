@@ -1,13 +1,13 @@
 import "server-only";
 import type { UIMessageStreamWriter } from "ai";
+import type { AppError } from "@/lib/http/errors";
+import { toChatError } from "@/lib/http/upstream-errors";
 import type { ChatStreamEvent, VectaraClient } from "@/lib/vectara";
 import { toCitations } from "./citations";
 import { citedIndexes } from "./cited";
-import type { ChatError } from "./errors";
 import type { ChatMessage, Citation, TurnStatus } from "./messages";
 import { type Pacer, WORDS_PER_PIECE, wordPieces } from "./pace";
 import { buildChatRequest } from "./request";
-import { toChatError } from "./upstream-errors";
 
 /** One `data-citations` part per answer: written with the results, replaced if none is cited. */
 const CITATIONS_ID = "citations";
@@ -21,7 +21,7 @@ export interface AnswerRecord {
   fcs?: number;
   rephrasedQuery?: string;
   status: TurnStatus;
-  error?: ChatError;
+  error?: AppError;
   /** Milliseconds from `startedAt` to the first token, and to the end. */
   firstTokenMs?: number;
   totalMs?: number;

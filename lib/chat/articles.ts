@@ -4,7 +4,6 @@ import type { VectaraClient } from "@/lib/vectara";
 import type { ArticlePartInput } from "./article-blocks";
 import { usableUrl } from "./article-links";
 import { metadataHttpUrl, metadataIsoDate, metadataText, pickMetadata } from "./metadata-fields";
-import { getVectaraClient } from "./vectara";
 
 /**
  * The knowledge base's articles as the in-app reader shows them: one document of the
@@ -39,12 +38,12 @@ function isMissing(error: unknown): boolean {
 /** One article of the chatbot's corpus, or null when there is no such document. */
 export async function getArticleByDocumentId({
   documentId,
-  client = getVectaraClient(),
+  client,
   corpusKey = getConfig().vectara.corpusKey,
   articleLinks = getConfig().articleLinks,
 }: {
   documentId: string;
-  client?: VectaraClient;
+  client: VectaraClient;
   corpusKey?: string;
   articleLinks?: ReturnType<typeof getConfig>["articleLinks"];
 }): Promise<Article | null> {

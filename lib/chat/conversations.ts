@@ -19,13 +19,12 @@ import {
   upsertChatByChatId,
 } from "@/lib/db";
 import { addressLimitKey } from "@/lib/http/client-address";
-import { NotFoundError, type Turn } from "@/lib/vectara";
+import { AppError } from "@/lib/http/errors";
+import { NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
 import type { AnswerRecord } from "./answer";
 import { citationSchema } from "./citations";
-import { ChatError } from "./errors";
 import type { ChatHistoryPage, ChatMessage, ChatMessageMetadata, Citation } from "./messages";
 import { nextTitle, toTitle } from "./title";
-import { getVectaraClient } from "./vectara";
 
 /**
  * A visitor's conversations: who owns which Vectara chat, what each turn cited and
@@ -42,7 +41,7 @@ export async function getOwnedChat({ visitorId, chatId }: { visitorId: string; c
 
 /**
  * Counts one question against the visitor's per-minute budget and against the client
- * address's (so that dropping the cookie gains nothing); a ChatError when either is spent.
+ * address's (so that dropping the cookie gains nothing); a AppError when either is spent.
  */
 export async function checkChatRateLimit({
   visitorId,
@@ -53,7 +52,7 @@ export async function checkChatRateLimit({
   /** The client's address (`requestClientAddress`). */
   address: string;
   now?: number;
-}): Promise<ChatError | undefined> {
+}): Promise<AppError | undefined> {
   const db = await getAppDb();
   const config = getConfig();
   const limits = [
@@ -73,7 +72,7 @@ export async function checkChatRateLimit({
   }
   if (waitMs === 0) return undefined;
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new ChatError(
+  return new AppError(
     "rate_limit:chat",
     `You're sending questions faster than Parley can answer them. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`,
     { retryAfter: seconds },
@@ -212,15 +211,17 @@ export async function listConversations({
 
 /** Deletes the chat at Vectara (if it is still there) and everything Parley kept about it. */
 export async function deleteConversation({
+  client,
   visitorId,
   chatId,
 }: {
+  client: VectaraClient;
   visitorId: string;
   chatId: string;
 }): Promise<boolean> {
   if (!(await getOwnedChat({ visitorId, chatId }))) return false;
   try {
-    await getVectaraClient().chats.delete(chatId);
+    await client.chats.delete(chatId);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
   }
@@ -242,16 +243,18 @@ const storedCitations = z.array(citationSchema).catch([]);
  * Undefined when the visitor does not own the chat or Vectara no longer has it.
  */
 export async function loadConversation({
+  client,
   visitorId,
   chatId,
 }: {
+  client: VectaraClient;
   visitorId: string;
   chatId: string;
 }): Promise<ChatMessage[] | undefined> {
   if (!(await getOwnedChat({ visitorId, chatId }))) return undefined;
   const turns: Turn[] = [];
   try {
-    for await (const turn of await getVectaraClient().turns.list(chatId, { limit: 100 })) {
+    for await (const turn of await client.turns.list(chatId, { limit: 100 })) {
       turns.push(turn);
     }
   } catch (error) {
@@ -382,26 +385,28 @@ export async function stopAnswer({
  * (if Vectara stored it) and from the app DB. Vectara deletes a chat with its last turn,
  * so when the answer is the chat's only one the whole conversation goes, and the question
  * is asked again in a new chat (`askIn: null`), which takes its place in the history.
- * Only the chat's last turn, and only an incomplete one: a ChatError otherwise.
+ * Only the chat's last turn, and only an incomplete one: a AppError otherwise.
  */
 export async function withdrawUnfinishedTurn({
+  client,
   visitorId,
   chatId,
   turnId,
 }: {
+  client: VectaraClient;
   visitorId: string;
   chatId: string;
   turnId: string;
-}): Promise<{ error: ChatError } | { askIn: string | null }> {
+}): Promise<{ error: AppError } | { askIn: string | null }> {
   if (!(await getOwnedChat({ visitorId, chatId }))) {
-    return { error: new ChatError("not_found:chat", "This conversation does not exist.") };
+    return { error: new AppError("not_found:chat", "This conversation does not exist.") };
   }
   const db = await getAppDb();
   const turns = await listTurnsByChatId({ db, chatId });
   const last = turns.at(-1);
   if (!last || last.turnId !== turnId) {
     return {
-      error: new ChatError(
+      error: new AppError(
         "bad_request:chat",
         "Only the last answer of a conversation can be regenerated.",
       ),
@@ -409,18 +414,18 @@ export async function withdrawUnfinishedTurn({
   }
   if (last.status === "complete") {
     return {
-      error: new ChatError(
+      error: new AppError(
         "bad_request:chat",
         "This answer is complete: ask again to get a new one.",
       ),
     };
   }
   if (turns.length === 1) {
-    await deleteConversation({ visitorId, chatId });
+    await deleteConversation({ client, visitorId, chatId });
     return { askIn: null };
   }
   try {
-    await getVectaraClient().turns.delete(chatId, turnId);
+    await client.turns.delete(chatId, turnId);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
   }

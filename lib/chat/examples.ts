@@ -2,7 +2,7 @@ import "server-only";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { DEMO_KB_DIR } from "./seed";
+import { DEMO_KB_DIR } from "@/lib/ingest/kb";
 
 /**
  * Example questions for the home screen, each pointing at the article that answers

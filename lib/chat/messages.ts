@@ -1,4 +1,5 @@
 import type { UIMessage } from "ai";
+import type { AppErrorPayload } from "@/lib/http/errors";
 
 /**
  * The chat stream's protocol, typed once for both ends: the route handler writes
@@ -26,33 +27,6 @@ export interface Citation {
 
 export type FcsLevel = "high" | "medium" | "low";
 
-/** Codes of the one error vocabulary (see lib/chat/errors.ts). */
-export type ChatErrorCode =
-  | "bad_request:chat"
-  | "not_found:chat"
-  | "forbidden:chat"
-  | "rate_limit:chat"
-  | "upstream:chat"
-  | "timeout:chat"
-  | "offline:chat"
-  | "stream:chat"
-  | "internal:chat"
-  | "bad_request:staff"
-  | "unauthorized:staff"
-  | "forbidden:staff"
-  | "not_found:staff"
-  | "conflict:staff"
-  | "rate_limit:login"
-  | "upstream:staff";
-
-export interface ChatErrorPayload {
-  code: ChatErrorCode;
-  message: string;
-  retryable: boolean;
-  /** Seconds to wait before retrying, for rate limits. */
-  retryAfter?: number;
-}
-
 // A type alias, not an interface: only aliases are assignable to the SDK's Record<string, unknown>.
 export type ChatDataParts = {
   /** The sources the answer was generated from, numbered as the answer cites them. */
@@ -64,7 +38,7 @@ export type ChatDataParts = {
   /** The question as the engine rephrased it with the chat's history. */
   "turn-info": { rephrasedQuery?: string };
   /** Why this answer failed; the thread shows it with a retry. */
-  error: ChatErrorPayload;
+  error: AppErrorPayload;
 };
 
 export type TurnStatus = "complete" | "stopped" | "error";

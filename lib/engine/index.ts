@@ -3,6 +3,20 @@ import path from "node:path";
 import { type BatchDocumentResult, indexDocumentBatch } from "./batch";
 
 export type { BatchDocumentResult } from "./batch";
+// For administration in this process (cli/app-clients.ts): the engine database, its OAuth
+// app clients, and the rule for corpus keys.
+export { corpusKeySchema } from "./http/schemas/corpora";
+export {
+  type AppClientRow,
+  createAppClient,
+  deleteAppClient,
+  getAppClientByClientId,
+  getAppClientById,
+  listAppClients,
+  updateAppClient,
+} from "./store/app-clients";
+export { type DB, openDatabase } from "./store/db";
+export type { KeyRole } from "./store/keys";
 
 import { Deadline } from "./core/deadline";
 import { createGenerator } from "./generation";

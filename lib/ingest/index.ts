@@ -15,5 +15,5 @@ export {
   SOURCE_PATH,
   toChunkingStrategy,
 } from "./ingest";
-export { SUPPORT_KB_FILTER_ATTRIBUTES } from "./kb";
+export { DEMO_KB_DIR, SUPPORT_KB_FILTER_ATTRIBUTES } from "./kb";
 export { type ParsedFile, parseFile } from "./parse";

@@ -1,5 +1,8 @@
 import type { FilterAttributeInput } from "@/lib/vectara";
 
+/** The demo knowledge base, relative to the repository root the app is started from. */
+export const DEMO_KB_DIR = "content/demo-kb";
+
 /**
  * The filter attributes of a support knowledge base: the front matter every demo-kb
  * article carries (`title, category, product_area, url, updated`), declared at the

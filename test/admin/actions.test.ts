@@ -54,7 +54,7 @@ vi.mock("next/navigation", () => ({
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 // The corpus actions reach Vectara through this client: a fresh local engine per test.
-vi.mock("@/lib/chat/vectara", () => ({
+vi.mock("@/lib/server/vectara", () => ({
   getVectaraClient: () => {
     if (!request.client) throw new Error("no engine in this test");
     return request.client;

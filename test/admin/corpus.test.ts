@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 import { SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
 import { makeAPIError } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
@@ -14,7 +14,7 @@ const {
   toStaffError,
   uploadCorpusFile,
   UPLOAD_MAX_BYTES,
-} = await import("@/lib/chat/admin");
+} = await import("@/lib/admin/corpus");
 
 const corpusKey = "admin_kb";
 
@@ -41,14 +41,14 @@ updated: 2026-11-01
 Beacon's quokka hotline answers on Tuesdays from 7 to 9.
 `;
 
-async function caught(promise: Promise<unknown>): Promise<ChatError> {
+async function caught(promise: Promise<unknown>): Promise<AppError> {
   try {
     await promise;
   } catch (error) {
-    expect(error).toBeInstanceOf(ChatError);
-    return error as ChatError;
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
   }
-  throw new Error("expected a ChatError");
+  throw new Error("expected a AppError");
 }
 
 async function addArticle(
@@ -270,8 +270,8 @@ describe("toStaffError", () => {
     if (status !== 500) expect(error.message).toContain(`engine says ${status}`);
   });
 
-  it("keeps a ChatError as it is", () => {
-    const original = new ChatError("forbidden:staff", "no");
+  it("keeps a AppError as it is", () => {
+    const original = new AppError("forbidden:staff", "no");
     expect(toStaffError(original)).toBe(original);
   });
 });

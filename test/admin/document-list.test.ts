@@ -4,7 +4,7 @@ import { makeEngine } from "../support/engine";
 
 vi.mock("server-only", () => ({}));
 const { listCorpusDocuments, textBytesOfParts, uploadCorpusFile } = await import(
-  "@/lib/chat/admin"
+  "@/lib/admin/corpus"
 );
 
 const corpusKey = "admin_kb";

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 
 vi.mock("server-only", () => ({}));
 const { openAppDb, getUserCredentialsByEmail } = await import("@/lib/db");
 const { changeStaffRole, createStaffAccount, listStaffAccounts, setStaffDisabled } = await import(
-  "@/lib/chat/admin"
+  "@/lib/auth/accounts"
 );
 const { verifyPassword } = await import("@/lib/auth/password");
 type SqlDriver = import("@/lib/db").SqlDriver;
@@ -17,14 +17,14 @@ afterEach(async () => {
   await db.close();
 });
 
-async function caught(promise: Promise<unknown>): Promise<ChatError> {
+async function caught(promise: Promise<unknown>): Promise<AppError> {
   try {
     await promise;
   } catch (error) {
-    expect(error).toBeInstanceOf(ChatError);
-    return error as ChatError;
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
   }
-  throw new Error("expected a ChatError");
+  throw new Error("expected a AppError");
 }
 
 const PASSWORD = "correct horse battery";

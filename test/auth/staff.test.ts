@@ -50,7 +50,7 @@ delete (globalThis as { __parleyAppDb?: unknown }).__parleyAppDb;
 const staff = await import("@/lib/auth/staff");
 const { createUser, getAppDb, setUserDisabledByUserId } = await import("@/lib/db");
 const { hashPassword } = await import("@/lib/auth/password");
-const { ChatError } = await import("@/lib/chat/errors");
+const { AppError } = await import("@/lib/http/errors");
 
 const PASSWORD = "correct horse battery";
 const MINUTE = 60_000;
@@ -155,7 +155,7 @@ describe("signing in", () => {
     for (const result of [wrong, unknown]) {
       expect(result.ok).toBe(false);
       if (result.ok) continue;
-      expect(result.error).toBeInstanceOf(ChatError);
+      expect(result.error).toBeInstanceOf(AppError);
       expect(result.error.code).toBe("unauthorized:staff");
       expect(result.error.message).toBe("Email or password is incorrect.");
     }

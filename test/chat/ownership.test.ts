@@ -31,12 +31,13 @@ vi.stubEnv("CHAT_RATE_LIMIT_PER_IP_PER_MINUTE", "1000000");
 
 const session: { visitorId: string | null; client?: VectaraClient } = { visitorId: "vis_1" };
 vi.mock("@/lib/auth/visitor", () => ({ getVisitorId: async () => session.visitorId }));
-vi.mock("@/lib/chat/vectara", () => ({
+vi.mock("@/lib/server/vectara", () => ({
   getVectaraClient: () => {
     if (!session.client) throw new Error("no engine for this test");
     return session.client;
   },
 }));
+const { getVectaraClient } = await import("@/lib/server/vectara");
 
 const { POST } = await import("@/app/(chat)/api/chat/route");
 const {
@@ -188,7 +189,11 @@ describe("ownership before streaming", () => {
       answer: "Yearly plans are refunded within 30 days [1].",
       fcs: 0.8,
     });
-    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    const messages = await loadConversation({
+      client: getVectaraClient(),
+      visitorId: "vis_1",
+      chatId,
+    });
     expect(messages?.map((m) => [m.role, m.metadata?.status])).toEqual([
       ["user", undefined],
       ["assistant", "complete"],
@@ -215,7 +220,11 @@ describe("ownership before streaming", () => {
     expect(turns).toEqual([]);
 
     // The visitor: the chat is theirs, and opens on the question, its answer incomplete.
-    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    const messages = await loadConversation({
+      client: getVectaraClient(),
+      visitorId: "vis_1",
+      chatId,
+    });
     expect(messages?.map((m) => [m.role, m.metadata?.status])).toEqual([
       ["user", undefined],
       ["assistant", "stopped"],
@@ -229,9 +238,17 @@ describe("ownership before streaming", () => {
     expect(followUp.parts.some((p) => p.type === "text-delta")).toBe(true);
     expect(followUp.parts.find((p) => p.type === "data-chat-info")?.data?.chatId).toBe(chatId);
     await expect
-      .poll(async () => (await loadConversation({ visitorId: "vis_1", chatId }))?.length)
+      .poll(
+        async () =>
+          (await loadConversation({ client: getVectaraClient(), visitorId: "vis_1", chatId }))
+            ?.length,
+      )
       .toBe(4);
-    const after = await loadConversation({ visitorId: "vis_1", chatId });
+    const after = await loadConversation({
+      client: getVectaraClient(),
+      visitorId: "vis_1",
+      chatId,
+    });
     expect(after?.map((m) => [m.role, m.metadata?.status])).toEqual([
       ["user", undefined],
       ["assistant", "stopped"],
@@ -346,7 +363,11 @@ describe("loadConversation of an owned chat whose answers never completed", () =
       turnId: "trn_lost",
       query: "And what about monthly plans?",
     });
-    const messages = await loadConversation({ visitorId: "vis_1", chatId: first.chatId });
+    const messages = await loadConversation({
+      client: getVectaraClient(),
+      visitorId: "vis_1",
+      chatId: first.chatId,
+    });
     expect(messages?.map((m) => [m.id, m.metadata?.status])).toEqual([
       [`${first.turnId}:user`, undefined],
       [`${first.turnId}:assistant`, "complete"],
@@ -368,7 +389,13 @@ describe("loadConversation of an owned chat whose answers never completed", () =
       },
     });
     expect(
-      (await loadConversation({ visitorId: "vis_1", chatId: first.chatId }))?.map((m) => m.id),
+      (
+        await loadConversation({
+          client: getVectaraClient(),
+          visitorId: "vis_1",
+          chatId: first.chatId,
+        })
+      )?.map((m) => m.id),
     ).not.toContain("trn_gone:user");
   });
 
@@ -394,7 +421,11 @@ describe("loadConversation of an owned chat whose answers never completed", () =
         status: "stopped",
       },
     });
-    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    const messages = await loadConversation({
+      client: getVectaraClient(),
+      visitorId: "vis_1",
+      chatId,
+    });
     expect(messages?.at(-1)).toMatchObject({
       id: "trn_stopped:assistant",
       metadata: { status: "stopped" },
@@ -407,7 +438,9 @@ describe("loadConversation of an owned chat whose answers never completed", () =
 
     await fx.client.chats.delete(chatId);
     await expect(fx.client.chats.get(chatId)).rejects.toBeInstanceOf(NotFoundError);
-    expect(await loadConversation({ visitorId: "vis_1", chatId })).toBeUndefined();
+    expect(
+      await loadConversation({ client: getVectaraClient(), visitorId: "vis_1", chatId }),
+    ).toBeUndefined();
   });
 });
 
@@ -439,7 +472,11 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
     expect(await stopAnswer({ visitorId: "vis_2", chatId, turnId, shownChars: 5 })).toBe(false);
     expect(await stopAnswer({ visitorId: "vis_1", chatId, turnId, shownChars: 18 })).toBe(true);
 
-    const messages = await loadConversation({ visitorId: "vis_1", chatId });
+    const messages = await loadConversation({
+      client: getVectaraClient(),
+      visitorId: "vis_1",
+      chatId,
+    });
     const last = messages?.at(-1);
     expect(last?.metadata?.status).toBe("stopped");
     expect(last?.parts).toContainEqual({ type: "text", text: answer.slice(0, 18), state: "done" });
@@ -448,7 +485,14 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
 
   it("takes back only the last, unfinished answer, at Vectara and in Parley", async () => {
     const { fx, chatId, turnId } = await completedTurn();
-    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId })).toMatchObject({
+    expect(
+      await withdrawUnfinishedTurn({
+        client: getVectaraClient(),
+        visitorId: "vis_1",
+        chatId,
+        turnId,
+      }),
+    ).toMatchObject({
       error: { code: "bad_request:chat" },
     });
 
@@ -459,16 +503,33 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
     const stoppedId = follow.turnId as string;
     await claimChat({ visitorId: "vis_1", chatId, turnId: stoppedId, query: "And monthly?" });
     await stopAnswer({ visitorId: "vis_1", chatId, turnId: stoppedId, shownChars: 3 });
-    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId })).toMatchObject({
+    expect(
+      await withdrawUnfinishedTurn({
+        client: getVectaraClient(),
+        visitorId: "vis_1",
+        chatId,
+        turnId,
+      }),
+    ).toMatchObject({
       error: { code: "bad_request:chat" },
     });
     expect(
-      await withdrawUnfinishedTurn({ visitorId: "vis_2", chatId, turnId: stoppedId }),
+      await withdrawUnfinishedTurn({
+        client: getVectaraClient(),
+        visitorId: "vis_2",
+        chatId,
+        turnId: stoppedId,
+      }),
     ).toMatchObject({ error: { code: "not_found:chat" } });
 
-    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId: stoppedId })).toEqual(
-      { askIn: chatId },
-    );
+    expect(
+      await withdrawUnfinishedTurn({
+        client: getVectaraClient(),
+        visitorId: "vis_1",
+        chatId,
+        turnId: stoppedId,
+      }),
+    ).toEqual({ askIn: chatId });
     const atVectara = [];
     for await (const t of await fx.client.turns.list(chatId)) atVectara.push(t.id);
     expect(atVectara).toEqual([turnId]);
@@ -481,7 +542,14 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
   it("takes back a chat's only answer with the chat, which Vectara would not keep empty", async () => {
     const { fx, chatId, turnId } = await completedTurn();
     await stopAnswer({ visitorId: "vis_1", chatId, turnId, shownChars: 4 });
-    expect(await withdrawUnfinishedTurn({ visitorId: "vis_1", chatId, turnId })).toEqual({
+    expect(
+      await withdrawUnfinishedTurn({
+        client: getVectaraClient(),
+        visitorId: "vis_1",
+        chatId,
+        turnId,
+      }),
+    ).toEqual({
       askIn: null,
     });
     expect(await getOwnedChat({ visitorId: "vis_1", chatId })).toBeUndefined();
@@ -516,9 +584,16 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
     const newId = info?.data?.turnId as string;
     expect(newId).not.toBe(stoppedId);
     await expect
-      .poll(async () => (await loadConversation({ visitorId: "vis_1", chatId }))?.at(-1)?.metadata)
+      .poll(
+        async () =>
+          (await loadConversation({ client: getVectaraClient(), visitorId: "vis_1", chatId }))?.at(
+            -1,
+          )?.metadata,
+      )
       .toMatchObject({ turnId: newId, status: "complete" });
-    const ids = (await loadConversation({ visitorId: "vis_1", chatId }))?.map((m) => m.id);
+    const ids = (
+      await loadConversation({ client: getVectaraClient(), visitorId: "vis_1", chatId })
+    )?.map((m) => m.id);
     expect(ids).not.toContain(`${stoppedId}:assistant`);
     expect(ids).toHaveLength(4);
   });

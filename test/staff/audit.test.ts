@@ -15,7 +15,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "parley-staff-audit-"));
 vi.stubEnv("DATA_DIR", dataDir);
 vi.stubEnv("DATABASE_URL", "");
 
-const audit = await import("@/lib/chat/audit");
+const audit = await import("@/lib/staff/audit");
 const { recordAnswer } = await import("@/lib/chat/conversations");
 const { openAnswerStream, writeAnswer } = await import("@/lib/chat/answer");
 const db = await import("@/lib/db");
@@ -119,7 +119,7 @@ describe("disableTurnsFrom and listAuditLog", () => {
     // Again: a conflict, nothing more recorded.
     await expect(
       audit.disableTurnsFrom({ actor, client, chatId: c.chatId, turnId: t3, reason: "again" }),
-    ).rejects.toMatchObject({ name: "ChatError", code: "conflict:staff" });
+    ).rejects.toMatchObject({ name: "AppError", code: "conflict:staff" });
     expect(await log(client, c.chatId)).toHaveLength(2);
   });
 

@@ -16,14 +16,14 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "parley-staff-review-"));
 vi.stubEnv("DATA_DIR", dataDir);
 vi.stubEnv("DATABASE_URL", "");
 
-const review = await import("@/lib/chat/review");
+const review = await import("@/lib/staff/review");
 const { recordAnswer, setTurnFeedback } = await import("@/lib/chat/conversations");
 const { openAnswerStream, writeAnswer } = await import("@/lib/chat/answer");
 const db = await import("@/lib/db");
-const { ChatError } = await import("@/lib/chat/errors");
+const { AppError } = await import("@/lib/http/errors");
 type ChatSignals = import("@/lib/db").ChatSignals;
 type ChatReview = import("@/lib/db").ChatReview;
-type Transcript = import("@/lib/chat/review").Transcript;
+type Transcript = import("@/lib/staff/review").Transcript;
 
 afterAll(async () => {
   await (await db.getAppDb()).close();
@@ -131,7 +131,7 @@ describe("checkChatFilter", () => {
 
   it("refuses an invalid one with a field error", () => {
     const error = review.checkChatFilter("(");
-    expect(error).toBeInstanceOf(ChatError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error?.code).toBe("bad_request:staff");
     expect(error?.fieldErrors).toEqual({ "query.filter": expect.any(String) });
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cachedUpstreamProbe, probeUpstream, type UpstreamHealth } from "@/lib/chat/health";
+import { cachedUpstreamProbe, probeUpstream, type UpstreamHealth } from "@/lib/server/health";
 import { createVectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
 import { serveEngine } from "../support/serve-engine";

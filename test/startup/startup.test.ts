@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { checkRemoteUpstream, type StartupCheckOptions } from "@/lib/chat/startup";
+import { checkRemoteUpstream, type StartupCheckOptions } from "@/lib/server/startup";
 import { createVectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
 import { serveEngine } from "../support/serve-engine";

@@ -1,8 +1,10 @@
-"use server";
+import { getVectaraClient } from "@/lib/server/vectara";
+
+("use server");
 
 import { revalidatePath } from "next/cache";
+import { resetCorpus } from "@/lib/admin/corpus";
 import { formFields, type StaffActionResult, staffAction } from "@/lib/auth/staff-action";
-import { resetCorpus } from "@/lib/chat/admin";
 import { resetCorpusSchema } from "./schema";
 
 /** Deletes every document of the corpus; the form must repeat the corpus key. */
@@ -17,7 +19,7 @@ export async function resetCorpusAction(
     input: formFields(form, ["confirmation"]),
     invalidMessage: "Type the corpus key to confirm.",
     run: async ({ confirmation }) => {
-      await resetCorpus({ confirmation });
+      await resetCorpus({ client: getVectaraClient(), confirmation });
       revalidatePath("/admin");
       return "Every document was deleted.";
     },

@@ -3,7 +3,6 @@ import { CorpusOverviewCard } from "@/components/admin/corpus-overview";
 import { DocumentList } from "@/components/admin/document-list";
 import { ResetCorpus } from "@/components/admin/reset-corpus";
 import { Uploader } from "@/components/admin/uploader";
-import { requireStaffPage } from "@/lib/auth/staff";
 import {
   type CorpusOverview,
   canSortDocuments,
@@ -11,8 +10,10 @@ import {
   toStaffError,
   UPLOAD_EXTENSIONS,
   UPLOAD_MAX_BYTES,
-} from "@/lib/chat/admin";
+} from "@/lib/admin/corpus";
+import { requireStaffPage } from "@/lib/auth/staff";
 import { getConfig } from "@/lib/config";
+import { getVectaraClient } from "@/lib/server/vectara";
 import { resetCorpusAction } from "./actions";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -25,7 +26,7 @@ export default async function AdminPage() {
   let overview: CorpusOverview | undefined;
   let problem: string | undefined;
   try {
-    overview = await getCorpusOverview();
+    overview = await getCorpusOverview({ client: getVectaraClient() });
   } catch (error) {
     problem = toStaffError(error).message;
   }

@@ -1,4 +1,4 @@
-import { noSuchRoute } from "@/lib/chat/route-fallbacks";
+import { noSuchRoute } from "@/lib/http/fallbacks";
 
 // Any /api path no route handler serves: a 404 in the API error shape, not Next.js's HTML
 // not-found page; /api itself too. Every route under /api is more specific, so this never

@@ -1,7 +1,7 @@
-import { cachedUpstreamProbe, probeUpstream, type UpstreamHealth } from "@/lib/chat/health";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { getVectaraClient } from "@/lib/chat/vectara";
 import { getConfig } from "@/lib/config";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { cachedUpstreamProbe, probeUpstream, type UpstreamHealth } from "@/lib/server/health";
+import { getVectaraClient } from "@/lib/server/vectara";
 import packageJson from "@/package.json";
 
 // Liveness must reflect the running server, never a response cached at build time.

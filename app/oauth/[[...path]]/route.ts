@@ -1,4 +1,4 @@
-import { localApiRoutes } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/server/vectara";
 
 // Any other path under the token endpoint's folder, and the folder itself, goes to the
 // engine too: a Vectara-shaped 404 (as in remote mode), not Next.js's HTML not-found page.

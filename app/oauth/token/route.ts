@@ -1,4 +1,4 @@
-import { localApiRoutes } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/server/vectara";
 
 // The embedded engine's OAuth 2.0 token endpoint in the JSON form Vectara's Python
 // SDK sends. Local mode only; in remote mode it is a Vectara-shaped 404 like /v2.

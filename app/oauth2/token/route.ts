@@ -1,4 +1,4 @@
-import { localApiRoutes } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/server/vectara";
 
 // The embedded engine's OAuth 2.0 token endpoint (client credentials, form-encoded,
 // as Vectara's OpenAPI tokenUrl and TypeScript SDK use it). Local mode only; in

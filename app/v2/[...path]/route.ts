@@ -1,4 +1,4 @@
-import { localApiRoutes } from "@/lib/chat/vectara";
+import { localApiRoutes } from "@/lib/server/vectara";
 
 // The embedded engine's Vectara-compatible REST API (local mode). It authenticates
 // every call by the local API key and answers in Vectara's shapes, so Vectara's

@@ -1,7 +1,7 @@
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 import type { ReviewStatus, TranscriptNote } from "./types";
 
-/** The staff route handlers the transcript calls. Failures rebuild the server's ChatError. */
+/** The staff route handlers the transcript calls. Failures rebuild the server's AppError. */
 
 const base = (chatId: string) => `/api/agent/chats/${encodeURIComponent(chatId)}`;
 
@@ -14,9 +14,9 @@ async function send(url: string, method: "POST" | "PUT", body: unknown): Promise
       body: JSON.stringify(body),
     });
   } catch {
-    throw ChatError.fromResponseText("");
+    throw AppError.fromResponseText("");
   }
-  if (!response.ok) throw ChatError.fromResponseText(await response.text());
+  if (!response.ok) throw AppError.fromResponseText(await response.text());
   return response;
 }
 

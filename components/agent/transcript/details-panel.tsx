@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { focusRing } from "@/components/ui/button";
 import { FileTextIcon } from "@/components/ui/icons";
-import type { Transcript } from "@/lib/chat/review";
+import type { Transcript } from "@/lib/staff/review";
 import { exportUrl } from "./api";
 import { CopyButton } from "./copy-button";
 import { formatDateTime, isoOf } from "./format";

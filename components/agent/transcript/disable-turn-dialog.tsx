@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { staffKeys } from "@/components/agent/types";
 import { Button, focusRing } from "@/components/ui/button";
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 import { postDisableTurn } from "./api";
 
 const MIN_REASON = 3;
@@ -53,7 +53,7 @@ export function DisableTurnDialog({
 
   const valid = reason.trim().length >= MIN_REASON && reason.trim().length <= MAX_REASON;
   const error = disable.error
-    ? disable.error instanceof ChatError
+    ? disable.error instanceof AppError
       ? disable.error.message
       : "The turn could not be disabled. Try again."
     : null;

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { staffKeys } from "@/components/agent/types";
 import { Button } from "@/components/ui/button";
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 import { postNote } from "./api";
 import { formatDateTime, isoOf } from "./format";
 import type { TranscriptNote } from "./types";
@@ -91,7 +91,7 @@ export function NotesPanel({
             data-testid="note-error"
             className="rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-xs"
           >
-            {add.error instanceof ChatError
+            {add.error instanceof AppError
               ? add.error.message
               : "The note could not be saved. Try again."}
           </p>

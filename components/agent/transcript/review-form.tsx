@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
 import { staffKeys } from "@/components/agent/types";
 import { focusRing } from "@/components/ui/button";
-import { ChatError } from "@/lib/chat/errors";
+import { AppError } from "@/lib/http/errors";
 import { putReview } from "./api";
 import { REVIEW_STATUSES, type ReviewStatus, type StaffOption } from "./types";
 
@@ -112,7 +112,7 @@ export function ReviewForm({
           data-testid="review-error"
           className="rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-xs"
         >
-          {save.error instanceof ChatError
+          {save.error instanceof AppError
             ? save.error.message
             : "The review could not be saved. Try again."}
         </p>

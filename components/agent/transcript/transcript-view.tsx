@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { focusRing } from "@/components/ui/button";
 import { ChevronDownIcon } from "@/components/ui/icons";
-import type { Transcript } from "@/lib/chat/review";
+import type { Transcript } from "@/lib/staff/review";
 import { DetailsPanel } from "./details-panel";
 import { TurnList } from "./turn-list";
 import type { StaffOption } from "./types";

@@ -1,4 +1,4 @@
-import type { Transcript, TranscriptTurn } from "@/lib/chat/review";
+import type { Transcript, TranscriptTurn } from "@/lib/staff/review";
 
 /** Shapes the transcript's client components receive; types only, nothing server-side. */
 

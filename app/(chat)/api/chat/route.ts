@@ -8,15 +8,15 @@ import {
   recordAnswer,
   withdrawUnfinishedTurn,
 } from "@/lib/chat/conversations";
-import { ChatError } from "@/lib/chat/errors";
-import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { createPacer } from "@/lib/chat/pace";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { toChatError } from "@/lib/chat/upstream-errors";
-import { getVectaraClient } from "@/lib/chat/vectara";
 import { getConfig } from "@/lib/config";
 import { requestClientAddress } from "@/lib/http/client-address";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
+import { toChatError } from "@/lib/http/upstream-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
 import { postChatBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -38,7 +38,7 @@ export async function POST(request: Request): Promise<Response> {
   if (!visitorId) return missingSession().toResponse();
 
   if (chatId && !(await getOwnedChat({ visitorId, chatId }))) {
-    return new ChatError("not_found:chat", "This conversation does not exist.").toResponse();
+    return new AppError("not_found:chat", "This conversation does not exist.").toResponse();
   }
 
   const limited = await checkChatRateLimit({
@@ -52,7 +52,12 @@ export async function POST(request: Request): Promise<Response> {
   let askIn = chatId;
   if (chatId && replaceTurnId) {
     try {
-      const withdrawn = await withdrawUnfinishedTurn({ visitorId, chatId, turnId: replaceTurnId });
+      const withdrawn = await withdrawUnfinishedTurn({
+        client: getVectaraClient(),
+        visitorId,
+        chatId,
+        turnId: replaceTurnId,
+      });
       if ("error" in withdrawn) return withdrawn.error.toResponse();
       askIn = withdrawn.askIn;
     } catch (error) {
@@ -114,7 +119,7 @@ export async function POST(request: Request): Promise<Response> {
 }
 
 const missingSession = () =>
-  new ChatError(
+  new AppError(
     "forbidden:chat",
     "Your browser did not send Parley's session cookie. Allow cookies for this site and reload the page.",
   );

@@ -1,9 +1,9 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { setTurnFeedback } from "@/lib/chat/conversations";
-import { ChatError } from "@/lib/chat/errors";
-import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { toChatError } from "@/lib/chat/upstream-errors";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
+import { toChatError } from "@/lib/http/upstream-errors";
 import { feedbackBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -40,4 +40,4 @@ export async function POST(request: Request): Promise<Response> {
   return new Response(null, { status: 204 });
 }
 
-const notFound = () => new ChatError("not_found:chat", "This answer does not exist.");
+const notFound = () => new AppError("not_found:chat", "This answer does not exist.");

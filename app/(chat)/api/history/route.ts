@@ -1,8 +1,8 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { listConversations } from "@/lib/chat/conversations";
-import { ChatError } from "@/lib/chat/errors";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
 import { InvalidCursorError } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
 import { historyQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export async function GET(request: Request): Promise<Response> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const query = historyQuerySchema.safeParse(params);
   if (!query.success) {
-    return new ChatError("bad_request:chat", "Invalid history request.", {
+    return new AppError("bad_request:chat", "Invalid history request.", {
       fieldErrors: Object.fromEntries(
         query.error.issues.map((i) => [["query", ...i.path.map(String)].join("."), i.message]),
       ),
@@ -30,7 +30,7 @@ export async function GET(request: Request): Promise<Response> {
     return Response.json(page, { headers: { "cache-control": "private, no-store" } });
   } catch (error) {
     if (!(error instanceof InvalidCursorError)) throw error;
-    return new ChatError("bad_request:chat", "The history cursor is not valid.", {
+    return new AppError("bad_request:chat", "The history cursor is not valid.", {
       fieldErrors: { "query.cursor": "not a cursor this server issued" },
     }).toResponse();
   }

@@ -6,6 +6,7 @@ import { ArticleView } from "@/components/articles/article-view";
 import { type PassageRef, toArticlePage } from "@/lib/chat/article-blocks";
 import { articlePath, documentIdFromSegments, MAX_QUOTE_CHARS } from "@/lib/chat/article-links";
 import { getArticleByDocumentId } from "@/lib/chat/articles";
+import { getVectaraClient } from "@/lib/server/vectara";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ type Props = {
 /** One request's article, shared by the metadata and the page. */
 const loadArticle = cache(async (segments: readonly string[]) => {
   const documentId = documentIdFromSegments(segments);
-  return documentId ? getArticleByDocumentId({ documentId }) : null;
+  return documentId ? getArticleByDocumentId({ client: getVectaraClient(), documentId }) : null;
 });
 
 // Each parameter on its own: a malformed one is ignored, not an error.

@@ -4,6 +4,7 @@ import { Chat } from "@/components/chat/chat";
 import { getVisitorId } from "@/lib/auth/visitor";
 import { getOwnedChat, loadConversation } from "@/lib/chat/conversations";
 import { chatIdSchema } from "@/lib/chat/ids";
+import { getVectaraClient } from "@/lib/server/vectara";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +26,11 @@ export default async function ChatPage({ params }: Params) {
   if (!chatId.success) notFound();
   const visitorId = await getVisitorId();
   if (!visitorId) notFound();
-  const messages = await loadConversation({ visitorId, chatId: chatId.data });
+  const messages = await loadConversation({
+    client: getVectaraClient(),
+    visitorId,
+    chatId: chatId.data,
+  });
   if (!messages) notFound();
   return <Chat key={chatId.data} chatId={chatId.data} initialMessages={messages} />;
 }

@@ -1,8 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { changeStaffRole, createStaffAccount, setStaffDisabled } from "@/lib/auth/accounts";
 import { formFields, type StaffActionResult, staffAction } from "@/lib/auth/staff-action";
-import { changeStaffRole, createStaffAccount, setStaffDisabled } from "@/lib/chat/admin";
 import { createUserSchema, setDisabledSchema, setRoleSchema } from "./schema";
 
 /**

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { AddUserForm } from "@/components/admin/add-user-form";
 import { UsersTable } from "@/components/admin/users-table";
+import { listStaffAccounts } from "@/lib/auth/accounts";
 import { requireStaffPage } from "@/lib/auth/staff";
-import { listStaffAccounts } from "@/lib/chat/admin";
 import { createUserAction, setUserDisabledAction, setUserRoleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Users · Admin" };

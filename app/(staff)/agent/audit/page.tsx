@@ -4,8 +4,9 @@ import { z } from "zod";
 import { AuditFilters, AuditLogTable } from "@/components/agent/audit-log";
 import { focusRing } from "@/components/ui/button";
 import { requireStaffPage } from "@/lib/auth/staff";
-import { type AuditLogEntry, InvalidAuditCursorError, listAuditLog } from "@/lib/chat/audit";
 import { chatIdSchema } from "@/lib/chat/ids";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { type AuditLogEntry, InvalidAuditCursorError, listAuditLog } from "@/lib/staff/audit";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -37,6 +38,7 @@ export default async function AuditPage({
   } else {
     try {
       page = await listAuditLog({
+        client: getVectaraClient(),
         chatId: chatId?.data,
         actorEmail: filters.actor || undefined,
         reasonContains: filters.q || undefined,
@@ -46,7 +48,7 @@ export default async function AuditPage({
     } catch (error) {
       if (!(error instanceof InvalidAuditCursorError)) throw error;
       problem = "That page link is no longer valid; showing the newest entries.";
-      page = await listAuditLog({ limit: 50 });
+      page = await listAuditLog({ client: getVectaraClient(), limit: 50 });
     }
   }
   const next = new URLSearchParams();

@@ -1,17 +1,18 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { deleteConversation } from "@/lib/chat/conversations";
-import { ChatError } from "@/lib/chat/errors";
-import { checkSameOrigin } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { toChatError } from "@/lib/chat/upstream-errors";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { checkSameOrigin } from "@/lib/http/request";
+import { toChatError } from "@/lib/http/upstream-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
 
 export const dynamic = "force-dynamic";
 
 /** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
 export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);
 
-const notFound = () => new ChatError("not_found:chat", "This conversation does not exist.");
+const notFound = () => new AppError("not_found:chat", "This conversation does not exist.");
 
 /** Deletes one of the visitor's conversations, at Vectara and in Parley. */
 export async function DELETE(
@@ -28,7 +29,11 @@ export async function DELETE(
   if (!visitorId) return notFound().toResponse();
 
   try {
-    const deleted = await deleteConversation({ visitorId, chatId: chatId.data });
+    const deleted = await deleteConversation({
+      client: getVectaraClient(),
+      visitorId,
+      chatId: chatId.data,
+    });
     if (!deleted) return notFound().toResponse();
   } catch (error) {
     return toChatError(error).toResponse();

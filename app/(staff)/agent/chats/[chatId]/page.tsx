@@ -3,8 +3,9 @@ import { notFound } from "next/navigation";
 import { TranscriptView } from "@/components/agent/transcript/transcript-view";
 import { hasRole, requireStaffPage } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { loadTranscript } from "@/lib/chat/review";
 import { getAppDb, listUsers } from "@/lib/db";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { loadTranscript } from "@/lib/staff/review";
 
 export const metadata: Metadata = { title: "Conversation · Parley Staff" };
 
@@ -15,7 +16,7 @@ export default async function AgentChatPage({ params }: { params: Promise<{ chat
   if (!chatId.success) notFound();
 
   const [transcript, users] = await Promise.all([
-    loadTranscript({ chatId: chatId.data }),
+    loadTranscript({ client: getVectaraClient(), chatId: chatId.data }),
     getAppDb().then((db) => listUsers({ db })),
   ]);
   if (!transcript) notFound();

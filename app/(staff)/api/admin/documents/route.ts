@@ -1,7 +1,8 @@
+import { listCorpusDocuments, toStaffError } from "@/lib/admin/corpus";
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { listCorpusDocuments, toStaffError } from "@/lib/chat/admin";
-import { ChatError } from "@/lib/chat/errors";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { getVectaraClient } from "@/lib/server/vectara";
 import { documentsQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ export async function GET(request: Request): Promise<Response> {
     Object.fromEntries(new URL(request.url).searchParams),
   );
   if (!query.success) {
-    return new ChatError("bad_request:staff", "Invalid document list request.", {
+    return new AppError("bad_request:staff", "Invalid document list request.", {
       fieldErrors: Object.fromEntries(
         query.error.issues.map((i) => [["query", ...i.path.map(String)].join("."), i.message]),
       ),
@@ -27,6 +28,7 @@ export async function GET(request: Request): Promise<Response> {
 
   try {
     const page = await listCorpusDocuments({
+      client: getVectaraClient(),
       filter: query.data.filter,
       pageKey: query.data.page_key,
       sort: query.data.sort,

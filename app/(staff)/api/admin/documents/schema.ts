@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { documentSortSchema } from "@/lib/chat/document-sort";
+import { documentSortSchema } from "@/lib/admin/document-sort";
 
 export const documentsQuerySchema = z.strictObject({
   /** A Vectara metadata filter, e.g. `doc.category = 'billing'`; empty means none. */

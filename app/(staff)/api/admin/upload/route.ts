@@ -1,7 +1,8 @@
+import { toStaffError, UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/admin/corpus";
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { toStaffError, UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/chat/admin";
-import { ChatError } from "@/lib/chat/errors";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { getVectaraClient } from "@/lib/server/vectara";
 import { uploadFormSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,7 @@ export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 const MAX_BODY_BYTES = UPLOAD_MAX_BYTES + 64 * 1024;
 
 const badRequest = (message: string, fieldErrors?: Record<string, string>) =>
-  new ChatError("bad_request:staff", message, { fieldErrors }).toResponse();
+  new AppError("bad_request:staff", message, { fieldErrors }).toResponse();
 
 /** Uploads one file (multipart part `file`) into the corpus; the browser sends one request per file. */
 export async function POST(request: Request): Promise<Response> {
@@ -40,7 +41,7 @@ export async function POST(request: Request): Promise<Response> {
   }
 
   try {
-    const result = await uploadCorpusFile({ file: parsed.data.file });
+    const result = await uploadCorpusFile({ client: getVectaraClient(), file: parsed.data.file });
     return Response.json(result, { status: 201 });
   } catch (error) {
     return toStaffError(error).toResponse();

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { InvalidAuditCursorError, listAuditLog } from "@/lib/chat/audit";
-import { ChatError } from "@/lib/chat/errors";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { queryError, readQuery } from "@/lib/chat/staff-http";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { queryError, readQuery } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { InvalidAuditCursorError, listAuditLog } from "@/lib/staff/audit";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +33,7 @@ export async function GET(request: Request): Promise<Response> {
   const { chat_id: chatId, actor, q, cursor, limit } = query.data;
   try {
     const page = await listAuditLog({
+      client: getVectaraClient(),
       chatId,
       actorEmail: actor || undefined,
       reasonContains: q || undefined,
@@ -41,6 +43,6 @@ export async function GET(request: Request): Promise<Response> {
     return Response.json(page, { headers: { "cache-control": "private, no-store" } });
   } catch (error) {
     if (!(error instanceof InvalidAuditCursorError)) throw error;
-    return new ChatError("bad_request:staff", "The audit cursor is not valid.").toResponse();
+    return new AppError("bad_request:staff", "The audit cursor is not valid.").toResponse();
   }
 }

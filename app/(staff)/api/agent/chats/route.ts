@@ -1,12 +1,13 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { queryError, readQuery, staffError } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
 import {
   checkChatFilter,
   checkSearchWords,
   listStaffConversations,
   searchStaffConversations,
-} from "@/lib/chat/review";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { queryError, readQuery, staffError } from "@/lib/chat/staff-http";
+} from "@/lib/staff/review";
 import { listChatsQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -34,8 +35,20 @@ export async function GET(request: Request): Promise<Response> {
 
   try {
     const page = search
-      ? await searchStaffConversations({ words: search.words, chatIds, pageKey, limit })
-      : await listStaffConversations({ filter, chatIds, pageKey, limit });
+      ? await searchStaffConversations({
+          client: getVectaraClient(),
+          words: search.words,
+          chatIds,
+          pageKey,
+          limit,
+        })
+      : await listStaffConversations({
+          client: getVectaraClient(),
+          filter,
+          chatIds,
+          pageKey,
+          limit,
+        });
     return Response.json(page, { headers: NO_STORE });
   } catch (error) {
     return staffError(error).toResponse();

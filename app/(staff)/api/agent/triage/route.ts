@@ -1,7 +1,8 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { listTriageQueue } from "@/lib/chat/review";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { staffError } from "@/lib/chat/staff-http";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { staffError } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { listTriageQueue } from "@/lib/staff/review";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!auth.ok) return auth.response;
   try {
     return Response.json(
-      { rows: await listTriageQueue() },
+      { rows: await listTriageQueue({ client: getVectaraClient() }) },
       { headers: { "cache-control": "private, no-store" } },
     );
   } catch (error) {

@@ -1,7 +1,8 @@
+import { deleteCorpusDocument, toStaffError } from "@/lib/admin/corpus";
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { deleteCorpusDocument, toStaffError } from "@/lib/chat/admin";
-import { ChatError } from "@/lib/chat/errors";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { getVectaraClient } from "@/lib/server/vectara";
 import { documentIdParamSchema } from "../schema";
 
 export const dynamic = "force-dynamic";
@@ -23,13 +24,13 @@ export async function DELETE(
 
   const documentId = documentIdParamSchema.safeParse((await params).documentId);
   if (!documentId.success) {
-    return new ChatError("bad_request:staff", "Invalid document id.", {
+    return new AppError("bad_request:staff", "Invalid document id.", {
       fieldErrors: { "path.documentId": "must be 1 to 512 characters" },
     }).toResponse();
   }
 
   try {
-    await deleteCorpusDocument({ documentId: documentId.data });
+    await deleteCorpusDocument({ client: getVectaraClient(), documentId: documentId.data });
   } catch (error) {
     return toStaffError(error).toResponse();
   }

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { ChatError } from "@/lib/chat/errors";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { loadTranscript, transcriptToMarkdown } from "@/lib/chat/review";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { queryError, readQuery, staffError } from "@/lib/chat/staff-http";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { queryError, readQuery, staffError } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { loadTranscript, transcriptToMarkdown } from "@/lib/staff/review";
 
 export const dynamic = "force-dynamic";
 
@@ -22,14 +23,13 @@ export async function GET(
   if (!auth.ok) return auth.response;
 
   const chatId = chatIdSchema.safeParse((await params).chatId);
-  if (!chatId.success)
-    return new ChatError("not_found:staff", "No such conversation.").toResponse();
+  if (!chatId.success) return new AppError("not_found:staff", "No such conversation.").toResponse();
   const query = readQuery(request, exportQuerySchema);
   if (!query.success) return queryError(query.error).toResponse();
 
   try {
-    const transcript = await loadTranscript({ chatId: chatId.data });
-    if (!transcript) return new ChatError("not_found:staff", "No such conversation.").toResponse();
+    const transcript = await loadTranscript({ client: getVectaraClient(), chatId: chatId.data });
+    if (!transcript) return new AppError("not_found:staff", "No such conversation.").toResponse();
     const name = `parley-${chatId.data}.${query.data.format}`;
     const headers = {
       "content-disposition": `attachment; filename="${name}"`,

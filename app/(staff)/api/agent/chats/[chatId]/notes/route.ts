@@ -1,10 +1,11 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { ChatError } from "@/lib/chat/errors";
-import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { addNote } from "@/lib/chat/review";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { staffError } from "@/lib/chat/staff-http";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { readJsonBody } from "@/lib/http/request";
+import { staffError } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { addNote } from "@/lib/staff/review";
 import { noteBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -21,14 +22,18 @@ export async function POST(
   if (!auth.ok) return auth.response;
 
   const chatId = chatIdSchema.safeParse((await params).chatId);
-  if (!chatId.success)
-    return new ChatError("not_found:staff", "No such conversation.").toResponse();
+  if (!chatId.success) return new AppError("not_found:staff", "No such conversation.").toResponse();
   const body = await readJsonBody(request, noteBodySchema, 16 * 1024);
   if (!body.ok) return body.error.toResponse();
 
   try {
-    const note = await addNote({ actor: auth.user, chatId: chatId.data, body: body.data.body });
-    if (!note) return new ChatError("not_found:staff", "No such conversation.").toResponse();
+    const note = await addNote({
+      client: getVectaraClient(),
+      actor: auth.user,
+      chatId: chatId.data,
+      body: body.data.body,
+    });
+    if (!note) return new AppError("not_found:staff", "No such conversation.").toResponse();
     return Response.json(note, { status: 201 });
   } catch (error) {
     return staffError(error).toResponse();

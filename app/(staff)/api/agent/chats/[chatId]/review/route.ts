@@ -1,11 +1,12 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { ChatError } from "@/lib/chat/errors";
-import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { setReview } from "@/lib/chat/review";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { staffError } from "@/lib/chat/staff-http";
 import { getAppDb, getUserByUserId } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { readJsonBody } from "@/lib/http/request";
+import { staffError } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { setReview } from "@/lib/staff/review";
 import { reviewBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -22,8 +23,7 @@ export async function PUT(
   if (!auth.ok) return auth.response;
 
   const chatId = chatIdSchema.safeParse((await params).chatId);
-  if (!chatId.success)
-    return new ChatError("not_found:staff", "No such conversation.").toResponse();
+  if (!chatId.success) return new AppError("not_found:staff", "No such conversation.").toResponse();
   const body = await readJsonBody(request, reviewBodySchema, 4 * 1024);
   if (!body.ok) return body.error.toResponse();
 
@@ -31,7 +31,7 @@ export async function PUT(
   if (assigneeId) {
     const assignee = await getUserByUserId({ db: await getAppDb(), userId: assigneeId });
     if (!assignee || assignee.disabled) {
-      return new ChatError(
+      return new AppError(
         "bad_request:staff",
         "Assign the conversation to an active staff member.",
         {
@@ -41,8 +41,14 @@ export async function PUT(
     }
   }
   try {
-    const found = await setReview({ actor: auth.user, chatId: chatId.data, status, assigneeId });
-    if (!found) return new ChatError("not_found:staff", "No such conversation.").toResponse();
+    const found = await setReview({
+      client: getVectaraClient(),
+      actor: auth.user,
+      chatId: chatId.data,
+      status,
+      assigneeId,
+    });
+    if (!found) return new AppError("not_found:staff", "No such conversation.").toResponse();
     return new Response(null, { status: 204 });
   } catch (error) {
     return staffError(error).toResponse();

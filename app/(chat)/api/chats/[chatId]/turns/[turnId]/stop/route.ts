@@ -1,17 +1,17 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { stopAnswer } from "@/lib/chat/conversations";
-import { ChatError } from "@/lib/chat/errors";
-import { checkSameOrigin, readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { toChatError } from "@/lib/chat/upstream-errors";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
+import { toChatError } from "@/lib/http/upstream-errors";
 import { stopBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
-const notFound = () => new ChatError("not_found:chat", "This answer does not exist.");
+const notFound = () => new AppError("not_found:chat", "This answer does not exist.");
 
 /**
  * The visitor pressed Stop: the answer is stored as they saw it, cut at `shownChars` and

@@ -1,10 +1,11 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { disableTurnsFrom } from "@/lib/chat/audit";
-import { ChatError } from "@/lib/chat/errors";
-import { readJsonBody } from "@/lib/chat/http";
 import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
-import { otherMethods } from "@/lib/chat/route-fallbacks";
-import { staffError } from "@/lib/chat/staff-http";
+import { AppError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
+import { readJsonBody } from "@/lib/http/request";
+import { staffError } from "@/lib/http/staff-errors";
+import { getVectaraClient } from "@/lib/server/vectara";
+import { disableTurnsFrom } from "@/lib/staff/audit";
 import { disableBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -27,13 +28,14 @@ export async function POST(
   const chatId = chatIdSchema.safeParse(raw.chatId);
   const turnId = turnIdSchema.safeParse(raw.turnId);
   if (!chatId.success || !turnId.success) {
-    return new ChatError("not_found:staff", "No such turn.").toResponse();
+    return new AppError("not_found:staff", "No such turn.").toResponse();
   }
   const body = await readJsonBody(request, disableBodySchema, 8 * 1024);
   if (!body.ok) return body.error.toResponse();
 
   try {
     const result = await disableTurnsFrom({
+      client: getVectaraClient(),
       actor: auth.user,
       chatId: chatId.data,
       turnId: turnId.data,

@@ -10,10 +10,9 @@ import {
   listTurnsByChatId,
   type SqlDriver,
 } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
 import type { Turn, VectaraClient } from "@/lib/vectara";
 import type { AuditedTurn, AuditLogEntry, ConversationState } from "./audit-format";
-import { ChatError } from "./errors";
-import { getVectaraClient } from "./vectara";
 
 /**
  * Moderation and its audit log: disabling turns (recorded first, so nothing is
@@ -59,14 +58,14 @@ export async function disableTurnsFrom({
   chatId,
   turnId,
   reason,
-  client = getVectaraClient(),
+  client,
   now = Date.now(),
 }: {
   actor: StaffUser;
   chatId: string;
   turnId: string;
   reason: string;
-  client?: VectaraClient;
+  client: VectaraClient;
   now?: number;
 }): Promise<{ disabled: string[] }> {
   let turns: Turn[];
@@ -74,15 +73,15 @@ export async function disableTurnsFrom({
     turns = await listAllTurns(client, chatId);
   } catch (error) {
     if (isNotFound(error)) {
-      throw new ChatError("not_found:staff", "This conversation does not exist.");
+      throw new AppError("not_found:staff", "This conversation does not exist.");
     }
     throw error;
   }
   const at = turns.findIndex((t) => t.id === turnId);
-  if (at === -1) throw new ChatError("not_found:staff", "This turn is not in the conversation.");
+  if (at === -1) throw new AppError("not_found:staff", "This turn is not in the conversation.");
   const affected = turns.slice(at);
   if (affected.every((t) => !t.enabled)) {
-    throw new ChatError("conflict:staff", "This turn and the ones after it are already disabled.");
+    throw new AppError("conflict:staff", "This turn and the ones after it are already disabled.");
   }
   const db = await getAppDb();
   const auditId = `aud_${randomUUID()}`;
@@ -193,14 +192,14 @@ export async function listAuditLog({
   reasonContains,
   cursor,
   limit,
-  client = getVectaraClient(),
+  client,
 }: {
   chatId?: string;
   actorEmail?: string;
   reasonContains?: string;
   cursor?: string;
   limit: number;
-  client?: VectaraClient;
+  client: VectaraClient;
 }): Promise<{ entries: AuditLogEntry[]; nextCursor: string | null }> {
   const db = await getAppDb();
   const page = await listAuditEntries({ db, chatId, actorEmail, reasonContains, cursor, limit });

@@ -2,6 +2,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { RE2JS } from "re2js";
 import type { StaffUser } from "@/lib/auth/staff";
+import { citationSchema } from "@/lib/chat/citations";
+import { citedIndexes } from "@/lib/chat/cited";
+import type { Citation } from "@/lib/chat/messages";
+import { FCS_HIGH, FCS_MEDIUM } from "@/lib/chat/messages";
 import {
   addNoteByChatId,
   type ChatReview,
@@ -19,15 +23,10 @@ import {
 } from "@/lib/db";
 import { parseSearchWords, searchChatsByWords } from "@/lib/db/search";
 import { regexCostProblem } from "@/lib/engine/core/regex-cost";
+import { AppError } from "@/lib/http/errors";
 import { type Chat, NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
-import { citationSchema } from "./citations";
-import { citedIndexes } from "./cited";
-import { ChatError } from "./errors";
-import type { Citation } from "./messages";
-import { FCS_HIGH, FCS_MEDIUM } from "./messages";
 import { explainRegexError, type Re2SyntaxError } from "./regex-explain";
-import type { ChatFlag, StaffChatRow } from "./staff-types";
-import { getVectaraClient } from "./vectara";
+import type { ChatFlag, StaffChatRow } from "./types";
 
 /**
  * The support agents' view of every conversation: Vectara's chats, with what Parley
@@ -35,7 +34,7 @@ import { getVectaraClient } from "./vectara";
  * moderation). Staff routes and pages call these; role checks happen before.
  */
 
-export type { ChatFlag, StaffChatRow } from "./staff-types";
+export type { ChatFlag, StaffChatRow } from "./types";
 
 /**
  * A regular expression from a staff member, checked before it reaches Vectara. RE2 is
@@ -44,15 +43,15 @@ export type { ChatFlag, StaffChatRow } from "./staff-types";
  * above 1,000 instructions: `regex-cost.ts`, the engine's rule) is refused here too, with
  * its position, whichever backend serves the list.
  */
-export function checkChatFilter(pattern: string): ChatError | undefined {
+export function checkChatFilter(pattern: string): AppError | undefined {
   if (pattern.length > 500) {
-    return new ChatError("bad_request:staff", "The filter is longer than 500 characters.", {
+    return new AppError("bad_request:staff", "The filter is longer than 500 characters.", {
       fieldErrors: { "query.filter": "at most 500 characters" },
     });
   }
   const costly = regexCostProblem(pattern);
   if (costly) {
-    return new ChatError("bad_request:staff", `The filter ${costly.message}.`, {
+    return new AppError("bad_request:staff", `The filter ${costly.message}.`, {
       fieldErrors: { "query.filter": costly.message },
     });
   }
@@ -63,18 +62,18 @@ export function checkChatFilter(pattern: string): ChatError | undefined {
     // RE2's own message ("error parsing regexp: missing closing ): `(abc`") is for
     // programmers; staff get a sentence naming the character and where it is.
     const explained = explainRegexError(pattern, error as Re2SyntaxError);
-    return new ChatError("bad_request:staff", explained, {
+    return new AppError("bad_request:staff", explained, {
       fieldErrors: { "query.filter": explained },
     });
   }
 }
 
 /** Plain words from a staff member, or the 400 that says what is wrong with them. */
-export function checkSearchWords(text: string): { words: string[] } | { error: ChatError } {
+export function checkSearchWords(text: string): { words: string[] } | { error: AppError } {
   const parsed = parseSearchWords(text);
   if (parsed.ok) return { words: parsed.words };
   return {
-    error: new ChatError("bad_request:staff", parsed.problem, {
+    error: new AppError("bad_request:staff", parsed.problem, {
       fieldErrors: { "query.q": parsed.problem },
     }),
   };
@@ -153,13 +152,13 @@ export async function listStaffConversations({
   chatIds,
   pageKey,
   limit = 25,
-  client = getVectaraClient(),
+  client,
 }: {
   filter?: string;
   chatIds?: string[];
   pageKey?: string;
   limit?: number;
-  client?: VectaraClient;
+  client: VectaraClient;
 }): Promise<{ rows: StaffChatRow[]; nextPageKey: string | null }> {
   const page = await client.chats.list({
     limit,
@@ -181,13 +180,13 @@ export async function searchStaffConversations({
   chatIds,
   pageKey,
   limit = 25,
-  client = getVectaraClient(),
+  client,
 }: {
   words: string[];
   chatIds?: string[];
   pageKey?: string;
   limit?: number;
-  client?: VectaraClient;
+  client: VectaraClient;
 }): Promise<{ rows: StaffChatRow[]; nextPageKey: string | null }> {
   const db = await getAppDb();
   let found: Awaited<ReturnType<typeof searchChatsByWords>>;
@@ -195,7 +194,7 @@ export async function searchStaffConversations({
     found = await searchChatsByWords({ db, words, chatIds, limit, cursor: pageKey });
   } catch (error) {
     if (!(error instanceof InvalidCursorError)) throw error;
-    throw new ChatError("bad_request:staff", "The page key is not valid for this search.", {
+    throw new AppError("bad_request:staff", "The page key is not valid for this search.", {
       fieldErrors: { "query.page_key": "not a page of this search" },
     });
   }
@@ -217,11 +216,11 @@ export async function searchStaffConversations({
 /** The conversations that most need a look, most needy first. */
 export async function listTriageQueue({
   limit = 20,
-  client = getVectaraClient(),
+  client,
 }: {
   limit?: number;
-  client?: VectaraClient;
-} = {}): Promise<StaffChatRow[]> {
+  client: VectaraClient;
+}): Promise<StaffChatRow[]> {
   const db = await getAppDb();
   const signals = await listChatSignals({ db, isCited });
   const reviews = await listChatReviewsByChatIds({ db, chatIds: [...signals.keys()] });
@@ -273,10 +272,10 @@ const storedCitations = citationSchema.array().catch([]);
 /** One conversation for staff, disabled turns included; undefined when Vectara has no such chat. */
 export async function loadTranscript({
   chatId,
-  client = getVectaraClient(),
+  client,
 }: {
   chatId: string;
-  client?: VectaraClient;
+  client: VectaraClient;
 }): Promise<Transcript | undefined> {
   let chat: Chat;
   let turns: Turn[];
@@ -344,14 +343,14 @@ export async function setReview({
   status,
   assigneeId,
   now = Date.now(),
-  client = getVectaraClient(),
+  client,
 }: {
   actor: StaffUser;
   chatId: string;
   status: ReviewStatus;
   assigneeId: string | null;
   now?: number;
-  client?: VectaraClient;
+  client: VectaraClient;
 }): Promise<boolean> {
   if (!(await chatExists(client, chatId))) return false;
   await setChatReviewByChatId({
@@ -371,13 +370,13 @@ export async function addNote({
   chatId,
   body,
   now = Date.now(),
-  client = getVectaraClient(),
+  client,
 }: {
   actor: StaffUser;
   chatId: string;
   body: string;
   now?: number;
-  client?: VectaraClient;
+  client: VectaraClient;
 }): Promise<Note | undefined> {
   if (!(await chatExists(client, chatId))) return undefined;
   const note: Note = {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { ChatError } from "./errors";
+import { AppError } from "./errors";
 import { toChatError } from "./upstream-errors";
 
 /** Parses a request's query string with `schema` (one value per key). */
@@ -9,12 +9,12 @@ export function readQuery<T>(request: Request, schema: z.ZodType<T>) {
 }
 
 /** A 400 naming each bad query parameter, keyed like Vectara's `field_errors`. */
-export function queryError(error: z.ZodError): ChatError {
+export function queryError(error: z.ZodError): AppError {
   const fieldErrors = Object.fromEntries(
     error.issues.map((i) => [["query", ...i.path.map(String)].join("."), i.message]),
   );
   const [first] = Object.entries(fieldErrors);
-  return new ChatError(
+  return new AppError(
     "bad_request:staff",
     first ? `Invalid request: ${first[0]}: ${first[1]}` : "Invalid request.",
     { fieldErrors },
@@ -26,8 +26,8 @@ export function queryError(error: z.ZodError): ChatError {
  * Vectara's errors are mapped (a 400 from Vectara — a bad filter — keeps its text,
  * since staff wrote the filter and need to know what is wrong with it).
  */
-export function staffError(error: unknown): ChatError {
-  if (error instanceof ChatError) return error;
+export function staffError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
   const mapped = toChatError(error);
   const code =
     mapped.code === "bad_request:chat"
@@ -38,5 +38,5 @@ export function staffError(error: unknown): ChatError {
   const message =
     code === "bad_request:staff" && error instanceof Error ? error.message : mapped.message;
   if (code === "upstream:staff") console.error("Parley: a staff request failed upstream:", error);
-  return new ChatError(code, message, { cause: error });
+  return new AppError(code, message, { cause: error });
 }

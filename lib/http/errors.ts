@@ -1,58 +1,52 @@
-import type { ChatErrorCode, ChatErrorPayload } from "./messages";
-
 /**
- * The one error vocabulary of the chat: a typed code, a message for people, and
- * whether a retry can help. Route handlers answer with `toResponse()` (Vectara's
+ * The one error vocabulary of the app (visitor, staff console, sign-in): a typed code,
+ * a message for people, and whether a retry can help. Route handlers answer with `toResponse()` (Vectara's
  * error shape, `messages` + `request_id`, plus `code`); the browser rebuilds the
- * error from that JSON with `ChatError.fromResponseText`.
+ * error from that JSON with `AppError.fromResponseText`.
  */
 
-const STATUS: Record<ChatErrorCode, number> = {
-  "bad_request:chat": 400,
-  "forbidden:chat": 403,
-  "not_found:chat": 404,
-  "rate_limit:chat": 429,
-  "upstream:chat": 502,
-  "timeout:chat": 504,
-  "offline:chat": 503,
-  "stream:chat": 502,
-  "internal:chat": 500,
-  "bad_request:staff": 400,
-  "unauthorized:staff": 401,
-  "forbidden:staff": 403,
-  "not_found:staff": 404,
-  "conflict:staff": 409,
-  "rate_limit:login": 429,
-  "upstream:staff": 502,
-};
+/**
+ * Every code of the app's one error vocabulary, with its HTTP status and whether a retry
+ * can help. `:chat` codes are the visitor's, `:staff` the console's, `:login` sign-in's.
+ */
+const CODES = {
+  "bad_request:chat": { status: 400, retryable: false },
+  "forbidden:chat": { status: 403, retryable: false },
+  "not_found:chat": { status: 404, retryable: false },
+  "rate_limit:chat": { status: 429, retryable: true },
+  "upstream:chat": { status: 502, retryable: true },
+  "timeout:chat": { status: 504, retryable: true },
+  "offline:chat": { status: 503, retryable: true },
+  "stream:chat": { status: 502, retryable: true },
+  "internal:chat": { status: 500, retryable: true },
+  "bad_request:staff": { status: 400, retryable: false },
+  "unauthorized:staff": { status: 401, retryable: false },
+  "forbidden:staff": { status: 403, retryable: false },
+  "not_found:staff": { status: 404, retryable: false },
+  "conflict:staff": { status: 409, retryable: false },
+  "rate_limit:login": { status: 429, retryable: true },
+  "upstream:staff": { status: 502, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
 
-const RETRYABLE: Record<ChatErrorCode, boolean> = {
-  "bad_request:chat": false,
-  "forbidden:chat": false,
-  "not_found:chat": false,
-  "rate_limit:chat": true,
-  "upstream:chat": true,
-  "timeout:chat": true,
-  "offline:chat": true,
-  "stream:chat": true,
-  "internal:chat": true,
-  "bad_request:staff": false,
-  "unauthorized:staff": false,
-  "forbidden:staff": false,
-  "not_found:staff": false,
-  "conflict:staff": false,
-  "rate_limit:login": true,
-  "upstream:staff": true,
-};
+export type AppErrorCode = keyof typeof CODES;
 
-export class ChatError extends Error {
-  override name = "ChatError";
-  readonly code: ChatErrorCode;
+/** An error as the chat stream carries it to the browser (the `data-error` part). */
+export interface AppErrorPayload {
+  code: AppErrorCode;
+  message: string;
+  retryable: boolean;
+  /** Seconds to wait before retrying, for rate limits. */
+  retryAfter?: number;
+}
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: AppErrorCode;
   readonly retryAfter?: number;
   readonly fieldErrors?: Record<string, string>;
 
   constructor(
-    code: ChatErrorCode,
+    code: AppErrorCode,
     message: string,
     options: { retryAfter?: number; fieldErrors?: Record<string, string>; cause?: unknown } = {},
   ) {
@@ -63,14 +57,14 @@ export class ChatError extends Error {
   }
 
   get status(): number {
-    return STATUS[this.code];
+    return CODES[this.code].status;
   }
 
   get retryable(): boolean {
-    return RETRYABLE[this.code];
+    return CODES[this.code].retryable;
   }
 
-  toPayload(): ChatErrorPayload {
+  toPayload(): AppErrorPayload {
     return {
       code: this.code,
       message: this.message,
@@ -96,18 +90,18 @@ export class ChatError extends Error {
   }
 
   /** Rebuilds the error the server sent; anything unreadable becomes a generic, retryable error. */
-  static fromResponseText(text: string): ChatError {
+  static fromResponseText(text: string): AppError {
     const body = parseErrorBody(text);
-    if (body) return new ChatError(body.code, body.message, { retryAfter: body.retryAfter });
-    return new ChatError(
+    if (body) return new AppError(body.code, body.message, { retryAfter: body.retryAfter });
+    return new AppError(
       "offline:chat",
       "Parley could not be reached. Check your connection and try again.",
     );
   }
 }
 
-const isCode = (value: unknown): value is ChatErrorCode =>
-  typeof value === "string" && Object.hasOwn(STATUS, value);
+const isCode = (value: unknown): value is AppErrorCode =>
+  typeof value === "string" && Object.hasOwn(CODES, value);
 
 /**
  * Reads `{ messages: [string, …], code, retry_after? }`. Written by hand rather than
@@ -115,7 +109,7 @@ const isCode = (value: unknown): value is ChatErrorCode =>
  */
 export function parseErrorBody(
   text: string,
-): { code: ChatErrorCode; message: string; retryAfter?: number } | null {
+): { code: AppErrorCode; message: string; retryAfter?: number } | null {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,6 +1,6 @@
 import { RE2JS } from "re2js";
 import { describe, expect, it } from "vitest";
-import { explainRegexError } from "@/lib/chat/regex-explain";
+import { explainRegexError } from "@/lib/staff/regex-explain";
 
 /** What the console says about `pattern`: RE2 must refuse it. */
 function explain(pattern: string): string {

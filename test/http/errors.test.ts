@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ChatError, parseErrorBody } from "@/lib/chat/errors";
-import type { ChatErrorCode } from "@/lib/chat/messages";
+import type { AppErrorCode } from "@/lib/http/errors";
+import { AppError, parseErrorBody } from "@/lib/http/errors";
 
-const CODES: Array<[ChatErrorCode, number, boolean]> = [
+const CODES: Array<[AppErrorCode, number, boolean]> = [
   ["bad_request:chat", 400, false],
   ["forbidden:chat", 403, false],
   ["not_found:chat", 404, false],
@@ -14,9 +14,9 @@ const CODES: Array<[ChatErrorCode, number, boolean]> = [
   ["internal:chat", 500, true],
 ];
 
-describe("ChatError.toResponse", () => {
+describe("AppError.toResponse", () => {
   it.each(CODES)("%s answers %i in Vectara's error shape", async (code, status, retryable) => {
-    const response = new ChatError(code, `Message for ${code}`).toResponse();
+    const response = new AppError(code, `Message for ${code}`).toResponse();
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.headers.get("retry-after")).toBeNull();
@@ -31,7 +31,7 @@ describe("ChatError.toResponse", () => {
   });
 
   it("adds retry_after and a Retry-After header for a rate limit", async () => {
-    const response = new ChatError("rate_limit:chat", "Busy.", { retryAfter: 7 }).toResponse();
+    const response = new AppError("rate_limit:chat", "Busy.", { retryAfter: 7 }).toResponse();
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("7");
     const body = await response.json();
@@ -40,7 +40,7 @@ describe("ChatError.toResponse", () => {
   });
 
   it("includes field_errors when there are some", async () => {
-    const error = new ChatError("bad_request:chat", "Invalid.", {
+    const error = new AppError("bad_request:chat", "Invalid.", {
       fieldErrors: { "body.message.parts": "a message has exactly one text part" },
     });
     const body = await error.toResponse().json();
@@ -50,19 +50,19 @@ describe("ChatError.toResponse", () => {
   });
 
   it("gives every response its own request id", async () => {
-    const a = await new ChatError("internal:chat", "x").toResponse().json();
-    const b = await new ChatError("internal:chat", "x").toResponse().json();
+    const a = await new AppError("internal:chat", "x").toResponse().json();
+    const b = await new AppError("internal:chat", "x").toResponse().json();
     expect(a.request_id).not.toBe(b.request_id);
   });
 });
 
-describe("ChatError.fromResponseText", () => {
+describe("AppError.fromResponseText", () => {
   it.each(CODES)("round-trips %s", async (code, _status, retryable) => {
-    const sent = new ChatError(code, `Something about ${code}.`, {
+    const sent = new AppError(code, `Something about ${code}.`, {
       ...(code === "rate_limit:chat" && { retryAfter: 12 }),
     });
-    const received = ChatError.fromResponseText(await sent.toResponse().text());
-    expect(received).toBeInstanceOf(ChatError);
+    const received = AppError.fromResponseText(await sent.toResponse().text());
+    expect(received).toBeInstanceOf(AppError);
     expect(received.code).toBe(code);
     expect(received.message).toBe(`Something about ${code}.`);
     expect(received.retryable).toBe(retryable);
@@ -82,7 +82,7 @@ describe("ChatError.fromResponseText", () => {
     ["messages that are not an array", JSON.stringify({ messages: "x", code: "stream:chat" })],
     ["no usable message", JSON.stringify({ messages: ["", 3], code: "stream:chat" })],
   ])("turns %s into a retryable offline error", (_, text) => {
-    const error = ChatError.fromResponseText(text);
+    const error = AppError.fromResponseText(text);
     expect(error.code).toBe("offline:chat");
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/could not be reached/);

@@ -1,12 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import {
-  methodNotAllowed,
-  noSuchRoute,
-  otherMethods,
-  ROUTE_METHODS,
-} from "@/lib/chat/route-fallbacks";
+import { methodNotAllowed, noSuchRoute, otherMethods, ROUTE_METHODS } from "@/lib/http/fallbacks";
 
 /**
  * Issue 14, item 7 (the fuzz run, e2e/fuzz.spec.ts): a method a route handler does not

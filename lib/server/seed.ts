@@ -1,12 +1,9 @@
 import "server-only";
 import path from "node:path";
 import { type Config, getConfig } from "@/lib/config";
-import { type BatchIndexer, ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
+import { type BatchIndexer, DEMO_KB_DIR, ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
 import type { VectaraClient } from "@/lib/vectara";
 import { getEngine, getVectaraClient } from "./vectara";
-
-/** The demo knowledge base, relative to the repository root the app is started from. */
-export const DEMO_KB_DIR = "content/demo-kb";
 
 /**
  * Local mode's first-start seeding: makes the chatbot's corpus exist (with the KB's

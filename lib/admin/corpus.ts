@@ -11,6 +11,7 @@ import {
   setUserDisabledByUserId,
   setUserRoleByUserId,
 } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
 import {
   AbortError,
   APIError,
@@ -23,13 +24,11 @@ import {
   type VectaraClient,
 } from "@/lib/vectara";
 import { DEFAULT_DOCUMENT_SORT, type DocumentSort } from "./document-sort";
-import { ChatError } from "./errors";
-import { getVectaraClient } from "./vectara";
 
 /**
  * The admin's domain: the chatbot's corpus (overview, documents, upload, reset) and
  * staff accounts. Route handlers and server actions in app/(staff)/admin call these
- * after their guard; every failure leaves here as a ChatError with a `:staff` code.
+ * after their guard; every failure leaves here as a AppError with a `:staff` code.
  * Unlike the visitor's errors, Vectara's own messages are shown: the reader is an
  * admin, who needs "invalid filter near 'x'" or "unsupported file type" verbatim.
  */
@@ -75,12 +74,12 @@ const firstMessage = (error: ApiErrorShape): string => {
 };
 
 /** Says a Vectara (or engine) failure in the staff vocabulary. */
-export function toStaffError(error: unknown): ChatError {
-  if (error instanceof ChatError) return error;
+export function toStaffError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
   const options = { cause: error };
   if (error instanceof InvalidRequestError || isNamed(error, "InvalidRequestError")) {
     const fieldErrors = (error as { fieldErrors?: Record<string, string> }).fieldErrors;
-    return new ChatError("bad_request:staff", error.message, { ...options, fieldErrors });
+    return new AppError("bad_request:staff", error.message, { ...options, fieldErrors });
   }
   const api = asApiError(error);
   if (api) {
@@ -88,43 +87,39 @@ export function toStaffError(error: unknown): ChatError {
     const fieldErrors = Object.keys(api.fieldErrors).length ? api.fieldErrors : undefined;
     // 400, 413 (too large), 415 (unsupported type), 422: the engine's words, as they are.
     if ([400, 413, 415, 422].includes(api.status)) {
-      return new ChatError("bad_request:staff", message, { ...options, fieldErrors });
+      return new AppError("bad_request:staff", message, { ...options, fieldErrors });
     }
-    if (api.status === 404) return new ChatError("not_found:staff", message, options);
-    if (api.status === 409) return new ChatError("conflict:staff", message, options);
+    if (api.status === 404) return new AppError("not_found:staff", message, options);
+    if (api.status === 409) return new AppError("conflict:staff", message, options);
     if (api.status === 429) {
       const ms = api.retryAfterMs;
-      return new ChatError(
-        "upstream:staff",
-        "Vectara is rate-limiting Parley. Try again shortly.",
-        {
-          ...options,
-          retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)),
-        },
-      );
+      return new AppError("upstream:staff", "Vectara is rate-limiting Parley. Try again shortly.", {
+        ...options,
+        retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)),
+      });
     }
     if (api.status === 401 || api.status === 403) {
-      return new ChatError(
+      return new AppError(
         "upstream:staff",
         `Vectara refused Parley's credentials (${api.status}): ${message}`,
         options,
       );
     }
-    return new ChatError("upstream:staff", `Vectara failed: ${api.message}`, options);
+    return new AppError("upstream:staff", `Vectara failed: ${api.message}`, options);
   }
   if (error instanceof TimeoutError || isNamed(error, "TimeoutError")) {
-    return new ChatError("upstream:staff", "Vectara took too long to respond.", options);
+    return new AppError("upstream:staff", "Vectara took too long to respond.", options);
   }
   if (error instanceof AbortError || isNamed(error, "AbortError")) {
-    return new ChatError("upstream:staff", "The request to Vectara was aborted.", options);
+    return new AppError("upstream:staff", "The request to Vectara was aborted.", options);
   }
   if (
     error instanceof ConnectionError ||
     isNamed(error, "ConnectionError", "ProtocolError", "StreamError")
   ) {
-    return new ChatError("upstream:staff", `Vectara failed: ${(error as Error).message}`, options);
+    return new AppError("upstream:staff", `Vectara failed: ${(error as Error).message}`, options);
   }
-  return new ChatError(
+  return new AppError(
     "upstream:staff",
     error instanceof Error ? `Unexpected failure: ${error.message}` : "Unexpected failure.",
     options,
@@ -140,12 +135,12 @@ async function staff<T>(work: () => Promise<T>): Promise<T> {
 }
 
 interface CorpusArgs {
-  client?: VectaraClient;
+  client: VectaraClient;
   corpusKey?: string;
 }
 
 const defaults = ({ client, corpusKey }: CorpusArgs) => ({
-  client: client ?? getVectaraClient(),
+  client,
   corpusKey: corpusKey ?? getConfig().vectara.corpusKey,
 });
 
@@ -160,7 +155,7 @@ export interface CorpusOverview {
   size: CorpusSize;
 }
 
-export async function getCorpusOverview(args: CorpusArgs = {}): Promise<CorpusOverview> {
+export async function getCorpusOverview(args: CorpusArgs): Promise<CorpusOverview> {
   const { client, corpusKey } = defaults(args);
   return staff(async () => {
     const [corpus, size] = await Promise.all([
@@ -277,7 +272,7 @@ export async function listCorpusDocuments({
   limit?: number;
   /** Whether the server takes `sort` (Parley's engine); by default, in local mode. */
   sortable?: boolean;
-} = {}): Promise<AdminDocumentPage> {
+}): Promise<AdminDocumentPage> {
   const { client, corpusKey } = defaults(args);
   return staff(async () => {
     const page = await client.documents.list(corpusKey, {
@@ -310,7 +305,7 @@ export async function resetCorpus({
 }: CorpusArgs & { confirmation: string }): Promise<void> {
   const { client, corpusKey } = defaults(args);
   if (confirmation.trim() !== corpusKey) {
-    throw new ChatError("bad_request:staff", `Type the corpus key “${corpusKey}” to confirm.`, {
+    throw new AppError("bad_request:staff", `Type the corpus key “${corpusKey}” to confirm.`, {
       fieldErrors: { confirmation: "does not match the corpus key" },
     });
   }
@@ -379,7 +374,7 @@ export async function uploadCorpusFile({
 }: CorpusArgs & { file: File }): Promise<UploadResult> {
   const { client, corpusKey } = defaults(args);
   const problem = checkUploadFile(file);
-  if (problem) throw new ChatError("bad_request:staff", problem);
+  if (problem) throw new AppError("bad_request:staff", problem);
   const documentId = documentIdForUpload(file.name);
   const upload = () =>
     client.upload.file(
@@ -409,86 +404,4 @@ export async function uploadCorpusFile({
       document: toAdminDocument(doc),
     };
   });
-}
-
-// ------------------------------------------------------------------ staff accounts
-
-export interface StaffAccount {
-  userId: string;
-  email: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface DbArgs {
-  db?: SqlDriver;
-  now?: number;
-}
-
-export async function listStaffAccounts({ db }: DbArgs = {}): Promise<StaffAccount[]> {
-  return listUsers({ db: db ?? (await getAppDb()) });
-}
-
-export async function createStaffAccount({
-  db,
-  now = Date.now(),
-  email,
-  password,
-  role,
-}: DbArgs & { email: string; password: string; role: Role }): Promise<void> {
-  const passwordHash = await hashPassword(password);
-  try {
-    await createUser({ db: db ?? (await getAppDb()), email, passwordHash, role, now });
-  } catch (error) {
-    if (error instanceof DuplicateUserError) {
-      throw new ChatError(
-        "conflict:staff",
-        `A user with the email ${error.email} already exists.`,
-        {
-          cause: error,
-          fieldErrors: { email: "is already taken" },
-        },
-      );
-    }
-    throw error;
-  }
-}
-
-const noSuchUser = () => new ChatError("not_found:staff", "This user does not exist.");
-
-/** Changes someone's role. An admin cannot demote themselves: that could lock everyone out. */
-export async function changeStaffRole({
-  db,
-  now = Date.now(),
-  actor,
-  userId,
-  role,
-}: DbArgs & { actor: StaffUser; userId: string; role: Role }): Promise<void> {
-  if (actor.userId === userId && role !== "admin") {
-    throw new ChatError("forbidden:staff", "You cannot remove your own admin role.");
-  }
-  const user = await setUserRoleByUserId({ db: db ?? (await getAppDb()), userId, role, now });
-  if (!user) throw noSuchUser();
-}
-
-/** Disables or re-enables an account. An admin cannot disable themselves. */
-export async function setStaffDisabled({
-  db,
-  now = Date.now(),
-  actor,
-  userId,
-  disabled,
-}: DbArgs & { actor: StaffUser; userId: string; disabled: boolean }): Promise<void> {
-  if (actor.userId === userId && disabled) {
-    throw new ChatError("forbidden:staff", "You cannot disable your own account.");
-  }
-  const user = await setUserDisabledByUserId({
-    db: db ?? (await getAppDb()),
-    userId,
-    disabled,
-    now,
-  });
-  if (!user) throw noSuchUser();
 }

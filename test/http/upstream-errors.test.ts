@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { ChatError } from "@/lib/chat/errors";
-import type { ChatErrorCode } from "@/lib/chat/messages";
+import type { AppErrorCode } from "@/lib/http/errors";
+import { AppError } from "@/lib/http/errors";
 import {
   AbortError,
   ConnectionError,
@@ -12,7 +12,7 @@ import {
 } from "@/lib/vectara";
 
 vi.mock("server-only", () => ({}));
-const { toChatError } = await import("@/lib/chat/upstream-errors");
+const { toChatError } = await import("@/lib/http/upstream-errors");
 
 /** A Vectara error body that names things a visitor must never see. */
 const SECRET = "corpus secret_corpus not found for key zqt_SECRETKEY";
@@ -23,12 +23,12 @@ const apiError = (status: number, headers: Record<string, string> = {}) =>
     new Headers(headers),
   );
 
-const expectNoLeak = (error: ChatError) => {
+const expectNoLeak = (error: AppError) => {
   expect(error.message).not.toMatch(/secret|SECRET|zqt_|req_123|Vectara/);
 };
 
 describe("toChatError", () => {
-  it.each<[string, () => unknown, ChatErrorCode]>([
+  it.each<[string, () => unknown, AppErrorCode]>([
     ["400", () => apiError(400), "bad_request:chat"],
     ["422", () => apiError(422), "bad_request:chat"],
     ["401", () => apiError(401), "upstream:chat"],
@@ -52,7 +52,7 @@ describe("toChatError", () => {
   ])("maps %s to %s, in Parley's own words", (_, make, code) => {
     const cause = make();
     const error = toChatError(cause);
-    expect(error).toBeInstanceOf(ChatError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe(code);
     expect(error.cause).toBe(cause);
     expect(error.message.length).toBeGreaterThan(0);
@@ -117,8 +117,8 @@ describe("toChatError", () => {
     });
   });
 
-  it("passes a ChatError through unchanged", () => {
-    const original = new ChatError("forbidden:chat", "Not yours.");
+  it("passes a AppError through unchanged", () => {
+    const original = new AppError("forbidden:chat", "Not yours.");
     expect(toChatError(original)).toBe(original);
     expect(toChatError(original, { midStream: true })).toBe(original);
   });

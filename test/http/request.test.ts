@@ -12,7 +12,7 @@ vi.mock("@/lib/config", async (importOriginal) => {
     getConfig: () => ({ ...actual.loadConfig({}), trustedProxyHops: hops.value }),
   };
 });
-const { checkSameOrigin, readJsonBody } = await import("@/lib/chat/http");
+const { checkSameOrigin, readJsonBody } = await import("@/lib/http/request");
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
   new Request("http://parley.local/api/chat", { method: "POST", body, headers });

@@ -5,7 +5,7 @@ import {
   formatNumberRanges,
   formatTurnNumbers,
   summarizeTurns,
-} from "@/lib/chat/audit-format";
+} from "@/lib/staff/audit-format";
 
 const turn = (number: number | null, wasEnabled: boolean | null = true): AuditedTurn => ({
   turnId: `trn_${number ?? Math.random()}`,

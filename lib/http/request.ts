@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { getConfig } from "@/lib/config";
-import { ChatError } from "./errors";
+import { AppError } from "./errors";
 
 /**
  * Reads a JSON body of at most `maxBytes` and parses it with `schema`. Every way it
@@ -12,10 +12,10 @@ export async function readJsonBody<T>(
   request: Request,
   schema: z.ZodType<T>,
   maxBytes = 64 * 1024,
-): Promise<{ ok: true; data: T } | { ok: false; error: ChatError }> {
+): Promise<{ ok: true; data: T } | { ok: false; error: AppError }> {
   const fail = (message: string, fieldErrors?: Record<string, string>) => ({
     ok: false as const,
-    error: new ChatError("bad_request:chat", message, { fieldErrors }),
+    error: new AppError("bad_request:chat", message, { fieldErrors }),
   });
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > maxBytes) return fail(`The request body is larger than ${maxBytes} bytes.`);
@@ -54,7 +54,7 @@ export async function readJsonBody<T>(
  * cross-site request that carries no cookie from spending someone's rate limit or
  * probing ids. Browsers always send `Origin` on POST and DELETE; tools need not.
  */
-export function checkSameOrigin(request: Request): ChatError | undefined {
+export function checkSameOrigin(request: Request): AppError | undefined {
   const origin = request.headers.get("origin");
   if (!origin) return undefined;
   // X-Forwarded-Host is the browser's host only when a trusted proxy wrote it.
@@ -68,5 +68,5 @@ export function checkSameOrigin(request: Request): ChatError | undefined {
     originHost = "";
   }
   if (host && originHost === host) return undefined;
-  return new ChatError("forbidden:chat", "Cross-site requests are not allowed.");
+  return new AppError("forbidden:chat", "Cross-site requests are not allowed.");
 }
