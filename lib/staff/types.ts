@@ -1,4 +1,4 @@
-import type { ReviewStatus } from "@/lib/db/staff";
+import type { ReviewStatus } from "@/lib/db";
 
 /** What the staff list routes return: plain types, for server and browser alike. */
 export type ChatFlag = "thumbs_down" | "reported" | "low_score" | "uncited" | "moderated";

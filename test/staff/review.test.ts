@@ -509,7 +509,7 @@ describe("listTriageQueue", () => {
   });
 
   // A visitor's report (or thumbs-down) filed AFTER staff marked the chat reviewed is
-  // new activity, but setFeedbackByTurnId (lib/db/queries.ts) does not bump
+  // new activity, but setFeedbackByTurnId (lib/db/feedback.ts) does not bump
   // chats.updated_at, and needOf (lib/chat/review.ts) compares the review's
   // updatedAt with ChatSignals.updatedAt (= chats.updated_at) only. So the new report
   // never resurfaces the chat in the triage queue.
