@@ -3,6 +3,8 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
+import { adminKeys } from "@/components/query-keys";
+import { deleteDocument, fetchDocuments } from "@/components/staff/api";
 import { Button, focusRing } from "@/components/ui/button";
 import { TrashIcon } from "@/components/ui/icons";
 import type { AdminDocument } from "@/lib/admin/corpus";
@@ -13,10 +15,8 @@ import {
   documentSortSchema,
 } from "@/lib/admin/document-sort";
 import { AppError } from "@/lib/http/errors";
-import { deleteDocument, fetchDocuments } from "./api";
 import { DeleteDocumentDialog } from "./delete-document-dialog";
 import { formatBytes, formatDateTime } from "./format";
-import { adminKeys } from "./query-keys";
 
 /**
  * The corpus's documents, a page at a time, narrowed by a Vectara metadata filter and,

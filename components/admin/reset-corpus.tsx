@@ -2,10 +2,10 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useState } from "react";
+import { adminKeys } from "@/components/query-keys";
 import { Button, focusRing } from "@/components/ui/button";
 import { ActionResult } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
-import { adminKeys } from "./query-keys";
 
 /** Deletes every document of the corpus, once the admin has typed its key. */
 export function ResetCorpus({

@@ -3,12 +3,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
+import { adminKeys } from "@/components/query-keys";
+import { uploadFile } from "@/components/staff/api";
 import { focusRing } from "@/components/ui/button";
 import { CheckIcon, WarningIcon } from "@/components/ui/icons";
 import type { AdminDocument, UploadResult } from "@/lib/admin/corpus";
-import { AppError } from "@/lib/http/errors";
 import { formatBytes } from "./format";
-import { adminKeys } from "./query-keys";
 
 /** Files uploaded at once; the rest wait their turn. */
 const MAX_PARALLEL = 3;
@@ -24,34 +24,6 @@ type UploadItem = {
 };
 
 const extensionOf = (name: string) => /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? "";
-
-/** Sends one file as its own request, reporting upload progress (which fetch cannot). */
-function sendFile(file: File, onProgress: (fraction: number) => void): Promise<UploadResult> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/admin/upload");
-    xhr.responseType = "text";
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
-    };
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        try {
-          resolve(JSON.parse(xhr.responseText) as UploadResult);
-        } catch {
-          reject(new Error("The server's answer could not be read."));
-        }
-        return;
-      }
-      reject(AppError.fromResponseText(xhr.responseText));
-    };
-    xhr.onerror = () => reject(new Error("The upload failed: the server could not be reached."));
-    xhr.onabort = () => reject(new Error("The upload was cancelled."));
-    const form = new FormData();
-    form.append("file", file, file.name);
-    xhr.send(form);
-  });
-}
 
 /**
  * Drop files (or pick them) to add them to the corpus. Each file is one request, at most
@@ -105,7 +77,7 @@ export function Uploader({
     for (const item of next) {
       started.current.add(item.key);
       update(item.key, { status: "uploading", progress: 0 });
-      sendFile(item.file, (progress) => update(item.key, { progress })).then(
+      uploadFile(item.file, (progress) => update(item.key, { progress })).then(
         (result) => {
           update(item.key, { status: "done", progress: 1, result });
           // The list shows it on its first page whatever its order (document-list.tsx).

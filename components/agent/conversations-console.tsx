@@ -3,6 +3,8 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { staffKeys } from "@/components/query-keys";
+import { fetchChats, fetchTriage } from "@/components/staff/api";
 import { Button, focusRing } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
 import { ChatRow, ChatsTableHead } from "./chat-row";
@@ -12,14 +14,7 @@ import {
   readConsoleSearch,
   type SearchMode,
   type StaffChatRow,
-  staffKeys,
 } from "./types";
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { cache: "no-store" });
-  if (!response.ok) throw AppError.fromResponseText(await response.text());
-  return (await response.json()) as T;
-}
 
 type Tab = ConsoleSearch["view"];
 
@@ -80,7 +75,7 @@ export function ConversationsConsole() {
 function TriageQueue() {
   const triage = useQuery({
     queryKey: staffKeys.triage(),
-    queryFn: () => getJson<{ rows: StaffChatRow[] }>("/api/agent/triage"),
+    queryFn: fetchTriage,
   });
   return (
     <section data-testid="triage-queue" aria-label="Needs attention">
@@ -126,19 +121,7 @@ function AllConversations({
   const { mode, q, ids } = state;
   const chats = useInfiniteQuery({
     queryKey: staffKeys.chats(mode, q, ids),
-    queryFn: ({ pageParam }) => {
-      const params = new URLSearchParams();
-      if (q) params.set(mode === "words" ? "q" : "filter", q);
-      const chatIds = ids
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .join(",");
-      if (chatIds) params.set("chat_ids", chatIds);
-      if (pageParam) params.set("page_key", pageParam);
-      return getJson<{ rows: StaffChatRow[]; nextPageKey: string | null }>(
-        `/api/agent/chats?${params}`,
-      );
-    },
+    queryFn: ({ pageParam }) => fetchChats(mode, q, ids, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextPageKey,
     retry: (count, error) => !(error instanceof AppError && error.status < 500) && count < 2,

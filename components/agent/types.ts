@@ -42,11 +42,3 @@ export function consoleSearchQuery(state: ConsoleSearch): string {
   const query = params.toString();
   return query ? `?${query}` : "";
 }
-
-export const staffKeys = {
-  all: ["staff"] as const,
-  chats: (mode: SearchMode, text: string, chatIds: string) =>
-    [...staffKeys.all, "chats", mode, text, chatIds] as const,
-  triage: () => [...staffKeys.all, "triage"] as const,
-  audit: (filters: Record<string, string>) => [...staffKeys.all, "audit", filters] as const,
-};

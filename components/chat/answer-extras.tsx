@@ -5,6 +5,7 @@ import { CitationList } from "@/components/citations/citation-list";
 import { RelatedSources } from "@/components/citations/related-sources";
 import { quotedBySource, withoutCitationMarkers } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
+import { postFeedback } from "./api";
 import { FcsBadge } from "./fcs-badge";
 import { CopyButton, FeedbackControls, type FeedbackValue } from "./feedback-controls";
 
@@ -79,20 +80,7 @@ function TurnFeedback({
   initial: FeedbackValue | null;
 }) {
   const mutation = useMutation({
-    mutationFn: async (value: FeedbackValue | null) => {
-      const response = await fetch("/api/feedback", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          chatId,
-          turnId,
-          rating: value?.rating ?? null,
-          ...(value?.reason && { reason: value.reason }),
-          ...(value?.reported && { reported: true }),
-        }),
-      });
-      if (!response.ok) throw new Error(`Feedback was not saved (${response.status}).`);
-    },
+    mutationFn: (value: FeedbackValue | null) => postFeedback(chatId, turnId, value),
   });
   return <FeedbackControls value={initial} onSubmit={(v) => mutation.mutateAsync(v)} />;
 }

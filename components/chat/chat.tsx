@@ -4,10 +4,11 @@ import { useChat } from "@ai-sdk/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { chatKeys } from "@/components/query-keys";
 import { numberSources } from "@/lib/chat/cited";
 import type { ChatMessage } from "@/lib/chat/messages";
-import { chatKeys } from "@/lib/chat/query-keys";
 import { AppError } from "@/lib/http/errors";
+import { postStop } from "./api";
 import { AssistantMessage } from "./assistant-message";
 import { ChatErrorNotice } from "./chat-error";
 import { Composer } from "./composer";
@@ -187,17 +188,7 @@ function reportStop(message: ChatMessage) {
   const info = message.parts.findLast((p) => p.type === "data-chat-info")?.data;
   if (!info) return;
   const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
-  void fetch(
-    `/api/chats/${encodeURIComponent(info.chatId)}/turns/${encodeURIComponent(info.turnId)}/stop`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ shownChars: Array.from(text).length }),
-      keepalive: true,
-    },
-  ).catch(() => {
-    // Offline: the server's own record of the stop stands.
-  });
+  postStop(info.chatId, info.turnId, Array.from(text).length);
 }
 
 /** The typed error of the failed answer: a `data-error` part, or the HTTP error body. */

@@ -5,25 +5,18 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { deleteChat, fetchHistory } from "@/components/chat/api";
 import { useChatSession } from "@/components/chat/chat-session";
+import { chatKeys } from "@/components/query-keys";
 import { focusRing } from "@/components/ui/button";
 import { PlusIcon, TrashIcon } from "@/components/ui/icons";
-import type { ChatHistoryPage, ChatSummary } from "@/lib/chat/messages";
-import { chatKeys } from "@/lib/chat/query-keys";
-import { AppError } from "@/lib/http/errors";
+import type { ChatSummary } from "@/lib/chat/messages";
 import { groupChatsByDate } from "./group-by-date";
 
 // Loaded when someone first asks to delete a conversation.
 const DeleteChatDialog = dynamic(() =>
   import("./delete-chat-dialog").then((m) => m.DeleteChatDialog),
 );
-
-async function fetchHistory(cursor: string | null): Promise<ChatHistoryPage> {
-  const url = cursor ? `/api/history?cursor=${encodeURIComponent(cursor)}` : "/api/history";
-  const response = await fetch(url, { cache: "no-store" });
-  if (!response.ok) throw AppError.fromResponseText(await response.text());
-  return (await response.json()) as ChatHistoryPage;
-}
 
 /**
  * The visitor's conversations, newest first and grouped by date, loaded a page at a
@@ -72,14 +65,7 @@ export function HistorySidebar() {
 
   const queryClient = useQueryClient();
   const remove = useMutation({
-    mutationFn: async (chatId: string) => {
-      const response = await fetch(`/api/chats/${encodeURIComponent(chatId)}`, {
-        method: "DELETE",
-      });
-      if (!response.ok && response.status !== 404) {
-        throw AppError.fromResponseText(await response.text());
-      }
-    },
+    mutationFn: deleteChat,
     onSuccess: (_data, chatId) => {
       setPendingDelete(null);
       forgetChat({ onScreen: chatId === activeChatId });

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
+import { exportUrl } from "@/components/staff/api";
 import { focusRing } from "@/components/ui/button";
 import { FileTextIcon } from "@/components/ui/icons";
 import type { Transcript } from "@/lib/staff/review";
-import { exportUrl } from "./api";
 import { CopyButton } from "./copy-button";
 import { formatDateTime, isoOf } from "./format";
 import { NotesPanel } from "./notes-panel";

@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
-import { staffKeys } from "@/components/agent/types";
+import { staffKeys } from "@/components/query-keys";
+import { postDisableTurn } from "@/components/staff/api";
 import { Button, focusRing } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
-import { postDisableTurn } from "./api";
 
 const MIN_REASON = 3;
 const MAX_REASON = 1000;

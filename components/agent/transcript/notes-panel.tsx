@@ -2,10 +2,10 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { staffKeys } from "@/components/agent/types";
+import { staffKeys } from "@/components/query-keys";
+import { postNote } from "@/components/staff/api";
 import { Button } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
-import { postNote } from "./api";
 import { formatDateTime, isoOf } from "./format";
 import type { TranscriptNote } from "./types";
 

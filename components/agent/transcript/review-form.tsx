@@ -2,10 +2,10 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
-import { staffKeys } from "@/components/agent/types";
+import { staffKeys } from "@/components/query-keys";
+import { putReview } from "@/components/staff/api";
 import { focusRing } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
-import { putReview } from "./api";
 import { REVIEW_STATUSES, type ReviewStatus, type StaffOption } from "./types";
 
 interface Review {

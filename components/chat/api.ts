@@ -1,0 +1,57 @@
+import { ensureOk, getJson } from "@/components/api-response";
+import type { ChatHistoryPage } from "@/lib/chat/messages";
+import type { FeedbackValue } from "./feedback-controls";
+
+/**
+ * Every request the visitor's pages make besides the chat stream itself (which the AI
+ * SDK's transport sends): history, deleting a chat, feedback and a stop's report.
+ * Failures rebuild the server's AppError (`components/api-response.ts`).
+ */
+
+export function fetchHistory(cursor: string | null): Promise<ChatHistoryPage> {
+  return getJson(cursor ? `/api/history?cursor=${encodeURIComponent(cursor)}` : "/api/history");
+}
+
+export async function deleteChat(chatId: string): Promise<void> {
+  // Already gone is done.
+  await ensureOk(
+    await fetch(`/api/chats/${encodeURIComponent(chatId)}`, { method: "DELETE" }),
+    [404],
+  );
+}
+
+/** Sets (or, with `null`, clears) the visitor's rating of one answer. */
+export async function postFeedback(
+  chatId: string,
+  turnId: string,
+  value: FeedbackValue | null,
+): Promise<void> {
+  await ensureOk(
+    await fetch("/api/feedback", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        chatId,
+        turnId,
+        rating: value?.rating ?? null,
+        ...(value?.reason && { reason: value.reason }),
+        ...(value?.reported && { reported: true }),
+      }),
+    }),
+  );
+}
+
+/**
+ * Tells the server how many characters of a stopped answer the visitor saw. Best effort,
+ * and sent with `keepalive` so that it survives the page closing; a failure is ignored.
+ */
+export function postStop(chatId: string, turnId: string, shownChars: number): void {
+  void fetch(`/api/chats/${encodeURIComponent(chatId)}/turns/${encodeURIComponent(turnId)}/stop`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ shownChars }),
+    keepalive: true,
+  }).catch(() => {
+    // Offline: the server's own record of the stop stands.
+  });
+}
