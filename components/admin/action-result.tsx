@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { Alert } from "@/components/ui/alert";
 import type { AdminActionState } from "./action-state";
 
 type ErrorState = Extract<AdminActionState, { status: "error" }>;
@@ -16,7 +17,7 @@ export function ActionResult({
 }) {
   return (
     <div aria-live="polite">
-      {state.status === "error" && <ActionError state={state} className="mt-2 text-sm" />}
+      {state.status === "error" && <ActionError state={state} size="sm" className="mt-2" />}
       {state.status === "success" && (
         <p data-testid={successTestId} className="mt-2 text-positive-foreground text-sm">
           {state.message}
@@ -30,14 +31,23 @@ export function ActionResult({
  * Why an action was refused. A signed-out session (it expired while the page was open)
  * gets a link to sign in again and come back here.
  */
-export function ActionError({ state, className }: { state: ErrorState; className?: string }) {
+export function ActionError({
+  state,
+  size,
+  className,
+}: {
+  state: ErrorState;
+  size?: "xs" | "sm";
+  className?: string;
+}) {
   const path = usePathname() || "/admin";
   return (
-    <p
-      role="alert"
+    <Alert
+      variant="text"
+      size={size}
       data-testid="action-error"
       data-code={state.code}
-      className={`text-danger ${className ?? ""}`}
+      className={className}
     >
       {state.message}
       {state.code === "unauthorized:staff" && (
@@ -48,6 +58,6 @@ export function ActionError({ state, className }: { state: ErrorState; className
           </Link>
         </>
       )}
-    </p>
+    </Alert>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
-import { type ReactNode, useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
 import { ActionResult } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
 
@@ -40,32 +41,35 @@ export function AddUserForm({ action }: { action: Action }) {
         className="mt-3 grid gap-3 sm:grid-cols-[2fr_1fr_2fr_auto] sm:items-start"
       >
         <Field label="Email" error={fieldError("email")} id="new-user-email">
-          <input
-            id="new-user-email"
-            name="email"
-            type="email"
-            required
-            autoComplete="off"
-            data-testid="new-user-email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={fieldError("email") ? true : undefined}
-            className={input}
-          />
+          {(control) => (
+            <input
+              {...control}
+              name="email"
+              type="email"
+              required
+              autoComplete="off"
+              data-testid="new-user-email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              className={input}
+            />
+          )}
         </Field>
         <Field label="Role" error={fieldError("role")} id="new-user-role">
-          <select
-            id="new-user-role"
-            name="role"
-            data-testid="new-user-role"
-            value={role}
-            onChange={(e) => setRole(e.target.value)}
-            className={input}
-          >
-            <option value="agent">agent</option>
-            <option value="moderator">moderator</option>
-            <option value="admin">admin</option>
-          </select>
+          {(control) => (
+            <select
+              {...control}
+              name="role"
+              data-testid="new-user-role"
+              value={role}
+              onChange={(e) => setRole(e.target.value)}
+              className={input}
+            >
+              <option value="agent">agent</option>
+              <option value="moderator">moderator</option>
+              <option value="admin">admin</option>
+            </select>
+          )}
         </Field>
         <Field
           label="Initial password"
@@ -73,20 +77,21 @@ export function AddUserForm({ action }: { action: Action }) {
           error={fieldError("password")}
           id="new-user-password"
         >
-          <input
-            id="new-user-password"
-            name="password"
-            type="password"
-            required
-            minLength={12}
-            maxLength={256}
-            autoComplete="new-password"
-            data-testid="new-user-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={fieldError("password") ? true : undefined}
-            className={input}
-          />
+          {(control) => (
+            <input
+              {...control}
+              name="password"
+              type="password"
+              required
+              minLength={12}
+              maxLength={256}
+              autoComplete="new-password"
+              data-testid="new-user-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              className={input}
+            />
+          )}
         </Field>
         <Button
           type="submit"
@@ -100,33 +105,5 @@ export function AddUserForm({ action }: { action: Action }) {
       </form>
       <ActionResult state={state} successTestId="add-user-result" />
     </section>
-  );
-}
-
-function Field({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  children: ReactNode;
-}) {
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm">
-        {label}
-      </label>
-      {children}
-      {error ? (
-        <p className="text-danger text-xs">{error}</p>
-      ) : hint ? (
-        <p className="text-muted text-xs">{hint}</p>
-      ) : null}
-    </div>
   );
 }

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
 import { adminKeys } from "@/components/query-keys";
 import { deleteDocument, fetchDocuments } from "@/components/staff/api";
+import { Alert } from "@/components/ui/alert";
 import { Button, focusRing } from "@/components/ui/button";
 import { TrashIcon } from "@/components/ui/icons";
 import type { AdminDocument } from "@/lib/admin/corpus";
@@ -147,13 +148,9 @@ export function DocumentList({ sortable }: { sortable: boolean }) {
 
       <div id="document-list-error" aria-live="polite">
         {list.isError && (
-          <p
-            role="alert"
-            data-testid="document-list-error"
-            className="mt-3 rounded-lg border border-danger/40 bg-danger-soft px-3 py-2 text-danger-foreground text-sm"
-          >
+          <Alert id="document-list-error" data-testid="document-list-error" className="mt-3">
             {list.error.message}
-          </p>
+          </Alert>
         )}
       </div>
 

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useState } from "react";
 import { adminKeys } from "@/components/query-keys";
 import { Button, focusRing } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
 import { ActionResult } from "./action-result";
 import { type AdminActionState, idleState } from "./action-state";
 
@@ -39,21 +40,28 @@ export function ResetCorpus({
         documents are added again. This cannot be undone.
       </p>
       <form action={formAction} className="mt-3 flex flex-wrap items-end gap-2">
-        <div className="flex min-w-0 flex-1 flex-col gap-1">
-          <label htmlFor="reset-confirmation" className="text-sm">
-            Type <code className="font-mono">{corpusKey}</code> to confirm
-          </label>
-          <input
-            id="reset-confirmation"
-            name="confirmation"
-            data-testid="reset-confirmation"
-            autoComplete="off"
-            spellCheck={false}
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            className={`rounded-md border border-border bg-background px-3 py-1.5 font-mono text-sm ${focusRing}`}
-          />
-        </div>
+        <Field
+          id="reset-confirmation"
+          label={
+            <>
+              Type <code className="font-mono">{corpusKey}</code> to confirm
+            </>
+          }
+          className="min-w-0 flex-1"
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="confirmation"
+              data-testid="reset-confirmation"
+              autoComplete="off"
+              spellCheck={false}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              className={`rounded-md border border-border bg-background px-3 py-1.5 font-mono text-sm ${focusRing}`}
+            />
+          )}
+        </Field>
         <Button
           type="submit"
           data-testid="reset-corpus"

@@ -5,8 +5,9 @@ import { useRouter } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { adminKeys } from "@/components/query-keys";
 import { uploadFile } from "@/components/staff/api";
+import { Alert } from "@/components/ui/alert";
 import { focusRing } from "@/components/ui/button";
-import { CheckIcon, WarningIcon } from "@/components/ui/icons";
+import { CheckIcon } from "@/components/ui/icons";
 import type { AdminDocument, UploadResult } from "@/lib/admin/corpus";
 import { formatBytes } from "./format";
 
@@ -223,14 +224,9 @@ function UploadRow({ item }: { item: UploadItem }) {
         </p>
       )}
       {item.status === "error" && (
-        <p
-          role="alert"
-          data-testid="upload-error"
-          className="mt-1 flex items-center gap-1.5 text-danger text-xs"
-        >
-          <WarningIcon className="size-3.5 shrink-0" />
-          <span>{item.error}</span>
-        </p>
+        <Alert data-testid="upload-error" variant="text" size="xs" icon className="mt-1">
+          {item.error}
+        </Alert>
       )}
     </li>
   );

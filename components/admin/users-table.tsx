@@ -101,7 +101,7 @@ function UserRow({
       <td className="py-2 pr-3">
         <span className="font-medium">{user.email}</span>
         {self && <span className="ml-1.5 text-muted text-xs">(you)</span>}
-        {error && <ActionError state={error} className="mt-0.5 text-xs" />}
+        {error && <ActionError state={error} size="xs" className="mt-0.5" />}
       </td>
       <td className="py-2 pr-3">
         <form ref={roleForm} action={roleAction}>

@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { staffKeys } from "@/components/query-keys";
 import { fetchChats, fetchTriage } from "@/components/staff/api";
+import { Alert } from "@/components/ui/alert";
 import { Button, focusRing } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
 import { ChatRow, ChatsTableHead } from "./chat-row";
@@ -246,14 +247,9 @@ function SearchForm({
         </Button>
       </div>
       {invalid && (
-        <p
-          id={errorId}
-          role="alert"
-          data-testid="search-error"
-          className="rounded-lg bg-danger-soft px-3 py-2 text-danger-foreground text-sm"
-        >
+        <Alert id={errorId} data-testid="search-error">
           {invalid}
-        </p>
+        </Alert>
       )}
       <p id={helpId} data-testid="search-help" className="max-w-3xl text-muted text-xs">
         {HELP[draft.mode]}
@@ -277,13 +273,9 @@ function ChatsTable({
 }) {
   if (error) {
     return (
-      <p
-        role="alert"
-        data-testid="chats-error"
-        className="rounded-lg bg-danger-soft px-4 py-3 text-danger-foreground text-sm"
-      >
+      <Alert data-testid="chats-error" size="md">
         {error.message}
-      </p>
+      </Alert>
     );
   }
   return (

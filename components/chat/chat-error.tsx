@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { RetryIcon, WarningIcon } from "@/components/ui/icons";
 import type { AppError } from "@/lib/http/errors";
@@ -17,11 +18,12 @@ export function ChatErrorNotice({
 }) {
   const wait = useCountdown(error.retryAfter ?? 0, error);
   return (
-    <div
-      role="alert"
+    <Alert
+      as="div"
+      size="md"
       data-testid="chat-error"
       data-code={error.code}
-      className="flex flex-col gap-3 rounded-xl border border-danger/30 bg-danger-soft px-4 py-3 text-sm sm:flex-row sm:items-center"
+      className="flex flex-col gap-3 sm:flex-row sm:items-center"
     >
       <WarningIcon className="size-5 shrink-0 text-danger" />
       <p className="flex-1 text-danger-foreground leading-relaxed">
@@ -40,7 +42,7 @@ export function ChatErrorNotice({
           </Button>
         )}
       </div>
-    </div>
+    </Alert>
   );
 }
 

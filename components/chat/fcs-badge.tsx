@@ -2,8 +2,9 @@
 
 import { useId, useState } from "react";
 import { useMode } from "@/components/providers";
+import { Alert } from "@/components/ui/alert";
 import { focusRing } from "@/components/ui/button";
-import { InfoIcon, WarningIcon } from "@/components/ui/icons";
+import { InfoIcon } from "@/components/ui/icons";
 import { FCS_HIGH, FCS_MEDIUM, type FcsLevel, fcsLevel } from "@/lib/chat/messages";
 
 const levels = {
@@ -97,12 +98,8 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
 /** The caution shown below a low-scoring answer; exported to place it elsewhere. */
 export function FcsCaution() {
   return (
-    <p
-      data-testid="fcs-caution"
-      className="mt-2 flex items-start gap-2 rounded-lg border border-danger/25 bg-danger-soft px-3 py-2 text-danger-foreground text-sm leading-snug"
-    >
-      <WarningIcon className="mt-0.5 size-4 shrink-0" />
+    <Alert data-testid="fcs-caution" announce={false} icon className="mt-2 leading-snug">
       {FCS_CAUTION_TEXT}
-    </p>
+    </Alert>
   );
 }

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { deleteChat, fetchHistory } from "@/components/chat/api";
 import { useChatSession } from "@/components/chat/chat-session";
 import { chatKeys } from "@/components/query-keys";
+import { Alert } from "@/components/ui/alert";
 import { focusRing } from "@/components/ui/button";
 import { PlusIcon, TrashIcon } from "@/components/ui/icons";
 import type { ChatSummary } from "@/lib/chat/messages";
@@ -115,7 +116,9 @@ export function HistorySidebar() {
             <p className="px-3 py-4 text-muted text-sm">Loading…</p>
           ) : history.isError && chats.length === 0 ? (
             <div className="px-3 py-4 text-sm">
-              <p className="text-danger">Your conversations could not be loaded.</p>
+              <Alert variant="text" announce={false}>
+                Your conversations could not be loaded.
+              </Alert>
               <button
                 type="button"
                 onClick={() => void history.refetch()}

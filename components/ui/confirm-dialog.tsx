@@ -1,6 +1,7 @@
 "use client";
 
 import { type ReactNode, useEffect, useId, useRef } from "react";
+import { Alert } from "./alert";
 import { Button } from "./button";
 
 /**
@@ -53,9 +54,9 @@ export function ConfirmDialog({
       </h2>
       <div className="mt-2 text-muted text-sm leading-relaxed">{children}</div>
       {error && (
-        <p role="alert" className="mt-3 text-danger text-sm">
+        <Alert variant="text" size="sm" className="mt-3">
           {error}
-        </p>
+        </Alert>
       )}
       <div className="mt-6 flex justify-end gap-2">
         <Button onClick={onCancel} disabled={pending}>

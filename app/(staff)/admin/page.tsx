@@ -3,6 +3,7 @@ import { CorpusOverviewCard } from "@/components/admin/corpus-overview";
 import { DocumentList } from "@/components/admin/document-list";
 import { ResetCorpus } from "@/components/admin/reset-corpus";
 import { Uploader } from "@/components/admin/uploader";
+import { Alert } from "@/components/ui/alert";
 import {
   type CorpusOverview,
   canSortDocuments,
@@ -36,13 +37,9 @@ export default async function AdminPage() {
       {overview ? (
         <CorpusOverviewCard overview={overview} />
       ) : (
-        <p
-          role="alert"
-          data-testid="corpus-error"
-          className="rounded-xl border border-danger/40 bg-danger-soft px-4 py-3 text-danger-foreground text-sm"
-        >
+        <Alert data-testid="corpus-error" size="md">
           The corpus <code className="font-mono">{corpusKey}</code> could not be read: {problem}
-        </p>
+        </Alert>
       )}
       <Uploader maxBytes={UPLOAD_MAX_BYTES} extensions={UPLOAD_EXTENSIONS} />
       <DocumentList sortable={canSortDocuments()} />

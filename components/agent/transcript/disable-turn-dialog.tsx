@@ -5,7 +5,9 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { staffKeys } from "@/components/query-keys";
 import { postDisableTurn } from "@/components/staff/api";
+import { Alert } from "@/components/ui/alert";
 import { Button, focusRing } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
 import { AppError } from "@/lib/http/errors";
 
 const MIN_REASON = 3;
@@ -31,7 +33,7 @@ export function DisableTurnDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const [reason, setReason] = useState("");
-  const ids = { title: useId(), reason: useId(), hint: useId() };
+  const ids = { title: useId(), reason: useId() };
   const queryClient = useQueryClient();
   const disable = useMutation({
     mutationFn: () => postDisableTurn(chatId, turnId, reason.trim()),
@@ -105,35 +107,37 @@ export function DisableTurnDialog({
           ))}
         </ol>
 
-        <label htmlFor={ids.reason} className="mt-4 block font-medium text-sm">
-          Reason <span className="text-danger">*</span>
-        </label>
-        <textarea
+        <Field
           id={ids.reason}
-          data-testid="disable-reason"
-          required
-          minLength={MIN_REASON}
-          maxLength={MAX_REASON}
-          rows={3}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          aria-describedby={ids.hint}
-          disabled={disable.isPending}
-          autoFocus
-          className="mt-1 block w-full resize-y rounded-lg border border-border bg-background px-3 py-2 text-sm outline-none focus-visible:border-brand focus-visible:ring-2 focus-visible:ring-brand/40"
-        />
-        <p id={ids.hint} className="mt-1 text-muted text-xs">
-          Recorded in the audit log. At least {MIN_REASON} characters.
-        </p>
+          label={
+            <>
+              Reason <span className="text-danger">*</span>
+            </>
+          }
+          hint={<>Recorded in the audit log. At least {MIN_REASON} characters.</>}
+          className="mt-4"
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              data-testid="disable-reason"
+              required
+              minLength={MIN_REASON}
+              maxLength={MAX_REASON}
+              rows={3}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              disabled={disable.isPending}
+              autoFocus
+              className="block w-full resize-y rounded-lg border border-border bg-background px-3 py-2 text-sm outline-none focus-visible:border-brand focus-visible:ring-2 focus-visible:ring-brand/40"
+            />
+          )}
+        </Field>
 
         {error && (
-          <p
-            role="alert"
-            data-testid="disable-error"
-            className="mt-3 rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-sm"
-          >
+          <Alert data-testid="disable-error" className="mt-3">
             {error}
-          </p>
+          </Alert>
         )}
 
         <div className="mt-6 flex justify-end gap-2">

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { staffKeys } from "@/components/query-keys";
 import { postNote } from "@/components/staff/api";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
 import { formatDateTime, isoOf } from "./format";
@@ -86,15 +87,11 @@ export function NotesPanel({
           className="block w-full resize-y rounded-lg border border-border bg-background px-3 py-2 text-sm outline-none placeholder:text-muted focus-visible:border-brand focus-visible:ring-2 focus-visible:ring-brand/40"
         />
         {add.isError && (
-          <p
-            role="alert"
-            data-testid="note-error"
-            className="rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-xs"
-          >
+          <Alert data-testid="note-error" size="xs">
             {add.error instanceof AppError
               ? add.error.message
               : "The note could not be saved. Try again."}
-          </p>
+          </Alert>
         )}
         <div className="flex items-center justify-between gap-2">
           <span className="text-muted text-xs">Ctrl+Enter to add</span>

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
 import { staffKeys } from "@/components/query-keys";
 import { putReview } from "@/components/staff/api";
+import { Alert } from "@/components/ui/alert";
 import { focusRing } from "@/components/ui/button";
 import { AppError } from "@/lib/http/errors";
 import { REVIEW_STATUSES, type ReviewStatus, type StaffOption } from "./types";
@@ -107,15 +108,11 @@ export function ReviewForm({
         </select>
       </div>
       {save.isError && (
-        <p
-          role="alert"
-          data-testid="review-error"
-          className="rounded-lg border border-danger/30 bg-danger-soft px-3 py-2 text-danger-foreground text-xs"
-        >
+        <Alert data-testid="review-error" size="xs">
           {save.error instanceof AppError
             ? save.error.message
             : "The review could not be saved. Try again."}
-        </p>
+        </Alert>
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { AuditFilters, AuditLogTable } from "@/components/agent/audit-log";
+import { Alert } from "@/components/ui/alert";
 import { focusRing } from "@/components/ui/button";
 import { requireStaffPage } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
@@ -65,12 +66,9 @@ export default async function AuditPage({
       </p>
       <AuditFilters values={filters} />
       {problem && (
-        <p
-          role="alert"
-          className="mt-4 rounded-lg bg-warning-soft px-4 py-3 text-sm text-warning-foreground"
-        >
+        <Alert tone="warning" size="md" className="mt-4">
           {problem}
-        </p>
+        </Alert>
       )}
       <AuditLogTable entries={page.entries} />
       {page.nextCursor && (
