@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { SqlDriver } from "./driver";
+import { epochMs } from "./rows";
 
 /**
  * Staff users and their sessions. Emails are stored lowercased and trimmed, so
@@ -44,7 +45,6 @@ export class DuplicateUserError extends Error {
   }
 }
 
-const epochMs = z.coerce.number().int();
 // SQLite returns 0/1 integers; Postgres may return booleans or strings.
 const flag = z.union([z.boolean(), z.coerce.number()]).transform((v) => v === true || v === 1);
 

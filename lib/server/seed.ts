@@ -16,7 +16,7 @@ import { getEngine, getVectaraClient } from "./vectara";
 export async function seedDemoKnowledgeBase({
   client,
   config = getConfig(),
-  dir = path.resolve(process.cwd(), DEMO_KB_DIR),
+  dir = path.resolve(/* turbopackIgnore: true */ process.cwd(), DEMO_KB_DIR),
   log = (m: string) => console.log(m),
   indexer = client ? undefined : getEngine(config),
 }: {

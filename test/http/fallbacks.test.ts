@@ -87,10 +87,9 @@ describe("every route file", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "app/api/[[...path]]/route.ts",
-        "app/v2/route.ts",
-        "app/v2/[...path]/route.ts",
-        "app/oauth/[[...path]]/route.ts",
-        "app/oauth2/[[...path]]/route.ts",
+        "app/(engine)/v2/[[...path]]/route.ts",
+        "app/(engine)/oauth/[[...path]]/route.ts",
+        "app/(engine)/oauth2/[[...path]]/route.ts",
       ]),
     );
   });

@@ -1,10 +1,9 @@
-import { getVectaraClient } from "@/lib/server/vectara";
-
-("use server");
+"use server";
 
 import { revalidatePath } from "next/cache";
 import { resetCorpus } from "@/lib/admin/corpus";
 import { formFields, type StaffActionResult, staffAction } from "@/lib/auth/staff-action";
+import { getVectaraClient } from "@/lib/server/vectara";
 import { resetCorpusSchema } from "./schema";
 
 /** Deletes every document of the corpus; the form must repeat the corpus key. */
