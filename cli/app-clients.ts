@@ -1,23 +1,26 @@
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError, loadConfig } from "@/lib/config";
-import { corpusKeySchema } from "@/lib/engine/http/schemas/corpora";
 import {
   type AppClientRow,
+  corpusKeySchema,
   createAppClient,
+  type DB,
   deleteAppClient,
   getAppClientByClientId,
   getAppClientById,
+  type KeyRole,
   listAppClients,
+  openDatabase,
   updateAppClient,
-} from "@/lib/engine/store/app-clients";
-import { type DB, openDatabase } from "@/lib/engine/store/db";
-import type { KeyRole } from "@/lib/engine/store/keys";
+} from "@/lib/engine";
+import { parseCommandLine, UsageError } from "./args";
 
 /**
  * `npm run app-clients -- <command>`: manage the local engine's OAuth app clients
- * in `$DATA_DIR/engine.db`, the database the server uses. The engine's store is
- * plain Node (no `server-only` modules), so tsx needs no extra conditions.
+ * in `$DATA_DIR/engine.db`, the database the server uses, through the engine's public
+ * entry. The engine is plain Node (no `server-only` modules), so tsx needs no extra
+ * conditions.
  */
 
 const USAGE = `Usage: npm run app-clients -- <command>
@@ -34,7 +37,6 @@ A client gets access tokens from POST /oauth2/token (form) or /oauth/token (JSON
 with grant_type=client_credentials. --corpus limits a non-personal client to those
 corpora. <client_id> may also be the client's app_… id.`;
 
-class UsageError extends Error {}
 class CommandError extends Error {}
 
 const ROLES = ["serving", "serving_and_indexing", "personal"] as const;
@@ -45,7 +47,7 @@ type Command =
   | { name: "disable" | "enable" | "delete"; clientId: string }
   | { name: "help" };
 
-function parseRole(value: string | undefined): KeyRole {
+function parseRole(value: string): KeyRole {
   const parsed = z.enum(ROLES).safeParse(value);
   if (!parsed.success) {
     throw new UsageError(
@@ -55,7 +57,7 @@ function parseRole(value: string | undefined): KeyRole {
   return parsed.data;
 }
 
-function parseCorpora(value: string | undefined): string[] {
+function parseCorpora(value: string): string[] {
   if (!value) throw new UsageError("--corpus needs a comma-separated list of corpus keys");
   const keys = value
     .split(",")
@@ -71,22 +73,17 @@ function parseCorpora(value: string | undefined): string[] {
 function parseAppClientsArgs(argv: readonly string[]): Command {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") return { name: "help" };
+  const args = () => parseCommandLine(rest, { options: {}, allowPositionals: true }).positionals;
   switch (name) {
     case "add": {
-      const positional: string[] = [];
-      let role: KeyRole | undefined;
-      let corpusKeys: string[] | null = null;
-      for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i] as string;
-        if (arg === "--role") role = parseRole(rest[++i]);
-        else if (arg.startsWith("--role=")) role = parseRole(arg.slice("--role=".length));
-        else if (arg === "--corpus") corpusKeys = parseCorpora(rest[++i]);
-        else if (arg.startsWith("--corpus=")) corpusKeys = parseCorpora(arg.slice(9));
-        else if (arg.startsWith("-")) throw new UsageError(`unknown option: ${arg}`);
-        else positional.push(arg);
-      }
-      if (positional.length !== 1) throw new UsageError("add takes one name (quote it)");
-      const clientName = (positional[0] as string).trim();
+      const { values, positionals } = parseCommandLine(rest, {
+        options: { role: { type: "string" }, corpus: { type: "string" } },
+        allowPositionals: true,
+      });
+      const role = values.role === undefined ? undefined : parseRole(values.role);
+      const corpusKeys = values.corpus === undefined ? null : parseCorpora(values.corpus);
+      if (positionals.length !== 1) throw new UsageError("add takes one name (quote it)");
+      const clientName = (positionals[0] as string).trim();
       if (!clientName || clientName.length > 200) {
         throw new UsageError("the name must be 1 to 200 characters");
       }
@@ -97,13 +94,15 @@ function parseAppClientsArgs(argv: readonly string[]): Command {
       return { name, clientName, role, corpusKeys };
     }
     case "list":
-      if (rest.length) throw new UsageError("list takes no arguments");
+      if (args().length) throw new UsageError("list takes no arguments");
       return { name };
     case "disable":
     case "enable":
-    case "delete":
-      if (rest.length !== 1) throw new UsageError(`${name} takes one client id`);
-      return { name, clientId: rest[0] as string };
+    case "delete": {
+      const ids = args();
+      if (ids.length !== 1) throw new UsageError(`${name} takes one client id`);
+      return { name, clientId: ids[0] as string };
+    }
     default:
       throw new UsageError(`unknown command: ${name}`);
   }

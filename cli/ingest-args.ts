@@ -1,5 +1,8 @@
 import { z } from "zod";
 import type { Chunking } from "@/lib/ingest";
+import { parseCommandLine, UsageError } from "./args";
+
+export { UsageError };
 
 export const USAGE = `Usage: npm run ingest -- <files or folders...> --corpus <key> [options]
 
@@ -59,20 +62,18 @@ const argsSchema = z.object({
   dryRun: z.boolean(),
 });
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-const FLAGS = { "--create": "create", "--prune": "prune", "--dry-run": "dryRun" } as const;
-const VALUED = {
-  "--corpus": "corpus",
-  "--chunking": "chunking",
-  "--metadata": "metadata",
+const OPTIONS = {
+  corpus: { type: "string", multiple: true },
+  create: { type: "boolean", default: false },
+  metadata: { type: "string", multiple: true },
+  chunking: { type: "string", multiple: true },
+  prune: { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
 } as const;
 
 /** Parses argv (without node and the script); throws UsageError with a readable message. */
 export function parseIngestArgs(argv: string[]): IngestArgs {
-  // Help wins over any other mistake on the line.
+  // Help wins over any other mistake on the line, so it is looked for before parsing.
   const options = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
   if (options.includes("-h") || options.includes("--help")) {
     return {
@@ -85,42 +86,19 @@ export function parseIngestArgs(argv: string[]): IngestArgs {
       dryRun: false,
     };
   }
-  const raw = {
-    paths: [] as string[],
-    corpus: undefined as string | undefined,
-    chunking: undefined as string | undefined,
-    metadata: [] as string[],
-    create: false,
-    prune: false,
-    dryRun: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      raw.paths.push(...argv.slice(i + 1));
-      break;
-    }
-    const [flag, inline] = arg.startsWith("--") ? splitInline(arg) : [arg, undefined];
-    if (flag in FLAGS) {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-      raw[FLAGS[flag as keyof typeof FLAGS]] = true;
-      continue;
-    }
-    if (flag in VALUED) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) {
-        throw new UsageError(`${flag} needs a value`);
-      }
-      const key = VALUED[flag as keyof typeof VALUED];
-      if (key === "metadata") raw.metadata.push(value);
-      else if (raw[key] !== undefined) throw new UsageError(`${flag} was given twice`);
-      else raw[key] = value;
-      continue;
-    }
-    if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${flag}`);
-    raw.paths.push(arg);
-  }
-  const parsed = argsSchema.safeParse(raw);
+  const { values, positionals } = parseCommandLine(argv, {
+    options: OPTIONS,
+    allowPositionals: true,
+  });
+  const parsed = argsSchema.safeParse({
+    paths: positionals,
+    corpus: once("--corpus", values.corpus),
+    create: values.create,
+    metadata: values.metadata ?? [],
+    chunking: once("--chunking", values.chunking),
+    prune: values.prune,
+    dryRun: values["dry-run"],
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path[0];
@@ -133,7 +111,7 @@ export function parseIngestArgs(argv: string[]): IngestArgs {
   return { help: false, ...parsed.data };
 }
 
-function splitInline(arg: string): [string, string | undefined] {
-  const eq = arg.indexOf("=");
-  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+function once(flag: string, values: string[] | undefined): string | undefined {
+  if (values && values.length > 1) throw new UsageError(`${flag} was given twice`);
+  return values?.[0];
 }

@@ -15,6 +15,7 @@ import {
   type User,
   type UserRole,
 } from "@/lib/db";
+import { parseCommandLine, UsageError } from "./args";
 
 /**
  * `npm run users -- <command>`: manage staff accounts in the app database that
@@ -38,7 +39,6 @@ The password is read from stdin when it is piped (first line), e.g.
   printf '%s\\n' "$PASSWORD" | npm run users -- add ana@example.com --role agent
 and is at least 12 characters long.`;
 
-class UsageError extends Error {}
 class CommandError extends Error {}
 
 type Command =
@@ -71,39 +71,38 @@ function parseRole(value: string | undefined): UserRole {
 function parseUsersArgs(argv: readonly string[]): Command {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") return { name: "help" };
-  const expectArgs = (n: number) => {
-    if (rest.length !== n) {
-      throw new UsageError(`${name} takes ${n} argument${n === 1 ? "" : "s"} (got ${rest.length})`);
+  const args = (n: number): string[] => {
+    const { positionals } = parseCommandLine(rest, { options: {}, allowPositionals: true });
+    if (positionals.length !== n) {
+      throw new UsageError(
+        `${name} takes ${n} argument${n === 1 ? "" : "s"} (got ${positionals.length})`,
+      );
     }
+    return positionals;
   };
   switch (name) {
     case "add": {
-      const positional: string[] = [];
-      let role: string | undefined;
-      for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i] as string;
-        if (arg === "--role") {
-          role = rest[++i];
-          if (role === undefined) throw new UsageError("--role needs a value");
-        } else if (arg.startsWith("--role=")) role = arg.slice("--role=".length);
-        else if (arg.startsWith("-")) throw new UsageError(`unknown option: ${arg}`);
-        else positional.push(arg);
+      const { values, positionals } = parseCommandLine(rest, {
+        options: { role: { type: "string" } },
+        allowPositionals: true,
+      });
+      if (positionals.length !== 1) throw new UsageError("add takes one email");
+      if (values.role === undefined) {
+        throw new UsageError("add needs --role <agent|moderator|admin>");
       }
-      if (positional.length !== 1) throw new UsageError("add takes one email");
-      if (role === undefined) throw new UsageError("add needs --role <agent|moderator|admin>");
-      return { name, email: parseEmail(positional[0]), role: parseRole(role) };
+      return { name, email: parseEmail(positionals[0]), role: parseRole(values.role) };
     }
     case "list":
-      expectArgs(0);
+      args(0);
       return { name };
-    case "set-role":
-      expectArgs(2);
-      return { name, email: parseEmail(rest[0]), role: parseRole(rest[1]) };
+    case "set-role": {
+      const [email, role] = args(2);
+      return { name, email: parseEmail(email), role: parseRole(role) };
+    }
     case "disable":
     case "enable":
     case "set-password":
-      expectArgs(1);
-      return { name, email: parseEmail(rest[0]) };
+      return { name, email: parseEmail(args(1)[0]) };
     default:
       throw new UsageError(`unknown command: ${name}`);
   }
