@@ -1,136 +1,29 @@
 import "server-only";
-import { hashPassword } from "@/lib/auth/password";
-import type { Role, StaffUser } from "@/lib/auth/staff";
 import { getConfig } from "@/lib/config";
-import {
-  createUser,
-  DuplicateUserError,
-  getAppDb,
-  listUsers,
-  type SqlDriver,
-  setUserDisabledByUserId,
-  setUserRoleByUserId,
-} from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
+import { toAppError } from "@/lib/http/upstream-errors";
 import {
-  AbortError,
-  APIError,
-  ConnectionError,
+  ConflictError,
   type CorpusSize,
   type Document,
   type FilterAttribute,
-  InvalidRequestError,
-  TimeoutError,
+  NotFoundError,
   type VectaraClient,
 } from "@/lib/vectara";
 import { DEFAULT_DOCUMENT_SORT, type DocumentSort } from "./document-sort";
 
 /**
- * The admin's domain: the chatbot's corpus (overview, documents, upload, reset) and
- * staff accounts. Route handlers and server actions in app/(staff)/admin call these
- * after their guard; every failure leaves here as a AppError with a `:staff` code.
+ * The admin's domain: the chatbot's corpus (overview, documents, upload, reset). Route handlers and server actions in app/(staff)/admin call these
+ * after their guard; every failure leaves here as an AppError with a `:staff` code.
  * Unlike the visitor's errors, Vectara's own messages are shown: the reader is an
  * admin, who needs "invalid filter near 'x'" or "unsupported file type" verbatim.
  */
-
-// ------------------------------------------------------------------ errors
-
-/**
- * The parts of a Vectara APIError this module reads. Matched by shape, not
- * `instanceof`: Next bundles lib/vectara more than once per process (instrumentation,
- * route handlers), and the shared client throws the classes of the bundle that made it.
- */
-interface ApiErrorShape {
-  status: number;
-  messages: string[];
-  fieldErrors: Record<string, string>;
-  message: string;
-  retryAfterMs?: number;
-}
-
-function asApiError(error: unknown): ApiErrorShape | undefined {
-  if (error instanceof APIError) return error;
-  if (!(error instanceof Error)) return undefined;
-  const e = error as Error & Partial<ApiErrorShape>;
-  if (typeof e.status !== "number" || !Array.isArray(e.messages)) return undefined;
-  return {
-    status: e.status,
-    messages: e.messages.filter((m): m is string => typeof m === "string"),
-    fieldErrors: typeof e.fieldErrors === "object" && e.fieldErrors ? e.fieldErrors : {},
-    message: e.message,
-    retryAfterMs: typeof e.retryAfterMs === "number" ? e.retryAfterMs : undefined,
-  };
-}
-
-/** The HTTP status of a Vectara API error, whichever bundle's class it is. */
-const statusOf = (error: unknown): number | undefined => asApiError(error)?.status;
-
-const isNamed = (error: unknown, ...names: string[]): error is Error =>
-  error instanceof Error && names.includes(error.name);
-
-const firstMessage = (error: ApiErrorShape): string => {
-  const fields = Object.entries(error.fieldErrors).map(([k, v]) => `${k}: ${v}`);
-  return [...error.messages, ...fields].find((m) => m.trim().length > 0) ?? error.message;
-};
-
-/** Says a Vectara (or engine) failure in the staff vocabulary. */
-export function toStaffError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  const options = { cause: error };
-  if (error instanceof InvalidRequestError || isNamed(error, "InvalidRequestError")) {
-    const fieldErrors = (error as { fieldErrors?: Record<string, string> }).fieldErrors;
-    return new AppError("bad_request:staff", error.message, { ...options, fieldErrors });
-  }
-  const api = asApiError(error);
-  if (api) {
-    const message = firstMessage(api);
-    const fieldErrors = Object.keys(api.fieldErrors).length ? api.fieldErrors : undefined;
-    // 400, 413 (too large), 415 (unsupported type), 422: the engine's words, as they are.
-    if ([400, 413, 415, 422].includes(api.status)) {
-      return new AppError("bad_request:staff", message, { ...options, fieldErrors });
-    }
-    if (api.status === 404) return new AppError("not_found:staff", message, options);
-    if (api.status === 409) return new AppError("conflict:staff", message, options);
-    if (api.status === 429) {
-      const ms = api.retryAfterMs;
-      return new AppError("upstream:staff", "Vectara is rate-limiting Parley. Try again shortly.", {
-        ...options,
-        retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)),
-      });
-    }
-    if (api.status === 401 || api.status === 403) {
-      return new AppError(
-        "upstream:staff",
-        `Vectara refused Parley's credentials (${api.status}): ${message}`,
-        options,
-      );
-    }
-    return new AppError("upstream:staff", `Vectara failed: ${api.message}`, options);
-  }
-  if (error instanceof TimeoutError || isNamed(error, "TimeoutError")) {
-    return new AppError("upstream:staff", "Vectara took too long to respond.", options);
-  }
-  if (error instanceof AbortError || isNamed(error, "AbortError")) {
-    return new AppError("upstream:staff", "The request to Vectara was aborted.", options);
-  }
-  if (
-    error instanceof ConnectionError ||
-    isNamed(error, "ConnectionError", "ProtocolError", "StreamError")
-  ) {
-    return new AppError("upstream:staff", `Vectara failed: ${(error as Error).message}`, options);
-  }
-  return new AppError(
-    "upstream:staff",
-    error instanceof Error ? `Unexpected failure: ${error.message}` : "Unexpected failure.",
-    options,
-  );
-}
 
 async function staff<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw toStaffError(error);
+    throw toAppError(error, { audience: "admin" });
   }
 }
 
@@ -388,10 +281,10 @@ export async function uploadCorpusFile({
     try {
       doc = await upload();
     } catch (error) {
-      if (statusOf(error) !== 409) throw error;
+      if (!(error instanceof ConflictError)) throw error;
       await client.documents.delete(corpusKey, documentId).catch((e: unknown) => {
         // Someone else deleted it in between: fine, the upload below recreates it.
-        if (statusOf(e) !== 404) throw e;
+        if (!(e instanceof NotFoundError)) throw e;
       });
       replaced = true;
       doc = await upload();

@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import type { AppErrorCode } from "@/lib/http/errors";
 import { AppError } from "@/lib/http/errors";
+import { fieldErrorsOf } from "@/lib/http/request";
 import { type Role, requireStaffAction, type StaffUser } from "./staff";
 
 /**
@@ -74,11 +75,7 @@ export function formFields(form: unknown, names: readonly string[]): Record<stri
 
 /** A zod failure as the form shows it: one message, and the first reason per field. */
 function invalid(error: z.ZodError, message = "Check the highlighted fields."): AppError {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
-  }
-  return new AppError("bad_request:staff", message, { fieldErrors });
+  return new AppError("bad_request:staff", message, { fieldErrors: fieldErrorsOf(error) });
 }
 
 function failed(name: string, error: unknown, user?: StaffUser): StaffActionResult {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { UIMessageStreamWriter } from "ai";
 import type { AppError } from "@/lib/http/errors";
-import { toChatError } from "@/lib/http/upstream-errors";
+import { toAppError } from "@/lib/http/upstream-errors";
 import type { ChatStreamEvent, VectaraClient } from "@/lib/vectara";
 import { toCitations } from "./citations";
 import { citedIndexes } from "./cited";
@@ -200,7 +200,7 @@ export async function writeAnswer({
     return record;
   } catch (error) {
     if (stopped()) return stoppedRecord();
-    const chatError = toChatError(error, { midStream: true });
+    const chatError = toAppError(error, { audience: "visitor", midStream: true });
     console.warn(`Parley: answer failed (${chatError.code}):`, error);
     if (textOpen) writer.write({ type: "text-end", id: textId });
     writer.write({ type: "data-error", data: chatError.toPayload() });

@@ -30,6 +30,9 @@ const CODES = {
 
 export type AppErrorCode = keyof typeof CODES;
 
+/** Who an error is said to: the visitor, a support agent, or an admin (corpus pages). */
+export type Audience = "visitor" | "agent" | "admin";
+
 /** An error as the chat stream carries it to the browser (the `data-error` part). */
 export interface AppErrorPayload {
   code: AppErrorCode;

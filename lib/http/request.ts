@@ -1,7 +1,43 @@
 import "server-only";
 import type { z } from "zod";
 import { getConfig } from "@/lib/config";
-import { AppError } from "./errors";
+import { AppError, type AppErrorCode, type Audience } from "./errors";
+
+type Read<T> = { ok: true; data: T } | { ok: false; error: AppError };
+
+/** The code of a malformed request, for whoever sent it. */
+const badRequestCode = (audience: Audience): AppErrorCode =>
+  audience === "visitor" ? "bad_request:chat" : "bad_request:staff";
+
+/**
+ * zod's issues as Vectara's `field_errors`: one reason per field, keyed by where the field
+ * was (`body.query`, `query.limit`, or a form field's bare name), the first issue winning.
+ */
+export function fieldErrorsOf(
+  error: z.ZodError,
+  prefix?: "body" | "query",
+): Record<string, string> {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join(".");
+    fieldErrors[key || "form"] ??= issue.message;
+  }
+  return fieldErrors;
+}
+
+/** A 400 naming each bad field; its message names the first. */
+export function invalidRequest(
+  error: z.ZodError,
+  { prefix, audience }: { prefix: "body" | "query"; audience: Audience },
+): AppError {
+  const fieldErrors = fieldErrorsOf(error, prefix);
+  const first = Object.entries(fieldErrors)[0];
+  return new AppError(
+    badRequestCode(audience),
+    first ? `Invalid request: ${first[0]}: ${first[1]}` : "Invalid request.",
+    { fieldErrors },
+  );
+}
 
 /**
  * Reads a JSON body of at most `maxBytes` and parses it with `schema`. Every way it
@@ -11,11 +47,11 @@ import { AppError } from "./errors";
 export async function readJsonBody<T>(
   request: Request,
   schema: z.ZodType<T>,
-  maxBytes = 64 * 1024,
-): Promise<{ ok: true; data: T } | { ok: false; error: AppError }> {
-  const fail = (message: string, fieldErrors?: Record<string, string>) => ({
+  { maxBytes = 64 * 1024, audience = "visitor" }: { maxBytes?: number; audience?: Audience } = {},
+): Promise<Read<T>> {
+  const fail = (message: string) => ({
     ok: false as const,
-    error: new AppError("bad_request:chat", message, { fieldErrors }),
+    error: new AppError(badRequestCode(audience), message),
   });
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > maxBytes) return fail(`The request body is larger than ${maxBytes} bytes.`);
@@ -36,16 +72,14 @@ export async function readJsonBody<T>(
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const key = ["body", ...issue.path.map(String)].join(".");
-    fieldErrors[key] ??= issue.message;
-  }
-  const first = Object.entries(fieldErrors)[0];
-  return fail(
-    first ? `Invalid request: ${first[0]}: ${first[1]}` : "Invalid request.",
-    fieldErrors,
-  );
+  return { ok: false, error: invalidRequest(parsed.error, { prefix: "body", audience }) };
+}
+
+/** Parses a request's query string with `schema` (one value per key), like `readJsonBody`. */
+export function readQuery<T>(request: Request, schema: z.ZodType<T>, audience: Audience): Read<T> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, error: invalidRequest(parsed.error, { prefix: "query", audience }) };
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   AbortError,
   APIError,
   BadRequestError,
+  ConflictError,
   ConnectionError,
   ForbiddenError,
   InvalidRequestError,
@@ -13,73 +14,186 @@ import {
   TimeoutError,
   UnauthorizedError,
 } from "@/lib/vectara";
-import { AppError } from "./errors";
+import { AppError, type AppErrorCode, type Audience } from "./errors";
 
 /**
- * Everything that can go wrong between Parley and Vectara, said in the chat's own
- * vocabulary: what happened in words a visitor understands, and whether retrying can
- * help. Vectara's own messages are logged, not shown: they can name corpora and keys.
- * `midStream` says the answer had already started streaming when the error came.
+ * Everything that can go wrong between Parley and Vectara (or the local engine), said in
+ * the app's one error vocabulary, for each audience from one table:
+ *
+ * - **visitor**: what happened in words a visitor understands, and whether retrying can
+ *   help. Vectara's own messages are never shown: they can name corpora and keys.
+ * - **agent**: the support console. The visitor's words, with `:staff` codes; a 400
+ *   keeps Vectara's text, since the agent wrote the filter and needs to know what is wrong.
+ * - **admin**: the corpus pages. Vectara's messages as they are ("unsupported file
+ *   type", "invalid filter near 'x'"): the reader runs the knowledge base.
+ *
+ * `instanceof` holds across Next's copies of lib/vectara (`Symbol.hasInstance` in
+ * lib/vectara/errors.ts), so errors are matched by class, never by shape.
  */
-export function toChatError(error: unknown, { midStream = false } = {}): AppError {
-  if (error instanceof AppError) return error;
-  const options = { cause: error };
+
+/** What went wrong, whoever is told. */
+type Kind =
+  | "rate_limited"
+  | "not_found"
+  | "bad_request"
+  | "conflict"
+  | "refused"
+  | "timeout"
+  | "interrupted"
+  | "unavailable"
+  | "stopped"
+  | "unexpected";
+
+/** `midStream`: the answer had already started streaming when the error came. */
+function kindOf(error: unknown, midStream: boolean): Kind {
   // A connection lost once the answer has started is an interrupted answer.
-  if (midStream && error instanceof ConnectionError) {
-    return new AppError(
-      "stream:chat",
-      "The answer was interrupted before it finished. Please try again.",
-      options,
-    );
-  }
-  if (error instanceof RateLimitError) {
-    const ms = error.retryAfterMs;
-    return new AppError(
-      "rate_limit:chat",
-      "The answer service is busy right now. Please try again in a moment.",
-      { ...options, retryAfter: ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000)) },
-    );
-  }
-  if (error instanceof NotFoundError) {
-    return new AppError("not_found:chat", "This conversation no longer exists.", options);
-  }
+  if (midStream && error instanceof ConnectionError) return "interrupted";
+  if (error instanceof RateLimitError) return "rate_limited";
+  if (error instanceof NotFoundError) return "not_found";
+  // BadRequestError is Vectara's 400, 413, 415 and 422.
   if (error instanceof BadRequestError || error instanceof InvalidRequestError) {
-    return new AppError(
-      "bad_request:chat",
-      "The answer service could not take this question. Try rephrasing it.",
-      options,
-    );
+    return "bad_request";
   }
-  if (error instanceof UnauthorizedError || error instanceof ForbiddenError) {
-    return new AppError(
-      "upstream:chat",
-      "The answer service refused Parley's credentials. Please tell the site's administrators.",
-      options,
-    );
+  if (error instanceof ConflictError) return "conflict";
+  if (error instanceof UnauthorizedError || error instanceof ForbiddenError) return "refused";
+  if (error instanceof TimeoutError) return "timeout";
+  if (error instanceof StreamError || error instanceof ProtocolError) return "interrupted";
+  if (error instanceof ConnectionError || error instanceof APIError) return "unavailable";
+  if (error instanceof AbortError) return "stopped";
+  return "unexpected";
+}
+
+/** One cell of the table: the code, and the message (fixed, or read from the error). */
+type Say = [AppErrorCode, string | ((error: unknown) => string)];
+
+const VISITOR: Record<Kind, Say> = {
+  rate_limited: [
+    "rate_limit:chat",
+    "The answer service is busy right now. Please try again in a moment.",
+  ],
+  not_found: ["not_found:chat", "This conversation no longer exists."],
+  bad_request: [
+    "bad_request:chat",
+    "The answer service could not take this question. Try rephrasing it.",
+  ],
+  conflict: ["upstream:chat", "The answer service is unavailable right now. Please try again."],
+  refused: [
+    "upstream:chat",
+    "The answer service refused Parley's credentials. Please tell the site's administrators.",
+  ],
+  timeout: ["timeout:chat", "The answer service took too long to respond. Please try again."],
+  interrupted: ["stream:chat", "The answer was interrupted before it finished. Please try again."],
+  unavailable: ["upstream:chat", "The answer service is unavailable right now. Please try again."],
+  stopped: ["stream:chat", "The answer was stopped."],
+  unexpected: ["internal:chat", "Something went wrong on Parley's side."],
+};
+
+const visitorSays = (kind: Kind) => VISITOR[kind][1] as string;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Vectara's first message (or field error), as Vectara said it. */
+function vectaraSays(error: unknown): string {
+  if (error instanceof APIError) {
+    const fields = Object.entries(error.fieldErrors).map(([k, v]) => `${k}: ${v}`);
+    return [...error.messages, ...fields].find((m) => m.trim().length > 0) ?? error.message;
   }
-  if (error instanceof TimeoutError) {
-    return new AppError(
-      "timeout:chat",
-      "The answer service took too long to respond. Please try again.",
-      options,
-    );
+  return messageOf(error);
+}
+
+const TABLE: Record<Kind, Record<Audience, Say>> = {
+  rate_limited: {
+    visitor: VISITOR.rate_limited,
+    agent: ["upstream:staff", visitorSays("rate_limited")],
+    admin: ["upstream:staff", "Vectara is rate-limiting Parley. Try again shortly."],
+  },
+  not_found: {
+    visitor: VISITOR.not_found,
+    agent: ["not_found:staff", visitorSays("not_found")],
+    admin: ["not_found:staff", vectaraSays],
+  },
+  bad_request: {
+    visitor: VISITOR.bad_request,
+    agent: ["bad_request:staff", messageOf],
+    admin: ["bad_request:staff", (e) => (e instanceof APIError ? vectaraSays(e) : messageOf(e))],
+  },
+  conflict: {
+    visitor: VISITOR.conflict,
+    agent: ["upstream:staff", visitorSays("conflict")],
+    admin: ["conflict:staff", vectaraSays],
+  },
+  refused: {
+    visitor: VISITOR.refused,
+    agent: ["upstream:staff", visitorSays("refused")],
+    admin: [
+      "upstream:staff",
+      (e) => `Vectara refused Parley's credentials (${(e as APIError).status}): ${vectaraSays(e)}`,
+    ],
+  },
+  timeout: {
+    visitor: VISITOR.timeout,
+    agent: ["upstream:staff", visitorSays("timeout")],
+    admin: ["upstream:staff", "Vectara took too long to respond."],
+  },
+  interrupted: {
+    visitor: VISITOR.interrupted,
+    agent: ["upstream:staff", visitorSays("interrupted")],
+    admin: ["upstream:staff", (e) => `Vectara failed: ${messageOf(e)}`],
+  },
+  unavailable: {
+    visitor: VISITOR.unavailable,
+    agent: ["upstream:staff", visitorSays("unavailable")],
+    admin: ["upstream:staff", (e) => `Vectara failed: ${messageOf(e)}`],
+  },
+  stopped: {
+    visitor: VISITOR.stopped,
+    agent: ["upstream:staff", visitorSays("stopped")],
+    admin: ["upstream:staff", "The request to Vectara was aborted."],
+  },
+  unexpected: {
+    visitor: VISITOR.unexpected,
+    agent: ["upstream:staff", visitorSays("unexpected")],
+    admin: [
+      "upstream:staff",
+      (e) => (e instanceof Error ? `Unexpected failure: ${e.message}` : "Unexpected failure."),
+    ],
+  },
+};
+
+/** Seconds to wait after a 429: Vectara's Retry-After, at least 1 s; 5 s when it gives none. */
+function retryAfterOf(error: unknown): number | undefined {
+  if (!(error instanceof RateLimitError)) return undefined;
+  const ms = error.retryAfterMs;
+  return ms === undefined ? 5 : Math.max(1, Math.ceil(ms / 1000));
+}
+
+/**
+ * Says `error` to `audience`. An AppError passes through as it is; anything else keeps
+ * its cause. Field errors reach admins only (a visitor's are Vectara's internals), and an
+ * agent's failure upstream is logged, since the agent cannot fix it (an admin's failures
+ * are logged by `staffAction`, or shown to the admin who can).
+ */
+export function toAppError(
+  error: unknown,
+  { audience, midStream = false }: { audience: Audience; midStream?: boolean },
+): AppError {
+  if (error instanceof AppError) return error;
+  const kind = kindOf(error, midStream);
+  const [code, say] = TABLE[kind][audience];
+  const message = typeof say === "string" ? say : say(error);
+  const retryAfter =
+    audience === "agent" || kind !== "rate_limited" ? undefined : retryAfterOf(error);
+  const fieldErrors =
+    audience === "admin" && kind === "bad_request" ? fieldErrorsOf(error) : undefined;
+  if (audience === "agent" && code === "upstream:staff") {
+    console.error(`Parley: a staff request failed upstream (${kind}):`, error);
   }
-  if (error instanceof StreamError || error instanceof ProtocolError) {
-    return new AppError(
-      "stream:chat",
-      "The answer was interrupted before it finished. Please try again.",
-      options,
-    );
-  }
-  if (error instanceof ConnectionError || error instanceof APIError) {
-    return new AppError(
-      "upstream:chat",
-      "The answer service is unavailable right now. Please try again.",
-      options,
-    );
-  }
-  if (error instanceof AbortError) {
-    return new AppError("stream:chat", "The answer was stopped.", options);
-  }
-  return new AppError("internal:chat", "Something went wrong on Parley's side.", options);
+  return new AppError(code, message, { cause: error, retryAfter, fieldErrors });
+}
+
+function fieldErrorsOf(error: unknown): Record<string, string> | undefined {
+  const fields =
+    error instanceof APIError || error instanceof InvalidRequestError
+      ? error.fieldErrors
+      : undefined;
+  return fields && Object.keys(fields).length > 0 ? fields : undefined;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
-import { makeAPIError } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
 
 vi.mock("server-only", () => ({}));
@@ -11,7 +10,6 @@ const {
   getCorpusOverview,
   listCorpusDocuments,
   resetCorpus,
-  toStaffError,
   uploadCorpusFile,
   UPLOAD_MAX_BYTES,
 } = await import("@/lib/admin/corpus");
@@ -249,44 +247,5 @@ describe("documentIdForUpload", () => {
     ["!!!.html", "uploads/file.html"],
   ])("%s → %s", (name, id) => {
     expect(documentIdForUpload(name)).toBe(id);
-  });
-});
-
-describe("toStaffError", () => {
-  const api = (status: number, messages: string[]) =>
-    makeAPIError(status, { messages }, new Headers());
-
-  it.each([
-    [400, "bad_request:staff"],
-    [413, "bad_request:staff"],
-    [415, "bad_request:staff"],
-    [404, "not_found:staff"],
-    [409, "conflict:staff"],
-    [401, "upstream:staff"],
-    [500, "upstream:staff"],
-  ] as const)("maps %i to %s", (status, code) => {
-    const error = toStaffError(api(status, [`engine says ${status}`]));
-    expect(error.code).toBe(code);
-    if (status !== 500) expect(error.message).toContain(`engine says ${status}`);
-  });
-
-  it("keeps a AppError as it is", () => {
-    const original = new AppError("forbidden:staff", "no");
-    expect(toStaffError(original)).toBe(original);
-  });
-});
-
-describe("toStaffError across bundles", () => {
-  it("reads an APIError made by another copy of lib/vectara by its shape", () => {
-    // What the shared client throws when the instrumentation bundle created it.
-    class ConflictError extends Error {
-      override name = "ConflictError";
-      status = 409;
-      messages = ["A document with id 'x' already exists"];
-      fieldErrors = {};
-    }
-    const error = toStaffError(new ConflictError("409 A document with id 'x' already exists"));
-    expect(error.code).toBe("conflict:staff");
-    expect(error.message).toBe("A document with id 'x' already exists");
   });
 });

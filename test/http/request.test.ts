@@ -33,7 +33,7 @@ const streamed = (text: string) =>
 const small = z.object({ name: z.string(), tags: z.array(z.string()).optional() });
 
 async function failure(request: Request, schema: z.ZodType<unknown> = small, maxBytes?: number) {
-  const result = await readJsonBody(request, schema, maxBytes);
+  const result = await readJsonBody(request, schema, { maxBytes });
   if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.data)}`);
   return result.error;
 }
@@ -79,7 +79,9 @@ describe("readJsonBody", () => {
     // 400 three-byte characters: 400 characters, 1200 bytes.
     const error = await failure(streamed(JSON.stringify({ name: "€".repeat(400) })), small, 1000);
     expect(error.message).toMatch(/larger than 1000 bytes/);
-    const ok = await readJsonBody(streamed(JSON.stringify({ name: "e".repeat(400) })), small, 1000);
+    const ok = await readJsonBody(streamed(JSON.stringify({ name: "e".repeat(400) })), small, {
+      maxBytes: 1000,
+    });
     expect(ok.ok).toBe(true);
   });
 

@@ -12,7 +12,9 @@ import {
 } from "@/lib/vectara";
 
 vi.mock("server-only", () => ({}));
-const { toChatError } = await import("@/lib/http/upstream-errors");
+const { toAppError } = await import("@/lib/http/upstream-errors");
+const toChatError = (error: unknown, options: { midStream?: boolean } = {}) =>
+  toAppError(error, { audience: "visitor", ...options });
 
 /** A Vectara error body that names things a visitor must never see. */
 const SECRET = "corpus secret_corpus not found for key zqt_SECRETKEY";
@@ -121,5 +123,80 @@ describe("toChatError", () => {
     const original = new AppError("forbidden:chat", "Not yours.");
     expect(toChatError(original)).toBe(original);
     expect(toChatError(original, { midStream: true })).toBe(original);
+  });
+});
+
+describe("toAppError for an agent", () => {
+  const toAgent = (error: unknown) => toAppError(error, { audience: "agent" });
+
+  it("keeps Vectara's words for a bad filter, the agent's own input", () => {
+    const error = toAgent(
+      makeAPIError(400, { messages: ["invalid regex near '('"] }, new Headers()),
+    );
+    expect(error.code).toBe("bad_request:staff");
+    expect(error.message).toContain("invalid regex near '('");
+  });
+
+  it("says everything else in the visitor's words, with :staff codes, and logs it", () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(toAgent(apiError(404))).toMatchObject({
+      code: "not_found:staff",
+      message: "This conversation no longer exists.",
+    });
+    const down = toAgent(apiError(503));
+    expect(down.code).toBe("upstream:staff");
+    expectNoLeak(down);
+    expect(toAgent(apiError(429)).retryAfter).toBeUndefined();
+    expect(log).toHaveBeenCalledTimes(2);
+    log.mockRestore();
+  });
+});
+
+describe("toAppError for an admin", () => {
+  const toAdmin = (error: unknown) => toAppError(error, { audience: "admin" });
+  const api = (status: number, messages: string[]) =>
+    makeAPIError(status, { messages }, new Headers());
+
+  it.each([
+    [400, "bad_request:staff"],
+    [413, "bad_request:staff"],
+    [415, "bad_request:staff"],
+    [404, "not_found:staff"],
+    [409, "conflict:staff"],
+    [401, "upstream:staff"],
+    [500, "upstream:staff"],
+  ] as const)("maps %i to %s, in Vectara's words", (status, code) => {
+    const error = toAdmin(api(status, [`engine says ${status}`]));
+    expect(error.code).toBe(code);
+    if (status !== 500) expect(error.message).toContain(`engine says ${status}`);
+  });
+
+  it("keeps a 400's field errors and a 429's wait", () => {
+    const bad = makeAPIError(400, { field_errors: { "body.id": "too long" } }, new Headers());
+    expect(toAdmin(bad)).toMatchObject({
+      message: "body.id: too long",
+      fieldErrors: { "body.id": "too long" },
+    });
+    const busy = makeAPIError(429, {}, new Headers({ "retry-after": "7" }));
+    expect(toAdmin(busy)).toMatchObject({ code: "upstream:staff", retryAfter: 7 });
+  });
+
+  it("keeps an AppError as it is", () => {
+    const original = new AppError("forbidden:staff", "no");
+    expect(toAdmin(original)).toBe(original);
+  });
+
+  it("recognises an error thrown by another copy of lib/vectara (another Next bundle)", async () => {
+    vi.resetModules();
+    const copy = await import("@/lib/vectara/errors");
+    const conflict = copy.makeAPIError(
+      409,
+      { messages: ["A document with id 'x' already exists"] },
+      new Headers(),
+    );
+    expect(toAdmin(conflict)).toMatchObject({
+      code: "conflict:staff",
+      message: "A document with id 'x' already exists",
+    });
   });
 });

@@ -8,12 +8,12 @@ import {
   type CorpusOverview,
   canSortDocuments,
   getCorpusOverview,
-  toStaffError,
   UPLOAD_EXTENSIONS,
   UPLOAD_MAX_BYTES,
 } from "@/lib/admin/corpus";
 import { requireStaffPage } from "@/lib/auth/staff";
 import { getConfig } from "@/lib/config";
+import { toAppError } from "@/lib/http/upstream-errors";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { resetCorpusAction } from "./actions";
 
@@ -29,7 +29,7 @@ export default async function AdminPage() {
   try {
     overview = await getCorpusOverview({ client: getVectaraClient() });
   } catch (error) {
-    problem = toStaffError(error).message;
+    problem = toAppError(error, { audience: "admin" }).message;
   }
 
   return (

@@ -15,7 +15,7 @@ import { requestClientAddress } from "@/lib/http/client-address";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
-import { toChatError } from "@/lib/http/upstream-errors";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { postChatBodySchema } from "./schema";
 
@@ -24,7 +24,7 @@ export const dynamic = "force-dynamic";
 export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /** Asks a question in a new chat (`chatId: null`) or the visitor's existing one, and streams the answer. */
-export async function POST(request: Request): Promise<Response> {
+export const POST = route("visitor", async (request: Request): Promise<Response> => {
   const startedAt = performance.now();
   const crossSite = checkSameOrigin(request);
   if (crossSite) return crossSite.toResponse();
@@ -51,35 +51,26 @@ export async function POST(request: Request): Promise<Response> {
   // only answer, the chat goes with it and the question starts a new one.
   let askIn = chatId;
   if (chatId && replaceTurnId) {
-    try {
-      const withdrawn = await withdrawUnfinishedTurn({
-        client: getVectaraClient(),
-        visitorId,
-        chatId,
-        turnId: replaceTurnId,
-      });
-      if ("error" in withdrawn) return withdrawn.error.toResponse();
-      askIn = withdrawn.askIn;
-    } catch (error) {
-      return toChatError(error).toResponse();
-    }
+    const withdrawn = await withdrawUnfinishedTurn({
+      client: getVectaraClient(),
+      visitorId,
+      chatId,
+      turnId: replaceTurnId,
+    });
+    if ("error" in withdrawn) return withdrawn.error.toResponse();
+    askIn = withdrawn.askIn;
   }
 
   // Vectara's stream outlives the visitor's request by as little as it must: a question
   // stopped before its chat is named is still stored (writeAnswer waits for the ids).
   const upstream = new AbortController();
-  let events: Awaited<ReturnType<typeof openAnswerStream>>;
-  try {
-    events = await openAnswerStream({
-      client: getVectaraClient(),
-      chatId: askIn ?? undefined,
-      query,
-      corpusKey: getConfig().vectara.corpusKey,
-      signal: upstream.signal,
-    });
-  } catch (error) {
-    return toChatError(error).toResponse();
-  }
+  const events = await openAnswerStream({
+    client: getVectaraClient(),
+    chatId: askIn ?? undefined,
+    query,
+    corpusKey: getConfig().vectara.corpusKey,
+    signal: upstream.signal,
+  });
 
   const stream = createUIMessageStream<ChatMessage>({
     execute: async ({ writer }) => {
@@ -116,7 +107,7 @@ export async function POST(request: Request): Promise<Response> {
     stream,
     headers: { "cache-control": "no-cache, no-transform" },
   });
-}
+});
 
 const missingSession = () =>
   new AppError(

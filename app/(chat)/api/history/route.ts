@@ -3,6 +3,8 @@ import { listConversations } from "@/lib/chat/conversations";
 import { InvalidCursorError } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
+import { readQuery } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
 import { historyQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -11,16 +13,9 @@ export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** The visitor's conversations, newest first, a page at a time. */
-export async function GET(request: Request): Promise<Response> {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  const query = historyQuerySchema.safeParse(params);
-  if (!query.success) {
-    return new AppError("bad_request:chat", "Invalid history request.", {
-      fieldErrors: Object.fromEntries(
-        query.error.issues.map((i) => [["query", ...i.path.map(String)].join("."), i.message]),
-      ),
-    }).toResponse();
-  }
+export const GET = route("visitor", async (request: Request): Promise<Response> => {
+  const query = readQuery(request, historyQuerySchema, "visitor");
+  if (!query.ok) return query.error.toResponse();
 
   const visitorId = await getVisitorId();
   if (!visitorId) return Response.json({ chats: [], nextCursor: null });
@@ -34,4 +29,4 @@ export async function GET(request: Request): Promise<Response> {
       fieldErrors: { "query.cursor": "not a cursor this server issued" },
     }).toResponse();
   }
-}
+});

@@ -4,7 +4,7 @@ import { chatIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { checkSameOrigin } from "@/lib/http/request";
-import { toChatError } from "@/lib/http/upstream-errors";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 
 export const dynamic = "force-dynamic";
@@ -15,28 +15,27 @@ export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);
 const notFound = () => new AppError("not_found:chat", "This conversation does not exist.");
 
 /** Deletes one of the visitor's conversations, at Vectara and in Parley. */
-export async function DELETE(
-  request: Request,
-  { params }: { params: Promise<{ chatId: string }> },
-): Promise<Response> {
-  const crossSite = checkSameOrigin(request);
-  if (crossSite) return crossSite.toResponse();
+export const DELETE = route(
+  "visitor",
+  async (
+    request: Request,
+    { params }: { params: Promise<{ chatId: string }> },
+  ): Promise<Response> => {
+    const crossSite = checkSameOrigin(request);
+    if (crossSite) return crossSite.toResponse();
 
-  const chatId = chatIdSchema.safeParse((await params).chatId);
-  if (!chatId.success) return notFound().toResponse();
+    const chatId = chatIdSchema.safeParse((await params).chatId);
+    if (!chatId.success) return notFound().toResponse();
 
-  const visitorId = await getVisitorId();
-  if (!visitorId) return notFound().toResponse();
+    const visitorId = await getVisitorId();
+    if (!visitorId) return notFound().toResponse();
 
-  try {
     const deleted = await deleteConversation({
       client: getVectaraClient(),
       visitorId,
       chatId: chatId.data,
     });
     if (!deleted) return notFound().toResponse();
-  } catch (error) {
-    return toChatError(error).toResponse();
-  }
-  return new Response(null, { status: 204 });
-}
+    return new Response(null, { status: 204 });
+  },
+);

@@ -1,7 +1,8 @@
-import { toStaffError, UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/admin/corpus";
+import { UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/admin/corpus";
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { uploadFormSchema } from "./schema";
 
@@ -17,7 +18,7 @@ const badRequest = (message: string, fieldErrors?: Record<string, string>) =>
   new AppError("bad_request:staff", message, { fieldErrors }).toResponse();
 
 /** Uploads one file (multipart part `file`) into the corpus; the browser sends one request per file. */
-export async function POST(request: Request): Promise<Response> {
+export const POST = route("admin", async (request: Request): Promise<Response> => {
   const auth = await requireStaffRoute(request, "admin");
   if (!auth.ok) return auth.response;
 
@@ -40,10 +41,6 @@ export async function POST(request: Request): Promise<Response> {
     });
   }
 
-  try {
-    const result = await uploadCorpusFile({ client: getVectaraClient(), file: parsed.data.file });
-    return Response.json(result, { status: 201 });
-  } catch (error) {
-    return toStaffError(error).toResponse();
-  }
-}
+  const result = await uploadCorpusFile({ client: getVectaraClient(), file: parsed.data.file });
+  return Response.json(result, { status: 201 });
+});

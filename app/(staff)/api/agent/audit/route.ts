@@ -3,7 +3,8 @@ import { requireStaffRoute } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
-import { queryError, readQuery } from "@/lib/http/staff-errors";
+import { readQuery } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { InvalidAuditCursorError, listAuditLog } from "@/lib/staff/audit";
 
@@ -24,12 +25,12 @@ const auditQuerySchema = z.object({
  * The moderation audit log, newest first; filter by chat, actor or a word of the reason.
  * Each entry names its turns by number and question, and says whether its chat still exists.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = route("agent", async (request: Request): Promise<Response> => {
   const auth = await requireStaffRoute(request, "agent");
   if (!auth.ok) return auth.response;
 
-  const query = readQuery(request, auditQuerySchema);
-  if (!query.success) return queryError(query.error).toResponse();
+  const query = readQuery(request, auditQuerySchema, "agent");
+  if (!query.ok) return query.error.toResponse();
   const { chat_id: chatId, actor, q, cursor, limit } = query.data;
   try {
     const page = await listAuditLog({
@@ -45,4 +46,4 @@ export async function GET(request: Request): Promise<Response> {
     if (!(error instanceof InvalidAuditCursorError)) throw error;
     return new AppError("bad_request:staff", "The audit cursor is not valid.").toResponse();
   }
-}
+});

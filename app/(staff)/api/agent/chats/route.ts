@@ -1,6 +1,7 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { otherMethods } from "@/lib/http/fallbacks";
-import { queryError, readQuery, staffError } from "@/lib/http/staff-errors";
+import { readQuery } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import {
   checkChatFilter,
@@ -21,36 +22,32 @@ const NO_STORE = { "cache-control": "private, no-store" };
  * Every conversation, newest first, with Parley's annotations: all of them, those whose
  * stored turns hold every word of `q`, or those Vectara's regex `filter` matches; by ids too.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = route("agent", async (request: Request): Promise<Response> => {
   const auth = await requireStaffRoute(request, "agent");
   if (!auth.ok) return auth.response;
 
-  const query = readQuery(request, listChatsQuerySchema);
-  if (!query.success) return queryError(query.error).toResponse();
+  const query = readQuery(request, listChatsQuerySchema, "agent");
+  if (!query.ok) return query.error.toResponse();
   const { q, filter, chat_ids: chatIds, page_key: pageKey, limit } = query.data;
   const search = q ? checkSearchWords(q) : undefined;
   if (search && "error" in search) return search.error.toResponse();
   const badFilter = filter ? checkChatFilter(filter) : undefined;
   if (badFilter) return badFilter.toResponse();
 
-  try {
-    const page = search
-      ? await searchStaffConversations({
-          client: getVectaraClient(),
-          words: search.words,
-          chatIds,
-          pageKey,
-          limit,
-        })
-      : await listStaffConversations({
-          client: getVectaraClient(),
-          filter,
-          chatIds,
-          pageKey,
-          limit,
-        });
-    return Response.json(page, { headers: NO_STORE });
-  } catch (error) {
-    return staffError(error).toResponse();
-  }
-}
+  const page = search
+    ? await searchStaffConversations({
+        client: getVectaraClient(),
+        words: search.words,
+        chatIds,
+        pageKey,
+        limit,
+      })
+    : await listStaffConversations({
+        client: getVectaraClient(),
+        filter,
+        chatIds,
+        pageKey,
+        limit,
+      });
+  return Response.json(page, { headers: NO_STORE });
+});

@@ -1,6 +1,6 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { otherMethods } from "@/lib/http/fallbacks";
-import { staffError } from "@/lib/http/staff-errors";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { listTriageQueue } from "@/lib/staff/review";
 
@@ -10,15 +10,11 @@ export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** The conversations that most need a look: reports, thumbs-down, low scores, uncited answers. */
-export async function GET(request: Request): Promise<Response> {
+export const GET = route("agent", async (request: Request): Promise<Response> => {
   const auth = await requireStaffRoute(request, "agent");
   if (!auth.ok) return auth.response;
-  try {
-    return Response.json(
-      { rows: await listTriageQueue({ client: getVectaraClient() }) },
-      { headers: { "cache-control": "private, no-store" } },
-    );
-  } catch (error) {
-    return staffError(error).toResponse();
-  }
-}
+  return Response.json(
+    { rows: await listTriageQueue({ client: getVectaraClient() }) },
+    { headers: { "cache-control": "private, no-store" } },
+  );
+});

@@ -1,7 +1,8 @@
-import { deleteCorpusDocument, toStaffError } from "@/lib/admin/corpus";
+import { deleteCorpusDocument } from "@/lib/admin/corpus";
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { documentIdParamSchema } from "../schema";
 
@@ -15,24 +16,23 @@ export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);
  * client percent-encodes the id, and the catch-all segment accepts it whether the
  * `/` arrives encoded or not.
  */
-export async function DELETE(
-  request: Request,
-  { params }: { params: Promise<{ documentId: string[] }> },
-): Promise<Response> {
-  const auth = await requireStaffRoute(request, "admin");
-  if (!auth.ok) return auth.response;
+export const DELETE = route(
+  "admin",
+  async (
+    request: Request,
+    { params }: { params: Promise<{ documentId: string[] }> },
+  ): Promise<Response> => {
+    const auth = await requireStaffRoute(request, "admin");
+    if (!auth.ok) return auth.response;
 
-  const documentId = documentIdParamSchema.safeParse((await params).documentId);
-  if (!documentId.success) {
-    return new AppError("bad_request:staff", "Invalid document id.", {
-      fieldErrors: { "path.documentId": "must be 1 to 512 characters" },
-    }).toResponse();
-  }
+    const documentId = documentIdParamSchema.safeParse((await params).documentId);
+    if (!documentId.success) {
+      return new AppError("bad_request:staff", "Invalid document id.", {
+        fieldErrors: { "path.documentId": "must be 1 to 512 characters" },
+      }).toResponse();
+    }
 
-  try {
     await deleteCorpusDocument({ client: getVectaraClient(), documentId: documentId.data });
-  } catch (error) {
-    return toStaffError(error).toResponse();
-  }
-  return new Response(null, { status: 204 });
-}
+    return new Response(null, { status: 204 });
+  },
+);

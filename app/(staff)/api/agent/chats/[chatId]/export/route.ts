@@ -3,7 +3,8 @@ import { requireStaffRoute } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
-import { queryError, readQuery, staffError } from "@/lib/http/staff-errors";
+import { readQuery } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { loadTranscript, transcriptToMarkdown } from "@/lib/staff/review";
 
@@ -15,19 +16,21 @@ export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 const exportQuerySchema = z.object({ format: z.enum(["json", "md"]).default("json") });
 
 /** The transcript as a download: JSON (everything) or Markdown (for people). */
-export async function GET(
-  request: Request,
-  { params }: { params: Promise<{ chatId: string }> },
-): Promise<Response> {
-  const auth = await requireStaffRoute(request, "agent");
-  if (!auth.ok) return auth.response;
+export const GET = route(
+  "agent",
+  async (
+    request: Request,
+    { params }: { params: Promise<{ chatId: string }> },
+  ): Promise<Response> => {
+    const auth = await requireStaffRoute(request, "agent");
+    if (!auth.ok) return auth.response;
 
-  const chatId = chatIdSchema.safeParse((await params).chatId);
-  if (!chatId.success) return new AppError("not_found:staff", "No such conversation.").toResponse();
-  const query = readQuery(request, exportQuerySchema);
-  if (!query.success) return queryError(query.error).toResponse();
+    const chatId = chatIdSchema.safeParse((await params).chatId);
+    if (!chatId.success)
+      return new AppError("not_found:staff", "No such conversation.").toResponse();
+    const query = readQuery(request, exportQuerySchema, "agent");
+    if (!query.ok) return query.error.toResponse();
 
-  try {
     const transcript = await loadTranscript({ client: getVectaraClient(), chatId: chatId.data });
     if (!transcript) return new AppError("not_found:staff", "No such conversation.").toResponse();
     const name = `parley-${chatId.data}.${query.data.format}`;
@@ -40,7 +43,5 @@ export async function GET(
           headers: { ...headers, "content-type": "text/markdown; charset=utf-8" },
         })
       : Response.json(transcript, { headers });
-  } catch (error) {
-    return staffError(error).toResponse();
-  }
-}
+  },
+);

@@ -4,7 +4,7 @@ import { getAppDb, getUserByUserId } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readJsonBody } from "@/lib/http/request";
-import { staffError } from "@/lib/http/staff-errors";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { setReview } from "@/lib/staff/review";
 import { reviewBodySchema } from "./schema";
@@ -15,32 +15,37 @@ export const dynamic = "force-dynamic";
 export const { GET, POST, PATCH, DELETE } = otherMethods(["PUT"]);
 
 /** Sets a conversation's review status and who it is assigned to. */
-export async function PUT(
-  request: Request,
-  { params }: { params: Promise<{ chatId: string }> },
-): Promise<Response> {
-  const auth = await requireStaffRoute(request, "agent");
-  if (!auth.ok) return auth.response;
+export const PUT = route(
+  "agent",
+  async (
+    request: Request,
+    { params }: { params: Promise<{ chatId: string }> },
+  ): Promise<Response> => {
+    const auth = await requireStaffRoute(request, "agent");
+    if (!auth.ok) return auth.response;
 
-  const chatId = chatIdSchema.safeParse((await params).chatId);
-  if (!chatId.success) return new AppError("not_found:staff", "No such conversation.").toResponse();
-  const body = await readJsonBody(request, reviewBodySchema, 4 * 1024);
-  if (!body.ok) return body.error.toResponse();
+    const chatId = chatIdSchema.safeParse((await params).chatId);
+    if (!chatId.success)
+      return new AppError("not_found:staff", "No such conversation.").toResponse();
+    const body = await readJsonBody(request, reviewBodySchema, {
+      maxBytes: 4 * 1024,
+      audience: "agent",
+    });
+    if (!body.ok) return body.error.toResponse();
 
-  const { status, assigneeId } = body.data;
-  if (assigneeId) {
-    const assignee = await getUserByUserId({ db: await getAppDb(), userId: assigneeId });
-    if (!assignee || assignee.disabled) {
-      return new AppError(
-        "bad_request:staff",
-        "Assign the conversation to an active staff member.",
-        {
-          fieldErrors: { "body.assigneeId": "not an active staff member" },
-        },
-      ).toResponse();
+    const { status, assigneeId } = body.data;
+    if (assigneeId) {
+      const assignee = await getUserByUserId({ db: await getAppDb(), userId: assigneeId });
+      if (!assignee || assignee.disabled) {
+        return new AppError(
+          "bad_request:staff",
+          "Assign the conversation to an active staff member.",
+          {
+            fieldErrors: { "body.assigneeId": "not an active staff member" },
+          },
+        ).toResponse();
+      }
     }
-  }
-  try {
     const found = await setReview({
       client: getVectaraClient(),
       actor: auth.user,
@@ -50,7 +55,5 @@ export async function PUT(
     });
     if (!found) return new AppError("not_found:staff", "No such conversation.").toResponse();
     return new Response(null, { status: 204 });
-  } catch (error) {
-    return staffError(error).toResponse();
-  }
-}
+  },
+);

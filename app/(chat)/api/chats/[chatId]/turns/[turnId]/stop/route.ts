@@ -4,7 +4,7 @@ import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
-import { toChatError } from "@/lib/http/upstream-errors";
+import { route } from "@/lib/http/route";
 import { stopBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -17,25 +17,26 @@ const notFound = () => new AppError("not_found:chat", "This answer does not exis
  * The visitor pressed Stop: the answer is stored as they saw it, cut at `shownChars` and
  * marked stopped, even when the server had already sent (or Vectara stored) more.
  */
-export async function POST(
-  request: Request,
-  { params }: { params: Promise<{ chatId: string; turnId: string }> },
-): Promise<Response> {
-  const crossSite = checkSameOrigin(request);
-  if (crossSite) return crossSite.toResponse();
+export const POST = route(
+  "visitor",
+  async (
+    request: Request,
+    { params }: { params: Promise<{ chatId: string; turnId: string }> },
+  ): Promise<Response> => {
+    const crossSite = checkSameOrigin(request);
+    if (crossSite) return crossSite.toResponse();
 
-  const raw = await params;
-  const chatId = chatIdSchema.safeParse(raw.chatId);
-  const turnId = turnIdSchema.safeParse(raw.turnId);
-  if (!chatId.success || !turnId.success) return notFound().toResponse();
+    const raw = await params;
+    const chatId = chatIdSchema.safeParse(raw.chatId);
+    const turnId = turnIdSchema.safeParse(raw.turnId);
+    if (!chatId.success || !turnId.success) return notFound().toResponse();
 
-  const body = await readJsonBody(request, stopBodySchema);
-  if (!body.ok) return body.error.toResponse();
+    const body = await readJsonBody(request, stopBodySchema);
+    if (!body.ok) return body.error.toResponse();
 
-  const visitorId = await getVisitorId();
-  if (!visitorId) return notFound().toResponse();
+    const visitorId = await getVisitorId();
+    if (!visitorId) return notFound().toResponse();
 
-  try {
     const stopped = await stopAnswer({
       visitorId,
       chatId: chatId.data,
@@ -43,8 +44,6 @@ export async function POST(
       shownChars: body.data.shownChars,
     });
     if (!stopped) return notFound().toResponse();
-  } catch (error) {
-    return toChatError(error).toResponse();
-  }
-  return new Response(null, { status: 204 });
-}
+    return new Response(null, { status: 204 });
+  },
+);

@@ -3,7 +3,7 @@ import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readJsonBody } from "@/lib/http/request";
-import { staffError } from "@/lib/http/staff-errors";
+import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { disableTurnsFrom } from "@/lib/staff/audit";
 import { disableBodySchema } from "./schema";
@@ -17,23 +17,27 @@ export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
  * Moderators and admins only: disables the turn and every later one at Vectara
  * (`PATCH …/turns/{id} {enabled:false}`), with a reason, recorded in the audit log.
  */
-export async function POST(
-  request: Request,
-  { params }: { params: Promise<{ chatId: string; turnId: string }> },
-): Promise<Response> {
-  const auth = await requireStaffRoute(request, "moderator");
-  if (!auth.ok) return auth.response;
+export const POST = route(
+  "agent",
+  async (
+    request: Request,
+    { params }: { params: Promise<{ chatId: string; turnId: string }> },
+  ): Promise<Response> => {
+    const auth = await requireStaffRoute(request, "moderator");
+    if (!auth.ok) return auth.response;
 
-  const raw = await params;
-  const chatId = chatIdSchema.safeParse(raw.chatId);
-  const turnId = turnIdSchema.safeParse(raw.turnId);
-  if (!chatId.success || !turnId.success) {
-    return new AppError("not_found:staff", "No such turn.").toResponse();
-  }
-  const body = await readJsonBody(request, disableBodySchema, 8 * 1024);
-  if (!body.ok) return body.error.toResponse();
+    const raw = await params;
+    const chatId = chatIdSchema.safeParse(raw.chatId);
+    const turnId = turnIdSchema.safeParse(raw.turnId);
+    if (!chatId.success || !turnId.success) {
+      return new AppError("not_found:staff", "No such turn.").toResponse();
+    }
+    const body = await readJsonBody(request, disableBodySchema, {
+      maxBytes: 8 * 1024,
+      audience: "agent",
+    });
+    if (!body.ok) return body.error.toResponse();
 
-  try {
     const result = await disableTurnsFrom({
       client: getVectaraClient(),
       actor: auth.user,
@@ -42,7 +46,5 @@ export async function POST(
       reason: body.data.reason,
     });
     return Response.json(result);
-  } catch (error) {
-    return staffError(error).toResponse();
-  }
-}
+  },
+);
