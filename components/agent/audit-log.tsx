@@ -147,6 +147,32 @@ function Conversation({ entry }: { entry: AuditLogEntry }) {
   );
 }
 
+/** "Older entries": the next page of the log, with the same filters, as a plain link. */
+export function AuditOlderLink({
+  filters,
+  nextCursor,
+}: {
+  filters: { chat_id?: string; actor?: string; q?: string };
+  nextCursor: string | null;
+}) {
+  if (!nextCursor) return null;
+  const next = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, cursor: nextCursor })) {
+    if (v) next.set(k, v);
+  }
+  return (
+    <div className="mt-4 flex justify-center">
+      <Link
+        href={`/agent/audit?${next}`}
+        data-testid="load-more"
+        className={`rounded-md border border-border bg-surface px-3 py-1.5 font-medium text-sm ${focusRing}`}
+      >
+        Older entries
+      </Link>
+    </div>
+  );
+}
+
 /** The filter form: a plain GET form, so filters live in the URL and work without script. */
 export function AuditFilters({
   values,

@@ -1,9 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { signOutAction } from "@/app/(staff)/actions";
 import { ModeBadge } from "@/components/shell/mode-badge";
 import { focusRing } from "@/components/ui/button";
-import { hasRole, type StaffUser } from "@/lib/auth/staff";
+import { hasRole, type StaffUser } from "@/lib/auth/roles";
 import type { Mode } from "@/lib/config";
 import { StaffNavLink } from "./staff-nav-link";
 
@@ -11,10 +10,13 @@ import { StaffNavLink } from "./staff-nav-link";
 export function StaffShell({
   user,
   mode,
+  signOut,
   children,
 }: {
   user: StaffUser;
   mode: Mode;
+  /** The sign-out server action (app/(staff)/actions.ts), handed down by the layout. */
+  signOut: () => Promise<void>;
   children: ReactNode;
 }) {
   return (
@@ -47,7 +49,7 @@ export function StaffShell({
           <span className="hidden text-muted text-sm sm:inline" data-testid="staff-user">
             {user.email} · <span className="capitalize">{user.role}</span>
           </span>
-          <form action={signOutAction}>
+          <form action={signOut}>
             <button
               type="submit"
               data-testid="sign-out"

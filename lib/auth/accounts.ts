@@ -36,6 +36,16 @@ export async function listStaffAccounts({ db }: DbArgs = {}): Promise<StaffAccou
   return listUsers({ db: db ?? (await getAppDb()) });
 }
 
+/** Who a conversation can be assigned to: every active staff member. */
+export async function listAssignableStaff({
+  db,
+}: DbArgs = {}): Promise<Pick<StaffAccount, "userId" | "email" | "role">[]> {
+  const users = await listStaffAccounts({ db });
+  return users
+    .filter((u) => !u.disabled)
+    .map(({ userId, email, role }) => ({ userId, email, role }));
+}
+
 export async function createStaffAccount({
   db,
   now = Date.now(),

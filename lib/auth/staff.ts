@@ -25,6 +25,7 @@ import { addressLimitKey, requestClientAddress, requestIsHttps } from "@/lib/htt
 import { AppError } from "@/lib/http/errors";
 import { checkSameOrigin } from "@/lib/http/request";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
+import { hasRole, type Role, type StaffUser } from "./roles";
 
 /**
  * Staff sign-in, sessions and role guards. The browser holds `parley_staff`, a
@@ -35,20 +36,8 @@ import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
  * how long a copied cookie stays useful.
  */
 
-export type Role = "agent" | "moderator" | "admin";
+export { hasRole, type Role, type StaffUser } from "./roles";
 export const ROLES: readonly Role[] = USER_ROLES;
-
-const RANK: Record<Role, number> = { agent: 1, moderator: 2, admin: 3 };
-
-export function hasRole(user: { role: Role }, min: Role): boolean {
-  return RANK[user.role] >= RANK[min];
-}
-
-export interface StaffUser {
-  userId: string;
-  email: string;
-  role: Role;
-}
 
 export const STAFF_COOKIE = "parley_staff";
 export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;

@@ -7,6 +7,7 @@ import {
   getAppDb,
   getChatByChatId,
   hitRateLimitByKey,
+  InvalidCursorError,
   listChatsByOwnerId,
   listFeedbackByChatId,
   listTurnsByChatId,
@@ -197,7 +198,14 @@ export async function listConversations({
   limit?: number;
 }): Promise<ChatHistoryPage> {
   const db = await getAppDb();
-  const page = await listChatsByOwnerId({ db, ownerId: visitorId, limit, cursor });
+  const page = await listChatsByOwnerId({ db, ownerId: visitorId, limit, cursor }).catch(
+    (error: unknown) => {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      throw new AppError("bad_request:chat", "The history cursor is not valid.", {
+        fieldErrors: { "query.cursor": "not a cursor this server issued" },
+      });
+    },
+  );
   return {
     chats: page.chats.map((c) => ({
       chatId: c.chatId,

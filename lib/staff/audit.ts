@@ -2,10 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { StaffUser } from "@/lib/auth/staff";
+import { chatIdSchema } from "@/lib/chat/ids";
 import {
   type AuditEntry,
   addAuditEntry,
   getAppDb,
+  InvalidAuditCursorError,
   listAuditEntries,
   listTurnsByChatId,
   type SqlDriver,
@@ -20,8 +22,8 @@ import type { AuditedTurn, AuditLogEntry, ConversationState } from "./audit-form
  * numbers and questions rather than turn ids.
  */
 
-export { InvalidAuditCursorError } from "@/lib/db";
 export type { AuditedTurn, AuditLogEntry, ConversationState } from "./audit-format";
+export { InvalidAuditCursorError };
 
 /**
  * What an entry's `prior_state` holds. `enabled` (each turn's flag before) is in every
@@ -212,4 +214,59 @@ export async function listAuditLog({
     ),
     nextCursor: page.nextCursor,
   };
+}
+
+/**
+ * The audit page's filters, read leniently from its URL: a malformed one is dropped
+ * rather than refused, since people edit and share these links.
+ */
+export const auditSearchSchema = z.object({
+  chat_id: z.string().trim().max(200).optional().catch(undefined),
+  actor: z.string().trim().max(254).optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  cursor: z.string().max(500).optional().catch(undefined),
+});
+
+export type AuditSearch = z.output<typeof auditSearchSchema>;
+
+export type AuditLogPage = { entries: AuditLogEntry[]; nextCursor: string | null };
+
+const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * What `/agent/audit` shows for `search`: a page of the log, and a problem to tell the
+ * reader, if any. A chat id that is not one shows nothing; a page link that is no
+ * longer valid shows the newest entries instead.
+ */
+export async function readAuditPage({
+  client,
+  search,
+}: {
+  client: VectaraClient;
+  search: AuditSearch;
+}): Promise<{ page: AuditLogPage; problem: string | null }> {
+  const chatId = search.chat_id ? chatIdSchema.safeParse(search.chat_id) : undefined;
+  if (chatId && !chatId.success) {
+    return {
+      page: { entries: [], nextCursor: null },
+      problem: "That is not a chat id (they look like cht_…).",
+    };
+  }
+  try {
+    const page = await listAuditLog({
+      client,
+      chatId: chatId?.data,
+      actorEmail: search.actor || undefined,
+      reasonContains: search.q || undefined,
+      cursor: search.cursor,
+      limit: AUDIT_PAGE_SIZE,
+    });
+    return { page, problem: null };
+  } catch (error) {
+    if (!(error instanceof InvalidAuditCursorError)) throw error;
+    return {
+      page: await listAuditLog({ client, limit: AUDIT_PAGE_SIZE }),
+      problem: "That page link is no longer valid; showing the newest entries.",
+    };
+  }
 }

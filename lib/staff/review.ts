@@ -11,6 +11,7 @@ import {
   type ChatReview,
   type ChatSignals,
   getAppDb,
+  getUserByUserId,
   InvalidCursorError,
   listChatReviewsByChatIds,
   listChatSignals,
@@ -352,6 +353,18 @@ export async function setReview({
   now?: number;
   client: VectaraClient;
 }): Promise<boolean> {
+  if (assigneeId) {
+    const assignee = await getUserByUserId({ db: await getAppDb(), userId: assigneeId });
+    if (!assignee || assignee.disabled) {
+      throw new AppError(
+        "bad_request:staff",
+        "Assign the conversation to an active staff member.",
+        {
+          fieldErrors: { "body.assigneeId": "not an active staff member" },
+        },
+      );
+    }
+  }
   if (!(await chatExists(client, chatId))) return false;
   await setChatReviewByChatId({
     db: await getAppDb(),

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT, resolve, sourceFiles, specifiers } from "../support/imports";
 
 /**
  * The engine's layering (docs/architecture.md, "Inside lib/engine/"), checked on the
@@ -8,43 +9,7 @@ import { describe, expect, it } from "vitest";
  * small regex and resolved to a file.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
 const ENGINE = path.join(ROOT, "lib/engine");
-const SOURCE = /\.(ts|tsx|mts|mjs|js)$/;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return SOURCE.test(name) ? [full] : [];
-  });
-}
-
-/** Every module specifier of a file: `import … from`, `export … from`, bare `import "…"`, `import("…")`. */
-function specifiers(source: string): string[] {
-  const patterns = [
-    // Between the keyword and `from` only names, braces, commas, `*` and whitespace
-    // (so `type`, `as`), over as many lines as the list takes.
-    /^\s*(?:import|export)\s[\w\s{},*$]*?\bfrom\s*["']([^"']+)["']/gm,
-    /^\s*import\s*["']([^"']+)["']/gm,
-    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
-  ];
-  return patterns.flatMap((re) => [...source.matchAll(re)].map((m) => m[1] as string));
-}
-
-function resolve(from: string, spec: string): string | undefined {
-  let base: string;
-  if (spec.startsWith("@/")) base = path.join(ROOT, spec.slice(2));
-  else if (spec.startsWith(".")) base = path.resolve(path.dirname(from), spec);
-  else return undefined; // a package
-  const candidates = [
-    base,
-    ...[".ts", ".tsx", ".mts", ".mjs", ".js"].map((ext) => base + ext),
-    base.replace(/\.js$/, ".ts"),
-    path.join(base, "index.ts"),
-  ];
-  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
-}
 
 const rel = (file: string) => path.relative(ENGINE, file).split(path.sep).join("/");
 

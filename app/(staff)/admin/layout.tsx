@@ -3,6 +3,7 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { StaffShell } from "@/components/staff/staff-shell";
 import { requireStaffPage } from "@/lib/auth/staff";
 import { getConfig } from "@/lib/config";
+import { signOutAction } from "../actions";
 
 /**
  * The admin's frame: the staff shell (as /agent has it), a heading and tabs. A layout
@@ -12,7 +13,7 @@ import { getConfig } from "@/lib/config";
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const user = await requireStaffPage("admin");
   return (
-    <StaffShell user={user} mode={getConfig().mode}>
+    <StaffShell user={user} mode={getConfig().mode} signOut={signOutAction}>
       <div data-testid="admin" className="mx-auto flex w-full max-w-5xl flex-col gap-5">
         <div>
           <h1 className="font-semibold text-xl tracking-tight">Admin</h1>

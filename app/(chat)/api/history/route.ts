@@ -1,7 +1,5 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { listConversations } from "@/lib/chat/conversations";
-import { InvalidCursorError } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readQuery } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
@@ -20,13 +18,6 @@ export const GET = route("visitor", async (request: Request): Promise<Response> 
   const visitorId = await getVisitorId();
   if (!visitorId) return Response.json({ chats: [], nextCursor: null });
 
-  try {
-    const page = await listConversations({ visitorId, ...query.data });
-    return Response.json(page, { headers: { "cache-control": "private, no-store" } });
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    return new AppError("bad_request:chat", "The history cursor is not valid.", {
-      fieldErrors: { "query.cursor": "not a cursor this server issued" },
-    }).toResponse();
-  }
+  const page = await listConversations({ visitorId, ...query.data });
+  return Response.json(page, { headers: { "cache-control": "private, no-store" } });
 });

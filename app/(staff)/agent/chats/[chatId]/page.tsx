@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TranscriptView } from "@/components/agent/transcript/transcript-view";
+import { listAssignableStaff } from "@/lib/auth/accounts";
 import { hasRole, requireStaffPage } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { getAppDb, listUsers } from "@/lib/db";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { loadTranscript } from "@/lib/staff/review";
 
@@ -15,15 +15,11 @@ export default async function AgentChatPage({ params }: { params: Promise<{ chat
   const chatId = chatIdSchema.safeParse((await params).chatId);
   if (!chatId.success) notFound();
 
-  const [transcript, users] = await Promise.all([
+  const [transcript, staff] = await Promise.all([
     loadTranscript({ client: getVectaraClient(), chatId: chatId.data }),
-    getAppDb().then((db) => listUsers({ db })),
+    listAssignableStaff(),
   ]);
   if (!transcript) notFound();
-
-  const staff = users
-    .filter((u) => !u.disabled)
-    .map(({ userId, email, role }) => ({ userId, email, role }));
   return (
     <TranscriptView
       transcript={transcript}

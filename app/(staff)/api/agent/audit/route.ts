@@ -1,25 +1,16 @@
-import { z } from "zod";
 import { requireStaffRoute } from "@/lib/auth/staff";
-import { chatIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readQuery } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { InvalidAuditCursorError, listAuditLog } from "@/lib/staff/audit";
+import { auditQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
-
-const auditQuerySchema = z.object({
-  chat_id: chatIdSchema.optional(),
-  actor: z.string().trim().max(254).optional(),
-  q: z.string().trim().max(200).optional(),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
 
 /**
  * The moderation audit log, newest first; filter by chat, actor or a word of the reason.

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
@@ -7,13 +6,12 @@ import { readQuery } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { loadTranscript, transcriptToMarkdown } from "@/lib/staff/review";
+import { exportQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** Any other method: 405 in the API error shape (Next.js would answer an empty one). */
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
-
-const exportQuerySchema = z.object({ format: z.enum(["json", "md"]).default("json") });
 
 /** The transcript as a download: JSON (everything) or Markdown (for people). */
 export const GET = route(

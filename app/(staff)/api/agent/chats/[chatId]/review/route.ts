@@ -1,6 +1,5 @@
 import { requireStaffRoute } from "@/lib/auth/staff";
 import { chatIdSchema } from "@/lib/chat/ids";
-import { getAppDb, getUserByUserId } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readJsonBody } from "@/lib/http/request";
@@ -34,18 +33,6 @@ export const PUT = route(
     if (!body.ok) return body.error.toResponse();
 
     const { status, assigneeId } = body.data;
-    if (assigneeId) {
-      const assignee = await getUserByUserId({ db: await getAppDb(), userId: assigneeId });
-      if (!assignee || assignee.disabled) {
-        return new AppError(
-          "bad_request:staff",
-          "Assign the conversation to an active staff member.",
-          {
-            fieldErrors: { "body.assigneeId": "not an active staff member" },
-          },
-        ).toResponse();
-      }
-    }
     const found = await setReview({
       client: getVectaraClient(),
       actor: auth.user,

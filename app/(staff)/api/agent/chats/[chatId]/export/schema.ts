@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const exportQuerySchema = z.object({ format: z.enum(["json", "md"]).default("json") });
