@@ -90,7 +90,7 @@ const folderOf = (file: string): string | undefined =>
 const SERVER_ONLY = /^\s*import\s+["']server-only["']/m;
 
 /** Why importing `to` from `from` breaks a rule, or undefined when it may. */
-export function ruleBroken(
+function ruleBroken(
   from: string,
   to: string,
   { typeOnly = false, serverOnly = false } = {},

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
+import type { z } from "zod";
 import {
   createStaffSession,
   createUser,
@@ -24,6 +25,7 @@ import {
 import { addressLimitKey, requestClientAddress, requestIsHttps } from "@/lib/http/client-address";
 import { AppError } from "@/lib/http/errors";
 import { checkSameOrigin } from "@/lib/http/request";
+import { readParams, route } from "@/lib/http/route";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
 import { hasRole, type Role, type StaffUser } from "./roles";
 
@@ -201,6 +203,35 @@ export async function requireStaffRoute(
   if (!user) return { ok: false, response: signedOutError().toResponse() };
   if (!hasRole(user, min)) return { ok: false, response: tooLowError(min).toResponse() };
   return { ok: true, user };
+}
+
+/**
+ * A staff route handler as a straight line: `route()`'s central catch (in the agent's
+ * words, or the admin's for admin routes), then `requireStaffRoute`, then the path's
+ * segments parsed with `params` (a malformed one is a 404 saying `notFound`). The
+ * handler gets the signed-in user and the parsed segments.
+ */
+export function staffRoute<P = undefined>(
+  spec: {
+    role: Role;
+    params?: z.ZodType<P>;
+    /** A malformed segment is a 404 saying this, or `invalid()` where it is something else. */
+    notFound?: string;
+    invalid?: () => AppError;
+  },
+  handler: (request: Request, ctx: { user: StaffUser; params: P }) => Promise<Response>,
+) {
+  return route(spec.role === "admin" ? "admin" : "agent", async (request, context) => {
+    const auth = await requireStaffRoute(request, spec.role);
+    if (!auth.ok) return auth.response;
+    const invalid =
+      spec.invalid ?? (() => new AppError("not_found:staff", spec.notFound ?? "Not found."));
+    const params = spec.params
+      ? await readParams(context, spec.params, invalid)
+      : { ok: true as const, data: undefined as P };
+    if (!params.ok) return params.error.toResponse();
+    return handler(request, { user: auth.user, params: params.data });
+  });
 }
 
 /** For server actions (whose Origin Next already checks against Host): throws a AppError. */

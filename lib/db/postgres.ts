@@ -1,7 +1,12 @@
 import "server-only";
 import pg from "pg";
 import type { SqlDriver, SqlParams } from "./driver";
-import { type TxConnection, transactionDriver, transactionGuard } from "./transaction";
+import {
+  checkedQueries,
+  type TxConnection,
+  transactionDriver,
+  transactionGuard,
+} from "./transaction";
 
 /**
  * node-postgres behind the async SqlDriver interface.
@@ -57,18 +62,7 @@ export function openPostgresDriver({ url, max = 10 }: { url: string; max?: numbe
   let closing: Promise<void> | undefined;
   return {
     dialect: "postgres",
-    all: async (sql, params) => {
-      guard();
-      return top.all(sql, params);
-    },
-    get: async (sql, params) => {
-      guard();
-      return top.get(sql, params);
-    },
-    run: async (sql, params) => {
-      guard();
-      return top.run(sql, params);
-    },
+    ...checkedQueries(guard, top),
     transaction: async (fn) => {
       guard();
       const client = await pool.connect();

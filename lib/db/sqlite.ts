@@ -3,7 +3,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { SqlDriver, SqlParams } from "./driver";
-import { type TxConnection, transactionDriver, transactionGuard } from "./transaction";
+import {
+  checkedQueries,
+  type TxConnection,
+  transactionDriver,
+  transactionGuard,
+} from "./transaction";
 
 /**
  * better-sqlite3 behind the async SqlDriver interface.
@@ -53,18 +58,7 @@ export function openSqliteDriver({ file }: { file: string }): SqlDriver {
 
   return {
     dialect: "sqlite",
-    all: async (sql, params) => {
-      guard();
-      return exclusive(() => exec.all(sql, params));
-    },
-    get: async (sql, params) => {
-      guard();
-      return exclusive(() => exec.get(sql, params));
-    },
-    run: async (sql, params) => {
-      guard();
-      return exclusive(() => exec.run(sql, params));
-    },
+    ...checkedQueries(guard, exec, exclusive),
     transaction: async (fn) => {
       guard();
       return exclusive(() =>

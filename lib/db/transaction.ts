@@ -19,6 +19,32 @@ export interface TxConnection {
   exec(sql: string): unknown;
 }
 
+/**
+ * A driver's `all`, `get` and `run` on `target`, each after `check()` (the guard against
+ * the outer driver, or the check that a `tx` is still open), run `through` a wrapper
+ * (SQLite's mutex) when there is one.
+ */
+export function checkedQueries(
+  check: () => void,
+  target: Pick<TxConnection, "all" | "get" | "run">,
+  through: <T>(work: () => T | Promise<T>) => Promise<T> = async (work) => work(),
+): Pick<SqlDriver, "all" | "get" | "run"> {
+  return {
+    all: async (sql, params) => {
+      check();
+      return through(() => target.all(sql, params));
+    },
+    get: async (sql, params) => {
+      check();
+      return through(() => target.get(sql, params));
+    },
+    run: async (sql, params) => {
+      check();
+      return through(() => target.run(sql, params));
+    },
+  };
+}
+
 /** The guard of one driver: `guard()` throws inside one of its transactions. */
 export function transactionGuard() {
   const inside = new AsyncLocalStorage<true>();
@@ -53,18 +79,7 @@ export function transactionDriver(
   };
   const tx: SqlDriver = {
     dialect,
-    all: async (sql, params) => {
-      check();
-      return connection.all(sql, params);
-    },
-    get: async (sql, params) => {
-      check();
-      return connection.get(sql, params);
-    },
-    run: async (sql, params) => {
-      check();
-      return connection.run(sql, params);
-    },
+    ...checkedQueries(check, connection),
     transaction: async (fn) => {
       check();
       const name = `sp_${++savepoints.count}`;

@@ -1,7 +1,13 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import type { Audience } from "./errors";
+import type { z } from "zod";
+import type { AppError, Audience } from "./errors";
 import { toAppError } from "./upstream-errors";
+
+/** What Next passes a route handler beside the request: the path's dynamic segments. */
+export interface RouteContext {
+  params: Promise<unknown>;
+}
 
 /**
  * A route handler whose failures are caught in one place, as the engine's
@@ -12,13 +18,13 @@ import { toAppError } from "./upstream-errors";
  *
  *   export const GET = route("agent", async (request) => { … });
  */
-export function route<Args extends [context?: unknown]>(
+export function route(
   audience: Audience,
-  handler: (request: Request, ...args: Args) => Promise<Response>,
-): (request: Request, ...args: Args) => Promise<Response> {
-  return async (request, ...args) => {
+  handler: (request: Request, context?: RouteContext) => Promise<Response>,
+): (request: Request, context?: RouteContext) => Promise<Response> {
+  return async (request, context) => {
     try {
-      return await handler(request, ...args);
+      return await handler(request, context);
     } catch (error) {
       unstable_rethrow(error);
       const said = toAppError(error, { audience });
@@ -26,4 +32,18 @@ export function route<Args extends [context?: unknown]>(
       return said.toResponse();
     }
   };
+}
+
+/**
+ * The path's dynamic segments, parsed with `schema`; a segment that is not what the
+ * route serves (`/api/chats/not-an-id`) is the `invalid` error, usually a 404, as a path
+ * nothing serves would be.
+ */
+export async function readParams<P>(
+  context: RouteContext | undefined,
+  schema: z.ZodType<P>,
+  invalid: () => AppError,
+): Promise<{ ok: true; data: P } | { ok: false; error: AppError }> {
+  const parsed = schema.safeParse(await context?.params);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: invalid() };
 }

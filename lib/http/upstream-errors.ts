@@ -100,63 +100,38 @@ function vectaraSays(error: unknown): string {
   return messageOf(error);
 }
 
-const TABLE: Record<Kind, Record<Audience, Say>> = {
-  rate_limited: {
-    visitor: VISITOR.rate_limited,
-    agent: ["upstream:staff", visitorSays("rate_limited")],
-    admin: ["upstream:staff", "Vectara is rate-limiting Parley. Try again shortly."],
-  },
-  not_found: {
-    visitor: VISITOR.not_found,
-    agent: ["not_found:staff", visitorSays("not_found")],
-    admin: ["not_found:staff", vectaraSays],
-  },
-  bad_request: {
-    visitor: VISITOR.bad_request,
-    agent: ["bad_request:staff", messageOf],
-    admin: ["bad_request:staff", (e) => (e instanceof APIError ? vectaraSays(e) : messageOf(e))],
-  },
-  conflict: {
-    visitor: VISITOR.conflict,
-    agent: ["upstream:staff", visitorSays("conflict")],
-    admin: ["conflict:staff", vectaraSays],
-  },
-  refused: {
-    visitor: VISITOR.refused,
-    agent: ["upstream:staff", visitorSays("refused")],
-    admin: [
-      "upstream:staff",
-      (e) => `Vectara refused Parley's credentials (${(e as APIError).status}): ${vectaraSays(e)}`,
-    ],
-  },
-  timeout: {
-    visitor: VISITOR.timeout,
-    agent: ["upstream:staff", visitorSays("timeout")],
-    admin: ["upstream:staff", "Vectara took too long to respond."],
-  },
-  interrupted: {
-    visitor: VISITOR.interrupted,
-    agent: ["upstream:staff", visitorSays("interrupted")],
-    admin: ["upstream:staff", (e) => `Vectara failed: ${messageOf(e)}`],
-  },
-  unavailable: {
-    visitor: VISITOR.unavailable,
-    agent: ["upstream:staff", visitorSays("unavailable")],
-    admin: ["upstream:staff", (e) => `Vectara failed: ${messageOf(e)}`],
-  },
-  stopped: {
-    visitor: VISITOR.stopped,
-    agent: ["upstream:staff", visitorSays("stopped")],
-    admin: ["upstream:staff", "The request to Vectara was aborted."],
-  },
-  unexpected: {
-    visitor: VISITOR.unexpected,
-    agent: ["upstream:staff", visitorSays("unexpected")],
-    admin: [
-      "upstream:staff",
-      (e) => (e instanceof Error ? `Unexpected failure: ${e.message}` : "Unexpected failure."),
-    ],
-  },
+const ADMIN: Record<Kind, Say> = {
+  rate_limited: ["upstream:staff", "Vectara is rate-limiting Parley. Try again shortly."],
+  not_found: ["not_found:staff", vectaraSays],
+  bad_request: [
+    "bad_request:staff",
+    (e) => (e instanceof APIError ? vectaraSays(e) : messageOf(e)),
+  ],
+  conflict: ["conflict:staff", vectaraSays],
+  refused: [
+    "upstream:staff",
+    (e) => `Vectara refused Parley's credentials (${(e as APIError).status}): ${vectaraSays(e)}`,
+  ],
+  timeout: ["upstream:staff", "Vectara took too long to respond."],
+  interrupted: ["upstream:staff", (e) => `Vectara failed: ${messageOf(e)}`],
+  unavailable: ["upstream:staff", (e) => `Vectara failed: ${messageOf(e)}`],
+  stopped: ["upstream:staff", "The request to Vectara was aborted."],
+  unexpected: [
+    "upstream:staff",
+    (e) => (e instanceof Error ? `Unexpected failure: ${e.message}` : "Unexpected failure."),
+  ],
+};
+
+/** An agent is told what a visitor would be, with `:staff` codes; a bad filter in Vectara's words. */
+function agentSays(kind: Kind): Say {
+  if (kind === "bad_request") return ["bad_request:staff", messageOf];
+  return [kind === "not_found" ? "not_found:staff" : "upstream:staff", visitorSays(kind)];
+}
+
+const TABLE: Record<Audience, (kind: Kind) => Say> = {
+  visitor: (kind) => VISITOR[kind],
+  agent: agentSays,
+  admin: (kind) => ADMIN[kind],
 };
 
 /** Seconds to wait after a 429: Vectara's Retry-After, at least 1 s; 5 s when it gives none. */
@@ -178,7 +153,7 @@ export function toAppError(
 ): AppError {
   if (error instanceof AppError) return error;
   const kind = kindOf(error, midStream);
-  const [code, say] = TABLE[kind][audience];
+  const [code, say] = TABLE[audience](kind);
   const message = typeof say === "string" ? say : say(error);
   const retryAfter =
     audience === "agent" || kind !== "rate_limited" ? undefined : retryAfterOf(error);

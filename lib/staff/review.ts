@@ -37,6 +37,9 @@ import type { ChatFlag, StaffChatRow } from "./types";
 
 export type { ChatFlag, StaffChatRow } from "./types";
 
+/** What staff routes say of a conversation that does not exist. */
+export const NO_SUCH_CHAT = "No such conversation.";
+
 /**
  * A regular expression from a staff member, checked before it reaches Vectara. RE2 is
  * linear in the text, but its cost per character grows with the compiled program, so a

@@ -38,6 +38,9 @@ vi.mock("@/lib/server/vectara", () => ({
   },
 }));
 const { getVectaraClient } = await import("@/lib/server/vectara");
+/** Regenerate's first step, for the test's visitor. */
+const withdraw = (chatId: string, turnId: string) =>
+  withdrawUnfinishedTurn({ client: getVectaraClient(), visitorId: "vis_1", chatId, turnId });
 
 const { POST } = await import("@/app/(chat)/api/chat/route");
 const {
@@ -485,14 +488,7 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
 
   it("takes back only the last, unfinished answer, at Vectara and in Parley", async () => {
     const { fx, chatId, turnId } = await completedTurn();
-    expect(
-      await withdrawUnfinishedTurn({
-        client: getVectaraClient(),
-        visitorId: "vis_1",
-        chatId,
-        turnId,
-      }),
-    ).toMatchObject({
+    expect(await withdraw(chatId, turnId)).toMatchObject({
       error: { code: "bad_request:chat" },
     });
 
@@ -503,14 +499,7 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
     const stoppedId = follow.turnId as string;
     await claimChat({ visitorId: "vis_1", chatId, turnId: stoppedId, query: "And monthly?" });
     await stopAnswer({ visitorId: "vis_1", chatId, turnId: stoppedId, shownChars: 3 });
-    expect(
-      await withdrawUnfinishedTurn({
-        client: getVectaraClient(),
-        visitorId: "vis_1",
-        chatId,
-        turnId,
-      }),
-    ).toMatchObject({
+    expect(await withdraw(chatId, turnId)).toMatchObject({
       error: { code: "bad_request:chat" },
     });
     expect(
@@ -522,14 +511,7 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
       }),
     ).toMatchObject({ error: { code: "not_found:chat" } });
 
-    expect(
-      await withdrawUnfinishedTurn({
-        client: getVectaraClient(),
-        visitorId: "vis_1",
-        chatId,
-        turnId: stoppedId,
-      }),
-    ).toEqual({ askIn: chatId });
+    expect(await withdraw(chatId, stoppedId)).toEqual({ askIn: chatId });
     const atVectara = [];
     for await (const t of await fx.client.turns.list(chatId)) atVectara.push(t.id);
     expect(atVectara).toEqual([turnId]);
@@ -542,14 +524,7 @@ describe("Stop and Regenerate (issue 15, item 2)", () => {
   it("takes back a chat's only answer with the chat, which Vectara would not keep empty", async () => {
     const { fx, chatId, turnId } = await completedTurn();
     await stopAnswer({ visitorId: "vis_1", chatId, turnId, shownChars: 4 });
-    expect(
-      await withdrawUnfinishedTurn({
-        client: getVectaraClient(),
-        visitorId: "vis_1",
-        chatId,
-        turnId,
-      }),
-    ).toEqual({
+    expect(await withdraw(chatId, turnId)).toEqual({
       askIn: null,
     });
     expect(await getOwnedChat({ visitorId: "vis_1", chatId })).toBeUndefined();

@@ -1,8 +1,7 @@
 import { listCorpusDocuments } from "@/lib/admin/corpus";
-import { requireStaffRoute } from "@/lib/auth/staff";
+import { staffRoute } from "@/lib/auth/staff";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readQuery } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { documentsQuerySchema } from "./schema";
 
@@ -12,10 +11,7 @@ export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** A page of the corpus's documents, optionally filtered by metadata, in the order asked. */
-export const GET = route("admin", async (request: Request): Promise<Response> => {
-  const auth = await requireStaffRoute(request, "admin");
-  if (!auth.ok) return auth.response;
-
+export const GET = staffRoute({ role: "admin" }, async (request) => {
   const query = readQuery(request, documentsQuerySchema, "admin");
   if (!query.ok) return query.error.toResponse();
 

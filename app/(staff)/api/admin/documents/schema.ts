@@ -17,3 +17,6 @@ export const documentIdParamSchema = z
   .min(1)
   .transform((segments) => segments.join("/"))
   .pipe(z.string().min(1).max(512));
+
+/** The path of `DELETE /api/admin/documents/[...documentId]`. */
+export const documentParamsSchema = z.object({ documentId: documentIdParamSchema });

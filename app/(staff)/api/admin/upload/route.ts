@@ -1,8 +1,7 @@
 import { UPLOAD_MAX_BYTES, uploadCorpusFile } from "@/lib/admin/corpus";
-import { requireStaffRoute } from "@/lib/auth/staff";
+import { staffRoute } from "@/lib/auth/staff";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
-import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { uploadFormSchema } from "./schema";
 
@@ -18,10 +17,7 @@ const badRequest = (message: string, fieldErrors?: Record<string, string>) =>
   new AppError("bad_request:staff", message, { fieldErrors }).toResponse();
 
 /** Uploads one file (multipart part `file`) into the corpus; the browser sends one request per file. */
-export const POST = route("admin", async (request: Request): Promise<Response> => {
-  const auth = await requireStaffRoute(request, "admin");
-  if (!auth.ok) return auth.response;
-
+export const POST = staffRoute({ role: "admin" }, async (request) => {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
     return badRequest(`The file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MB.`);
   }

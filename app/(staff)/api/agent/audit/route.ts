@@ -1,8 +1,7 @@
-import { requireStaffRoute } from "@/lib/auth/staff";
+import { staffRoute } from "@/lib/auth/staff";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readQuery } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { InvalidAuditCursorError, listAuditLog } from "@/lib/staff/audit";
 import { auditQuerySchema } from "./schema";
@@ -16,10 +15,7 @@ export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
  * The moderation audit log, newest first; filter by chat, actor or a word of the reason.
  * Each entry names its turns by number and question, and says whether its chat still exists.
  */
-export const GET = route("agent", async (request: Request): Promise<Response> => {
-  const auth = await requireStaffRoute(request, "agent");
-  if (!auth.ok) return auth.response;
-
+export const GET = staffRoute({ role: "agent" }, async (request) => {
   const query = readQuery(request, auditQuerySchema, "agent");
   if (!query.ok) return query.error.toResponse();
   const { chat_id: chatId, actor, q, cursor, limit } = query.data;

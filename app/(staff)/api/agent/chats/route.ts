@@ -1,7 +1,6 @@
-import { requireStaffRoute } from "@/lib/auth/staff";
+import { staffRoute } from "@/lib/auth/staff";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readQuery } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import {
   checkChatFilter,
@@ -22,10 +21,7 @@ const NO_STORE = { "cache-control": "private, no-store" };
  * Every conversation, newest first, with Parley's annotations: all of them, those whose
  * stored turns hold every word of `q`, or those Vectara's regex `filter` matches; by ids too.
  */
-export const GET = route("agent", async (request: Request): Promise<Response> => {
-  const auth = await requireStaffRoute(request, "agent");
-  if (!auth.ok) return auth.response;
-
+export const GET = staffRoute({ role: "agent" }, async (request) => {
   const query = readQuery(request, listChatsQuerySchema, "agent");
   if (!query.ok) return query.error.toResponse();
   const { q, filter, chat_ids: chatIds, page_key: pageKey, limit } = query.data;

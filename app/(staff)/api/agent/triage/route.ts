@@ -1,6 +1,5 @@
-import { requireStaffRoute } from "@/lib/auth/staff";
+import { staffRoute } from "@/lib/auth/staff";
 import { otherMethods } from "@/lib/http/fallbacks";
-import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { listTriageQueue } from "@/lib/staff/review";
 
@@ -10,9 +9,7 @@ export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
 
 /** The conversations that most need a look: reports, thumbs-down, low scores, uncited answers. */
-export const GET = route("agent", async (request: Request): Promise<Response> => {
-  const auth = await requireStaffRoute(request, "agent");
-  if (!auth.ok) return auth.response;
+export const GET = staffRoute({ role: "agent" }, async (_request) => {
   return Response.json(
     { rows: await listTriageQueue({ client: getVectaraClient() }) },
     { headers: { "cache-control": "private, no-store" } },

@@ -1,11 +1,10 @@
-import { requireStaffRoute } from "@/lib/auth/staff";
-import { chatIdSchema } from "@/lib/chat/ids";
+import { staffRoute } from "@/lib/auth/staff";
+import { chatParamsSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { readJsonBody } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { getVectaraClient } from "@/lib/server/vectara";
-import { addNote } from "@/lib/staff/review";
+import { addNote, NO_SUCH_CHAT } from "@/lib/staff/review";
 import { noteBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -14,31 +13,18 @@ export const dynamic = "force-dynamic";
 export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
 
 /** Adds an internal note to a conversation; notes are shown to staff only. */
-export const POST = route(
-  "agent",
-  async (
-    request: Request,
-    { params }: { params: Promise<{ chatId: string }> },
-  ): Promise<Response> => {
-    const auth = await requireStaffRoute(request, "agent");
-    if (!auth.ok) return auth.response;
-
-    const chatId = chatIdSchema.safeParse((await params).chatId);
-    if (!chatId.success)
-      return new AppError("not_found:staff", "No such conversation.").toResponse();
+export const POST = staffRoute(
+  { role: "agent", params: chatParamsSchema, notFound: NO_SUCH_CHAT },
+  async (request, { user, params: { chatId } }) => {
     const body = await readJsonBody(request, noteBodySchema, {
       maxBytes: 16 * 1024,
       audience: "agent",
     });
     if (!body.ok) return body.error.toResponse();
 
-    const note = await addNote({
-      client: getVectaraClient(),
-      actor: auth.user,
-      chatId: chatId.data,
-      body: body.data.body,
-    });
-    if (!note) return new AppError("not_found:staff", "No such conversation.").toResponse();
+    const client = getVectaraClient();
+    const note = await addNote({ client, actor: user, chatId, body: body.data.body });
+    if (!note) return new AppError("not_found:staff", NO_SUCH_CHAT).toResponse();
     return Response.json(note, { status: 201 });
   },
 );

@@ -1,10 +1,10 @@
 import { getVisitorId } from "@/lib/auth/visitor";
 import { stopAnswer } from "@/lib/chat/conversations";
-import { chatIdSchema, turnIdSchema } from "@/lib/chat/ids";
+import { turnParamsSchema } from "@/lib/chat/ids";
 import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
+import { readParams, route } from "@/lib/http/route";
 import { stopBodySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -17,33 +17,22 @@ const notFound = () => new AppError("not_found:chat", "This answer does not exis
  * The visitor pressed Stop: the answer is stored as they saw it, cut at `shownChars` and
  * marked stopped, even when the server had already sent (or Vectara stored) more.
  */
-export const POST = route(
-  "visitor",
-  async (
-    request: Request,
-    { params }: { params: Promise<{ chatId: string; turnId: string }> },
-  ): Promise<Response> => {
-    const crossSite = checkSameOrigin(request);
-    if (crossSite) return crossSite.toResponse();
+export const POST = route("visitor", async (request, context) => {
+  const crossSite = checkSameOrigin(request);
+  if (crossSite) return crossSite.toResponse();
 
-    const raw = await params;
-    const chatId = chatIdSchema.safeParse(raw.chatId);
-    const turnId = turnIdSchema.safeParse(raw.turnId);
-    if (!chatId.success || !turnId.success) return notFound().toResponse();
+  const params = await readParams(context, turnParamsSchema, notFound);
+  if (!params.ok) return params.error.toResponse();
 
-    const body = await readJsonBody(request, stopBodySchema);
-    if (!body.ok) return body.error.toResponse();
+  const body = await readJsonBody(request, stopBodySchema);
+  if (!body.ok) return body.error.toResponse();
 
-    const visitorId = await getVisitorId();
-    if (!visitorId) return notFound().toResponse();
+  const visitorId = await getVisitorId();
+  if (!visitorId) return notFound().toResponse();
 
-    const stopped = await stopAnswer({
-      visitorId,
-      chatId: chatId.data,
-      turnId: turnId.data,
-      shownChars: body.data.shownChars,
-    });
-    if (!stopped) return notFound().toResponse();
-    return new Response(null, { status: 204 });
-  },
-);
+  const { chatId, turnId } = params.data;
+  const { shownChars } = body.data;
+  const stopped = await stopAnswer({ visitorId, chatId, turnId, shownChars });
+  if (!stopped) return notFound().toResponse();
+  return new Response(null, { status: 204 });
+});
