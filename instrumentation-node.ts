@@ -21,7 +21,7 @@ export function exitOnInvalidConfig(): void {
 
 /**
  * In remote mode, proves that Vectara answers, knows the corpus and lets the key query
- * it and list chats (`lib/chat/startup.ts`) before the server accepts requests. A
+ * it and list chats (`lib/server/startup.ts`) before the server accepts requests. A
  * failure stops the server like an invalid configuration: one message, no stack trace.
  * Takes a few seconds at most: each check has a short timeout and a few retries.
  */
@@ -42,7 +42,7 @@ export async function exitOnUnusableUpstream(): Promise<void> {
 /**
  * In local mode, opens the embedded engine as the server starts: its database is
  * migrated, and a personal API key is generated (and printed, once) on first start.
- * Then the demo knowledge base is seeded in the background (`lib/chat/seed.ts`),
+ * Then the demo knowledge base is seeded in the background (`lib/server/seed.ts`),
  * and so are the demo staff accounts when DEMO_PASSWORD is set.
  */
 export function startLocalEngine(): void {

@@ -14,7 +14,7 @@ import { createProgress } from "./progress";
 
 /**
  * `npm run ingest -- <files or folders...> --corpus <key> [...]`. See USAGE.
- * Builds its own client from the environment: `lib/chat/vectara.ts` is server-only.
+ * Builds its own client from the environment: `lib/server/vectara.ts` is server-only.
  */
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseIngestArgs>;

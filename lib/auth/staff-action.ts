@@ -31,7 +31,7 @@ export interface StaffActionSpec<S extends z.ZodType> {
   input: unknown;
   /** The message of a validation failure; each field's reason goes in `fieldErrors`. */
   invalidMessage?: string;
-  /** Does the work and says what was done; a AppError it throws is the answer. */
+  /** Does the work and says what was done; an AppError it throws is the answer. */
   run: (input: z.output<S>, user: StaffUser) => Promise<string>;
 }
 
@@ -39,7 +39,7 @@ export interface StaffActionSpec<S extends z.ZodType> {
  * A staff server action as one straight line: parse the arguments with zod, authorize
  * the caller, call. Every failure (malformed arguments, signed out, too low a role, a
  * refusal of the domain) comes back as a `StaffActionResult` and writes exactly one log
- * line, without a stack. Only an error that is not a AppError (a bug, a database
+ * line, without a stack. Only an error that is not an AppError (a bug, a database
  * outage) is logged with its stack, and still answered rather than thrown. Next's own
  * control-flow errors (redirect, notFound) pass through.
  */

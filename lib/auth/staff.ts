@@ -234,7 +234,7 @@ export function staffRoute<P = undefined>(
   });
 }
 
-/** For server actions (whose Origin Next already checks against Host): throws a AppError. */
+/** For server actions (whose Origin Next already checks against Host): throws an AppError. */
 export async function requireStaffAction(min: Role): Promise<StaffUser> {
   const user = await getStaffUser();
   if (!user) throw signedOutError();

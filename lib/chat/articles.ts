@@ -1,6 +1,6 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
-import type { VectaraClient } from "@/lib/vectara";
+import { APIError, InvalidRequestError, type VectaraClient } from "@/lib/vectara";
 import type { ArticlePartInput } from "./article-blocks";
 import { usableUrl } from "./article-links";
 import { metadataHttpUrl, metadataIsoDate, metadataText, pickMetadata } from "./metadata-fields";
@@ -25,14 +25,12 @@ export interface Article {
 
 /**
  * Whether a failure means "there is no such document": a 404, or an id the client or
- * the server refuses as malformed (400). Matched by shape, not `instanceof`: Next bundles
- * lib/vectara more than once per process (see lib/chat/admin.ts).
+ * the server refuses as malformed (400). `instanceof` holds across Next's copies of
+ * lib/vectara (lib/vectara/errors.ts).
  */
 function isMissing(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === "InvalidRequestError") return true;
-  const status = (error as { status?: unknown }).status;
-  return status === 404 || status === 400;
+  if (error instanceof InvalidRequestError) return true;
+  return error instanceof APIError && (error.status === 404 || error.status === 400);
 }
 
 /** One article of the chatbot's corpus, or null when there is no such document. */

@@ -42,7 +42,7 @@ export async function getOwnedChat({ visitorId, chatId }: { visitorId: string; c
 
 /**
  * Counts one question against the visitor's per-minute budget and against the client
- * address's (so that dropping the cookie gains nothing); a AppError when either is spent.
+ * address's (so that dropping the cookie gains nothing); an AppError when either is spent.
  */
 export async function checkChatRateLimit({
   visitorId,
@@ -393,7 +393,7 @@ export async function stopAnswer({
  * (if Vectara stored it) and from the app DB. Vectara deletes a chat with its last turn,
  * so when the answer is the chat's only one the whole conversation goes, and the question
  * is asked again in a new chat (`askIn: null`), which takes its place in the history.
- * Only the chat's last turn, and only an incomplete one: a AppError otherwise.
+ * Only the chat's last turn, and only an incomplete one: an AppError otherwise.
  */
 export async function withdrawUnfinishedTurn({
   client,

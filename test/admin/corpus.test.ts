@@ -46,7 +46,7 @@ async function caught(promise: Promise<unknown>): Promise<AppError> {
     expect(error).toBeInstanceOf(AppError);
     return error as AppError;
   }
-  throw new Error("expected a AppError");
+  throw new Error("expected an AppError");
 }
 
 async function addArticle(

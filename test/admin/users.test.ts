@@ -24,7 +24,7 @@ async function caught(promise: Promise<unknown>): Promise<AppError> {
     expect(error).toBeInstanceOf(AppError);
     return error as AppError;
   }
-  throw new Error("expected a AppError");
+  throw new Error("expected an AppError");
 }
 
 const PASSWORD = "correct horse battery";

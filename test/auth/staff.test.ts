@@ -364,7 +364,7 @@ describe("guards", () => {
     expect((await staff.requireStaffRoute(post("https://parley.example"), "agent")).ok).toBe(true);
   });
 
-  it("server actions: throw ChatErrors", async () => {
+  it("server actions: throw AppErrors", async () => {
     await expect(staff.requireStaffAction("agent")).rejects.toMatchObject({
       code: "unauthorized:staff",
     });

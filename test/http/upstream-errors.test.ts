@@ -119,7 +119,7 @@ describe("toChatError", () => {
     });
   });
 
-  it("passes a AppError through unchanged", () => {
+  it("passes an AppError through unchanged", () => {
     const original = new AppError("forbidden:chat", "Not yours.");
     expect(toChatError(original)).toBe(original);
     expect(toChatError(original, { midStream: true })).toBe(original);

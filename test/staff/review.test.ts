@@ -220,7 +220,7 @@ describe("needOf", () => {
   });
 
   // needOf's doc comment orders the weights "a report ..., then thumbs-down, a low
-  // score, answers that cite nothing", but lib/chat/review.ts needOf gives a downvote
+  // score, answers that cite nothing", but lib/staff/review.ts needOf gives a downvote
   // 3 and a low score (< FCS_MEDIUM) also 3: a thumbs-down on a well-grounded answer
   // ties with an unrated low-score chat (order then falls to updatedAt).
   it("ranks a thumbs-down strictly above a low score alone", () => {
@@ -510,7 +510,7 @@ describe("listTriageQueue", () => {
 
   // A visitor's report (or thumbs-down) filed AFTER staff marked the chat reviewed is
   // new activity, but setFeedbackByTurnId (lib/db/feedback.ts) does not bump
-  // chats.updated_at, and needOf (lib/chat/review.ts) compares the review's
+  // chats.updated_at, and needOf (lib/staff/review.ts) compares the review's
   // updatedAt with ChatSignals.updatedAt (= chats.updated_at) only. So the new report
   // never resurfaces the chat in the triage queue.
   it("brings back a reviewed chat when the visitor reports an answer afterwards", async () => {

@@ -7,7 +7,7 @@ import { createUserSchema, setDisabledSchema, setRoleSchema } from "./schema";
 
 /**
  * Staff accounts, for admins. Each action parses its form, checks the caller's role and
- * calls the domain (lib/chat/admin); every refusal is an answer, never a throw.
+ * calls the domain (lib/auth/accounts.ts); every refusal is an answer, never a throw.
  */
 
 export async function createUserAction(_state: unknown, form: unknown): Promise<StaffActionResult> {
