@@ -423,4 +423,43 @@ export const migrations: Migration[] = [
         AND je.type IN ('integer', 'real', 'text');
     `,
   },
+  {
+    version: 6,
+    name: "query history, jobs",
+    sql: `
+      -- Query history (GET /v2/queries): one row per query, streamed query or chat turn
+      -- recorded under save_history. corpus_keys is a JSON array (the key's corpus scope
+      -- is checked against it when listing); request, spans and search_results are the
+      -- JSON the API returns. Bounded by a retention setting (docs/engine.md).
+      CREATE TABLE query_history (
+        id TEXT PRIMARY KEY,
+        query TEXT NOT NULL,
+        corpus_keys TEXT NOT NULL DEFAULT '[]',
+        chat_id TEXT,
+        turn_id TEXT,
+        request TEXT NOT NULL DEFAULT '{}',
+        spans TEXT NOT NULL DEFAULT '[]',
+        generation TEXT,
+        factual_consistency_score REAL,
+        started_at TEXT NOT NULL,
+        latency_millis INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX query_history_started ON query_history(started_at DESC, id DESC);
+      CREATE INDEX query_history_chat ON query_history(chat_id, started_at DESC);
+
+      -- Jobs (GET /v2/jobs): operations Vectara runs in the background, such as
+      -- replace_filter_attributes. corpus_keys is a JSON array; times are ISO strings.
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        corpus_keys TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        completed_at TEXT,
+        created_by_username TEXT
+      );
+      CREATE INDEX jobs_created ON jobs(created_at DESC, id DESC);
+    `,
+  },
 ];
