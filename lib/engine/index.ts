@@ -26,8 +26,10 @@ import { appClientRoutes } from "./http/handlers/app-clients";
 import { chatRoutes } from "./http/handlers/chats";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
+import { evaluateRoutes } from "./http/handlers/evaluate";
 import { presetRoutes } from "./http/handlers/presets";
 import { queryRoutes } from "./http/handlers/query";
+import { summarizeRoutes } from "./http/handlers/summarize";
 import { uploadRoutes } from "./http/handlers/upload";
 import { Router } from "./http/router";
 import { createHandler } from "./http/server";
@@ -104,6 +106,8 @@ export const ENGINE_ROUTES: Route[] = [
   ...queryRoutes,
   ...presetRoutes,
   ...chatRoutes,
+  ...summarizeRoutes,
+  ...evaluateRoutes,
 ];
 
 export function createEngine(options: EngineOptions): Engine {

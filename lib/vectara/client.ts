@@ -2,6 +2,7 @@ import { type AuthProvider, apiKeyAuth, type FetchLike, OAuthClientCredentials }
 import { Chats } from "./resources/chats";
 import { Corpora } from "./resources/corpora";
 import { Documents } from "./resources/documents";
+import { FactualConsistencyEvaluation } from "./resources/factual-consistency";
 import { GenerationPresets } from "./resources/generation-presets";
 import { Query } from "./resources/query";
 import { Turns } from "./resources/turns";
@@ -59,6 +60,7 @@ export function createVectaraClient(options: VectaraClientOptions = {}) {
     upload: new Upload(transport),
     query: new Query(transport),
     generationPresets: new GenerationPresets(transport),
+    factualConsistency: new FactualConsistencyEvaluation(transport),
   };
 }
 

@@ -8,6 +8,8 @@ export {
 export type * from "./domain";
 export * from "./errors";
 export { Page } from "./pagination";
+export type { DocumentSummary, SummaryStreamEvent } from "./resources/documents";
+export type { FactualConsistency } from "./resources/factual-consistency";
 export type { UploadableFile } from "./resources/upload";
 export type { ChatRequest, ListChatsParams, ListTurnsParams } from "./schemas/chats";
 export type {
@@ -32,5 +34,9 @@ export type {
   UploadFileOptions,
 } from "./schemas/documents";
 export type { QueryCorpusRequest, QueryRequest, SearchCorpusParams } from "./schemas/query";
+export type {
+  EvaluateFactualConsistencyRequest,
+  SummarizeDocumentRequest,
+} from "./schemas/summaries";
 export { EventStream } from "./stream";
 export type { RequestOptions } from "./transport";

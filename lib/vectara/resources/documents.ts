@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Document, type Metadata, toDocument } from "../domain";
+import { type Document, type Metadata, type StreamEvent, toDocument } from "../domain";
 import { nextKey, Page } from "../pagination";
 import { corpusKeySchema } from "../schemas/common";
 import {
@@ -11,10 +11,28 @@ import {
   listDocumentsResponseSchema,
   updateDocumentMetadataRequestSchema,
 } from "../schemas/documents";
+import {
+  type SummarizeDocumentRequest,
+  summarizeDocumentRequestSchema,
+  summarizeDocumentResponseSchema,
+} from "../schemas/summaries";
+import { EventStream } from "../stream";
 import type { RequestOptions, Transport } from "../transport";
 import { segment, validate } from "./validate";
 
 const documentIdSchema = z.string().min(1).max(512);
+
+/** A document's summary (`SummarizeDocumentResponse`). */
+export interface DocumentSummary {
+  summary: string;
+  renderedPrompt?: string;
+}
+
+/** The events of a streamed summary (`SummarizeDocumentStreamedResponse`). */
+export type SummaryStreamEvent = Extract<
+  StreamEvent,
+  { type: "generation_chunk" | "generation_info" | "generation_end" | "end" }
+>;
 
 export class Documents {
   constructor(private readonly transport: Transport) {}
@@ -101,6 +119,45 @@ export class Documents {
       options,
     );
     return toDocument(wire);
+  }
+
+  /**
+   * `POST …/documents/{id}/summarize`: a summary by the generator `llm_name` names.
+   * Retried like a read: it changes nothing.
+   */
+  async summarize(
+    corpusKey: string,
+    documentId: string,
+    body: SummarizeDocumentRequest,
+    options?: RequestOptions,
+  ): Promise<DocumentSummary> {
+    const path = `${this.path(corpusKey, documentId)}/summarize`;
+    const request = validate(summarizeDocumentRequestSchema, body, "body");
+    const wire = await this.transport.json(
+      { method: "POST", path, body: { ...request, stream_response: false }, idempotent: true },
+      summarizeDocumentResponseSchema,
+      options,
+    );
+    return {
+      summary: wire.summary ?? "",
+      ...(wire.rendered_prompt ? { renderedPrompt: wire.rendered_prompt } : {}),
+    };
+  }
+
+  /** The summary as events: `generation_chunk`…, `generation_info`, `generation_end`, `end`. */
+  async summarizeStream(
+    corpusKey: string,
+    documentId: string,
+    body: SummarizeDocumentRequest,
+    options?: RequestOptions,
+  ): Promise<EventStream<SummaryStreamEvent>> {
+    const path = `${this.path(corpusKey, documentId)}/summarize`;
+    const request = validate(summarizeDocumentRequestSchema, body, "body");
+    const messages = await this.transport.stream(
+      { method: "POST", path, body: { ...request, stream_response: true }, idempotent: true },
+      options,
+    );
+    return new EventStream<SummaryStreamEvent>(messages);
   }
 
   private path(corpusKey: string, documentId: string): string {
