@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_USED_SEARCH_RESULTS,
   type GenerationParams,
   parseGenerationParams,
+  requestedLlmName,
   templateOf,
 } from "./core/generation/params";
 import { renderAnswer } from "./core/generation/render";
@@ -27,6 +28,7 @@ import type {
   ExtractFilterFn,
   GenerateFn,
   GenerationEvent,
+  GenerationLlm,
   GenerationPreset,
   GenerationRequest,
   RephraseFn,
@@ -50,6 +52,8 @@ export interface Generator {
   /** `intelligent_query_rewriting`; only with an LLM. */
   extractFilter?: ExtractFilterFn;
   presets: GenerationPreset[];
+  /** What `GET /v2/llms` lists and `generation.model_parameters.llm_name` may name. */
+  llms: GenerationLlm[];
 }
 
 export const EXTRACTIVE_PRESET = "parley-extractive";
@@ -62,15 +66,51 @@ export const VECTARA_PRESET_ALIASES = [
   "vectara-summary-ext-v1.2.0",
 ];
 
+/** The id `GET /v2/llms` gives the extractive generator (Vectara's LLM ids match `llm_.*`). */
+export const EXTRACTIVE_LLM_ID = `llm_${EXTRACTIVE_PRESET}`;
+/** The id `GET /v2/llms` gives the configured LLM, whatever its model's name. */
+export const CONFIGURED_LLM_ID = "llm_configured";
+
 export function createGenerator(options: { llm?: Llm } = {}): Generator {
   const { llm } = options;
-  const generate: GenerateFn = (request) => run(request, llm);
+  const llms = listLlms(llm?.model);
+  const names = llms.map((l) => l.name);
+  const generate: GenerateFn = (request) => run(request, llm, names);
   return {
     generate,
     rephrase: llm ? (input) => rephraseWith(llm, input) : undefined,
     extractFilter: llm ? createFilterExtractor(llm) : undefined,
     presets: listPresets(llm?.model),
+    llms,
   };
+}
+
+/**
+ * The generators a request can name in `model_parameters.llm_name`: the extractive one
+ * always (named like its preset, `parley-extractive`), and the configured LLM by its
+ * model name (as presets give it in `llm_name`), then the default.
+ */
+function listLlms(llmModel?: string): GenerationLlm[] {
+  const llms: GenerationLlm[] = [
+    {
+      id: EXTRACTIVE_LLM_ID,
+      name: EXTRACTIVE_PRESET,
+      description:
+        "Built-in extractive generator: answers with the most relevant sentences of the top results, cited. No language model.",
+      enabled: true,
+      default: !llmModel,
+    },
+  ];
+  if (llmModel && llmModel !== EXTRACTIVE_PRESET) {
+    llms.push({
+      id: CONFIGURED_LLM_ID,
+      name: llmModel,
+      description: `The configured OpenAI-compatible language model (${llmModel}), writing answers from the top results.`,
+      enabled: true,
+      default: true,
+    });
+  }
+  return llms;
 }
 
 function listPresets(llmModel?: string): GenerationPreset[] {
@@ -114,8 +154,11 @@ function listPresets(llmModel?: string): GenerationPreset[] {
 async function* run(
   request: GenerationRequest,
   llm: Llm | undefined,
+  llmNames: readonly string[],
 ): AsyncGenerator<GenerationEvent> {
   const params = parseGenerationParams(request.generation);
+  // `llm_name` overrides the preset's model (notes §2.1); an unknown name is a 400.
+  const llmName = requestedLlmName(params, llmNames);
   const used = request.results.slice(
     0,
     params.max_used_search_results ?? DEFAULT_MAX_USED_SEARCH_RESULTS,
@@ -132,7 +175,10 @@ async function* run(
     maxChars: params.max_response_characters ?? undefined,
   });
   const preset = params.generation_preset_name ?? params.prompt_name;
-  const answerWith = llm && preset !== EXTRACTIVE_PRESET ? llm : undefined;
+  const answerWith =
+    llm && (llmName !== undefined ? llmName === llm.model : preset !== EXTRACTIVE_PRESET)
+      ? llm
+      : undefined;
 
   let plain = "";
   let score: number | undefined;
@@ -155,6 +201,7 @@ async function* run(
   yield {
     type: "info",
     rendered_prompt: prompt.text,
+    response_language: langCode,
     ...(request.rephrasedQuery !== undefined ? { rephrased_query: request.rephrasedQuery } : {}),
   };
   if (params.enable_factual_consistency_score !== false && score !== undefined) {

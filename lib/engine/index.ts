@@ -23,6 +23,7 @@ import { createGenerator } from "./generation";
 import type { Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
 import { appClientRoutes } from "./http/handlers/app-clients";
+import { catalogRoutes } from "./http/handlers/catalog";
 import { chatRoutes } from "./http/handlers/chats";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
@@ -105,6 +106,7 @@ export const ENGINE_ROUTES: Route[] = [
   ...uploadRoutes,
   ...queryRoutes,
   ...presetRoutes,
+  ...catalogRoutes,
   ...chatRoutes,
   ...summarizeRoutes,
   ...evaluateRoutes,
@@ -136,6 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
     rephrase: generator.rephrase,
     extractFilter: generator.extractFilter,
     presets: generator.presets,
+    llms: generator.llms,
     log,
   };
   const state = createEngineState();

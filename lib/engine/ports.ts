@@ -96,7 +96,13 @@ export interface GenerationRequest {
 
 export type GenerationEvent =
   | { type: "chunk"; text: string }
-  | { type: "info"; rendered_prompt?: string; rephrased_query?: string }
+  | {
+      type: "info";
+      rendered_prompt?: string;
+      rephrased_query?: string;
+      /** The language the answer was asked in (ISO 639-3): as requested, or detected for `auto`. */
+      response_language?: string;
+    }
   | { type: "factual_consistency_score"; score: number };
 
 export type GenerateFn = (request: GenerationRequest) => AsyncIterable<GenerationEvent>;
@@ -128,6 +134,18 @@ export interface GenerationPreset {
   default: boolean;
 }
 
+/**
+ * One entry of `GET /v2/llms`: a generator `generation.model_parameters.llm_name` can
+ * name (`generation.ts`: the extractive generator, and the configured LLM when there is one).
+ */
+export interface GenerationLlm {
+  id: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  default: boolean;
+}
+
 /** The engine's collaborators, wired by `createEngine`; all but `log` optional. */
 export interface EngineServices {
   /** Semantic embeddings; absent means lexical-only retrieval. */
@@ -146,6 +164,8 @@ export interface EngineServices {
   rephrase?: RephraseFn;
   /** What `GET /v2/generation_presets` lists; the extractive preset alone when absent. */
   presets?: GenerationPreset[];
+  /** What `GET /v2/llms` lists and `model_parameters.llm_name` may name; the extractive one alone when absent. */
+  llms?: GenerationLlm[];
   /** `intelligent_query_rewriting`'s filter extraction; only with an LLM (`services/rewrite.ts`). */
   extractFilter?: ExtractFilterFn;
   log: Log;

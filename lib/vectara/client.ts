@@ -1,4 +1,5 @@
 import { type AuthProvider, apiKeyAuth, type FetchLike, OAuthClientCredentials } from "./auth";
+import { Encoders, Llms, Rerankers } from "./resources/catalog";
 import { Chats } from "./resources/chats";
 import { Corpora } from "./resources/corpora";
 import { Documents } from "./resources/documents";
@@ -60,6 +61,9 @@ export function createVectaraClient(options: VectaraClientOptions = {}) {
     upload: new Upload(transport),
     query: new Query(transport),
     generationPresets: new GenerationPresets(transport),
+    rerankers: new Rerankers(transport),
+    encoders: new Encoders(transport),
+    llms: new Llms(transport),
     factualConsistency: new FactualConsistencyEvaluation(transport),
   };
 }

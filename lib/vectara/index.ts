@@ -10,7 +10,9 @@ export * from "./errors";
 export { Page } from "./pagination";
 export type { DocumentSummary, SummaryStreamEvent } from "./resources/documents";
 export type { FactualConsistency } from "./resources/factual-consistency";
+export type { Encoder, Llm, Reranker } from "./resources/catalog";
 export type { UploadableFile } from "./resources/upload";
+export type { ListCatalogParams } from "./schemas/catalog";
 export type { ChatRequest, ListChatsParams, ListTurnsParams } from "./schemas/chats";
 export type {
   CitationParameters,

@@ -623,17 +623,33 @@ describe("errors", () => {
     expect(corpus.status).toBe(404);
   });
 
-  it("checks roles: query keys read, index keys chat, only personal keys delete chats", async () => {
+  it("checks roles: query keys chat and read, index keys disable turns, only personal keys delete", async () => {
     const { engine, client, clientWith } = await chatEngine();
     const chatId = (await client.chats.create(ask("reset password"))).chatId as string;
     const query = clientWith(await apiKey(engine, "serving"));
     const index = clientWith(await apiKey(engine, "serving_and_indexing"));
     expect((await query.chats.get(chatId)).id).toBe(chatId);
     expect((await query.turns.list(chatId)).items).toHaveLength(1);
-    await expect(query.chats.create(ask("hi"))).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(query.turns.create(chatId, ask("hi"))).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await index.turns.create(chatId, ask("and then?"))).chatId).toBe(chatId);
+    // As Vectara's widgets do (notes §10.9): a query key starts chats and adds turns.
+    const own = (await query.chats.create(ask("hi"))).chatId as string;
+    const second = await query.turns.create(chatId, ask("and then?"));
+    expect(second.chatId).toBe(chatId);
+    expect((await query.turns.list(chatId)).items).toHaveLength(2);
+    expect((await query.chats.list()).items.map((c) => c.id)).toContain(own);
+    // Disabling a turn needs an index key; deleting a turn or a chat, a personal key.
+    const turnId = second.turnId as string;
+    await expect(query.turns.update(chatId, turnId, { enabled: false })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect((await index.turns.update(chatId, turnId, { enabled: false })).enabled).toBe(false);
+    await expect(index.turns.delete(chatId, turnId)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(index.chats.delete(chatId)).rejects.toBeInstanceOf(ForbiddenError);
+    await client.turns.delete(chatId, turnId);
+    expect((await client.turns.list(chatId)).items).toHaveLength(1);
+    // Document writes still need an index key.
+    await expect(
+      query.documents.create("kb", coreDoc("q", ["Written by a query key."])),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await client.chats.delete(chatId);
   });
 });

@@ -216,7 +216,7 @@ describe("token endpoints", () => {
 });
 
 describe("access tokens on /v2", () => {
-  it("carries the client's role: a serving client may query but not start a chat", async () => {
+  it("carries the client's role: a serving client may query and chat but not write documents", async () => {
     const { engine, client } = engineWithClient("serving");
     await seedCorpus(client, "kb", [coreDoc("refunds", ["Refunds take five days."])]);
     const token = await tokenFor(engine);
@@ -235,7 +235,16 @@ describe("access tokens on /v2", () => {
       { query: "refunds", search: { corpora: [{ corpus_key: "kb" }] } },
       bearer(token),
     );
-    expect(chat.status).toBe(403);
+    // A serving role chats (as Vectara's query keys do) but does not write documents.
+    expect(chat.status).toBe(200);
+    const write = await rawRequest(
+      engine,
+      "POST",
+      "/v2/corpora/kb/documents",
+      coreDoc("by-token", ["Written with a serving token."]),
+      bearer(token),
+    );
+    expect(write.status).toBe(403);
     const keys = await rawRequest(engine, "GET", "/v2/api_keys", undefined, bearer(token));
     expect(keys.status).toBe(403);
   });

@@ -65,6 +65,8 @@ export interface TurnOutcome extends Rewriting {
   rephrased_query: string;
   rendered_prompt?: string;
   factual_consistency_score?: number;
+  /** The language the answer was asked in (ISO 639-3). */
+  response_language?: string;
 }
 
 /** Ids for a turn: the first of a new chat, or the next of `chatId`. */
@@ -260,6 +262,7 @@ export async function runTurn(
         emit?.({ type: "generation_chunk", generation_chunk: e.text });
       } else if (e.type === "info") {
         if (e.rendered_prompt !== undefined) out.rendered_prompt = e.rendered_prompt;
+        if (e.response_language !== undefined) out.response_language = e.response_language;
       } else {
         out.factual_consistency_score = e.score;
       }

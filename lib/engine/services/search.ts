@@ -96,6 +96,8 @@ export interface QueryAnswer extends Rewriting {
   rendered_prompt?: string;
   factual_consistency_score?: number;
   summary?: string;
+  /** The language the summary was asked in (with generation only). */
+  response_language?: string;
 }
 
 /**
@@ -155,7 +157,12 @@ export function planSearch(
     rerank,
     // Parameters and template are checked here, so their 400s come before any streaming.
     generation:
-      generation && generation.enabled !== false ? checkGeneration(generation) : undefined,
+      generation && generation.enabled !== false
+        ? checkGeneration(
+            generation,
+            ctx.services.llms?.map((l) => l.name),
+          )
+        : undefined,
   };
 }
 
@@ -308,8 +315,10 @@ export async function answerQuery(ctx: EngineContext, p: Plan): Promise<QueryAns
       corrections: p.corrections,
     })) {
       if (e.type === "chunk") summary += e.text;
-      else if (e.type === "info" && e.rendered_prompt !== undefined)
-        answer.rendered_prompt = e.rendered_prompt;
+      else if (e.type === "info") {
+        if (e.rendered_prompt !== undefined) answer.rendered_prompt = e.rendered_prompt;
+        if (e.response_language !== undefined) answer.response_language = e.response_language;
+      }
       else if (e.type === "factual_consistency_score") answer.factual_consistency_score = e.score;
       ctx.deadline.check();
     }
@@ -344,7 +353,8 @@ export async function streamQuery(
   })) {
     if (e.type === "chunk") emit({ type: "generation_chunk", generation_chunk: e.text });
     else if (e.type === "info") {
-      const { type: _, ...info } = e;
+      // Vectara's `generation_info` has no `response_language` (only full responses do).
+      const { type: _, response_language: __, ...info } = e;
       emit({ ...info, type: "generation_info" });
     } else {
       emit({ type: "generation_end" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EngineError } from "../errors";
+import { EngineError, errors } from "../errors";
 import { citationParamsSchema } from "./citations";
 import { DEFAULT_PROMPT_TEMPLATE, LANGUAGE_NAMES, renderPrompt } from "./template";
 
@@ -55,14 +55,34 @@ export function parseGenerationParams(generation: unknown): GenerationParams {
 export const templateOf = (p: GenerationParams) =>
   p.prompt_template ?? p.prompt_text ?? DEFAULT_PROMPT_TEMPLATE;
 
+export const LLM_NAME_FIELD = "body.generation.model_parameters.llm_name";
+
+/**
+ * `model_parameters.llm_name`, when given, must name one of `llmNames` (what
+ * `GET /v2/llms` lists); otherwise a 400 on the field. Returns the name, or
+ * undefined when none is asked for.
+ */
+export function requestedLlmName(
+  p: GenerationParams,
+  llmNames: readonly string[],
+): string | undefined {
+  const name = p.model_parameters?.llm_name ?? undefined;
+  if (name === undefined || llmNames.includes(name)) return name;
+  throw errors.field(
+    LLM_NAME_FIELD,
+    `no LLM is named '${name.slice(0, 200)}' (GET /v2/llms lists ${llmNames.map((n) => `'${n}'`).join(", ")})`,
+  );
+}
+
 /**
  * Everything about `generation` that can be decided before retrieval: the
- * parameters, and the template rendered against one sample result and one
- * history turn (so syntax errors and non-JSON output are 400s even on streams).
- * Returns its input.
+ * parameters, `model_parameters.llm_name` against `llmNames` when given, and the
+ * template rendered against one sample result and one history turn (so syntax
+ * errors and non-JSON output are 400s even on streams). Returns its input.
  */
-export function checkGeneration<T>(generation: T): T {
+export function checkGeneration<T>(generation: T, llmNames?: readonly string[]): T {
   const p = parseGenerationParams(generation);
+  if (llmNames) requestedLlmName(p, llmNames);
   renderPrompt(templateOf(p), {
     query: "sample question",
     results: [

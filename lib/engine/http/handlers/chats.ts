@@ -180,18 +180,20 @@ async function deleteTurn(ctx: Ctx): Promise<Response> {
 const TURN = "/v2/chats/:chat_id/turns/:turn_id";
 
 export const chatRoutes: Route[] = [
-  { method: "POST", pattern: "/v2/chats", role: "serving_and_indexing", handler: createChat },
+  // Query keys chat, as Vectara's own widgets do (notes §10.9); document writes still need an index key.
+  { method: "POST", pattern: "/v2/chats", role: "serving", handler: createChat },
   { method: "GET", pattern: "/v2/chats", role: "serving", handler: listChats },
   { method: "GET", pattern: "/v2/chats/:chat_id", role: "serving", handler: getChat },
   { method: "DELETE", pattern: "/v2/chats/:chat_id", role: "personal", handler: deleteChat },
   {
     method: "POST",
     pattern: "/v2/chats/:chat_id/turns",
-    role: "serving_and_indexing",
+    role: "serving",
     handler: createTurn,
   },
   { method: "GET", pattern: "/v2/chats/:chat_id/turns", role: "serving", handler: listTurns },
   { method: "GET", pattern: TURN, role: "serving", handler: getTurn },
   { method: "PATCH", pattern: TURN, role: "serving_and_indexing", handler: updateTurn },
-  { method: "DELETE", pattern: TURN, role: "serving_and_indexing", handler: deleteTurn },
+  // Deleting is the personal key's, for turns as for chats (notes §1.2's table).
+  { method: "DELETE", pattern: TURN, role: "personal", handler: deleteTurn },
 ];
