@@ -23,11 +23,12 @@ import { createGenerator } from "./generation";
 import type { Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
 import { appClientRoutes } from "./http/handlers/app-clients";
-import { catalogRoutes } from "./http/handlers/catalog";
 import { chatRoutes } from "./http/handlers/chats";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
 import { evaluateRoutes } from "./http/handlers/evaluate";
+import { jobRoutes } from "./http/handlers/jobs";
+import { metadataQueryRoutes } from "./http/handlers/metadata-query";
 import { presetRoutes } from "./http/handlers/presets";
 import { queryRoutes } from "./http/handlers/query";
 import { summarizeRoutes } from "./http/handlers/summarize";
@@ -106,7 +107,8 @@ export const ENGINE_ROUTES: Route[] = [
   ...uploadRoutes,
   ...queryRoutes,
   ...presetRoutes,
-  ...catalogRoutes,
+  ...metadataQueryRoutes,
+  ...jobRoutes,
   ...chatRoutes,
   ...summarizeRoutes,
   ...evaluateRoutes,
@@ -138,7 +140,6 @@ export function createEngine(options: EngineOptions): Engine {
     rephrase: generator.rephrase,
     extractFilter: generator.extractFilter,
     presets: generator.presets,
-    llms: generator.llms,
     log,
   };
   const state = createEngineState();

@@ -1,10 +1,11 @@
 import { type AuthProvider, apiKeyAuth, type FetchLike, OAuthClientCredentials } from "./auth";
-import { Encoders, Llms, Rerankers } from "./resources/catalog";
 import { Chats } from "./resources/chats";
 import { Corpora } from "./resources/corpora";
 import { Documents } from "./resources/documents";
 import { FactualConsistencyEvaluation } from "./resources/factual-consistency";
 import { GenerationPresets } from "./resources/generation-presets";
+import { Jobs } from "./resources/jobs";
+import { Metadata } from "./resources/metadata";
 import { Query } from "./resources/query";
 import { Turns } from "./resources/turns";
 import { Upload } from "./resources/upload";
@@ -61,9 +62,8 @@ export function createVectaraClient(options: VectaraClientOptions = {}) {
     upload: new Upload(transport),
     query: new Query(transport),
     generationPresets: new GenerationPresets(transport),
-    rerankers: new Rerankers(transport),
-    encoders: new Encoders(transport),
-    llms: new Llms(transport),
+    metadata: new Metadata(transport),
+    jobs: new Jobs(transport),
     factualConsistency: new FactualConsistencyEvaluation(transport),
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { errors } from "../../core/errors";
 import { decodePageKey, encodePageKey } from "../../core/paging";
 import { compileUserRegex } from "../../core/regex";
@@ -14,7 +13,8 @@ import {
   replaceFilterAttributes,
   updateCorpus,
 } from "../../store/corpora";
-import type { DB } from "../../store/db";
+import { type DB, inTransaction } from "../../store/db";
+import { insertJob, newJobId } from "../../store/jobs";
 import { type Ctx, type Route, readJson, readQuery } from "../context";
 import { json, noContent } from "../respond";
 import {
@@ -123,9 +123,24 @@ function reset(ctx: Ctx) {
 async function replaceAttributes(ctx: Ctx) {
   const corpus = requireCorpus(ctx);
   const body = await readJson(ctx, replaceFilterAttributesSchema);
-  replaceFilterAttributes(ctx.db, corpus.key, body.filter_attributes);
-  // Filters read metadata at query time, so there is nothing to re-index: the job is done.
-  return json(200, { job_id: `job_${randomBytes(9).toString("base64url")}` });
+  // Vectara runs this as a job; here the typed filter values are rebuilt in the same
+  // statement, so the job is written finished (`completed`), in the same transaction:
+  // a job row exists exactly when the change was made.
+  const startedAt = new Date().toISOString();
+  const id = newJobId();
+  inTransaction(ctx.db, () => {
+    replaceFilterAttributes(ctx.db, corpus.key, body.filter_attributes);
+    insertJob(ctx.db, {
+      id,
+      type: "replace_filter_attributes",
+      corpusKeys: [corpus.key],
+      state: "completed",
+      createdAt: startedAt,
+      startedAt,
+      completedAt: new Date().toISOString(),
+    });
+  });
+  return json(200, { job_id: id });
 }
 
 function computeSize(ctx: Ctx) {

@@ -1,0 +1,154 @@
+import { allowedEdits, editDistance } from "./fuzzy";
+import { wordTokens } from "./lexical";
+import { porterStem } from "./stem";
+
+/**
+ * Fuzzy matching of short query texts against metadata values (`POST
+ * /v2/corpora/{key}/metadata_query`). Pure: the values come from `store/metadata-query.ts`.
+ *
+ * Words are folded as the index folds them (`wordTokens`). A query word matches a value
+ * word exactly (1), by the same Porter stem (0.9), as a prefix of it ("agree" →
+ * "agreement": 0.6 to 0.9 by how much of the word it covers; at least 3 letters) or
+ * within the typo distance of `core/fuzzy.ts` (none under 5 letters, 1 up to 7, 2 from
+ * 8: 0.85 × (1 − edits / longer length)). A field's similarity is 0.75 × recall (the
+ * mean best match of the query's words) + 0.25 × precision (the mean best match of the
+ * value's words), so "lease agreement" is closer to a title "Lease agreement" than to a
+ * long title that also holds both words; a list value scores as its best element. A
+ * result's score is the weighted mean of its fields' similarities, in [0, 1].
+ */
+
+export const METADATA_MATCH_LIMITS = {
+  /** Distinct words read from a query text; more is a 400. */
+  queryWords: 16,
+  /** Characters of a text value compared (the first ones). */
+  valueChars: 1000,
+  /** Distinct words of one value compared (the first ones). */
+  valueWords: 64,
+  /** Elements of a list value compared (the first scalar ones). */
+  listElements: 32,
+  /** Words longer than this are matched exactly, by stem or by prefix, never by typo distance. */
+  fuzzyWordChars: 32,
+  /**
+   * Edit-distance work per request, in cells (length × length of the two words). Past
+   * it, words are still matched exactly, by stem and by prefix, but not by typo distance.
+   * About 0.1 s; with repeated words (the usual case) it is never reached, since each
+   * pair of words is compared once per request.
+   */
+  editCells: 20_000_000,
+  /** Word pairs remembered per request. */
+  memo: 200_000,
+};
+
+export interface MetadataFieldQuery {
+  field: string;
+  words: QueryWord[];
+  weight: number;
+}
+
+interface QueryWord {
+  word: string;
+  stem: string;
+}
+
+/** The distinct folded words of a query text, with their stems (at most `queryWords`; the caller checks). */
+export function queryWords(text: string): QueryWord[] {
+  return [...new Set(wordTokens(text))].map((word) => ({ word, stem: porterStem(word) }));
+}
+
+/** A metadata value as read from the store: text, a number as text, or a list of those. */
+export type MetadataValue = string | string[] | undefined;
+
+/**
+ * Scores values against field queries with one request's memory and budget: create one
+ * per request, so its cost is bounded by `METADATA_MATCH_LIMITS` whatever the corpus holds.
+ */
+export class MetadataMatcher {
+  private cells = 0;
+  private readonly memo = new Map<string, number>();
+  private readonly valueWordsMemo = new Map<string, string[]>();
+
+  constructor(private readonly queries: readonly MetadataFieldQuery[]) {}
+
+  /** The weighted score of one result, `values[i]` being the value of `queries[i].field`. */
+  score(values: readonly MetadataValue[]): number {
+    let total = 0;
+    let weights = 0;
+    this.queries.forEach((q, i) => {
+      weights += q.weight;
+      if (q.weight > 0) total += q.weight * this.fieldSimilarity(q.words, values[i]);
+    });
+    return weights > 0 ? total / weights : 0;
+  }
+
+  private fieldSimilarity(query: readonly QueryWord[], value: MetadataValue): number {
+    if (value === undefined) return 0;
+    if (typeof value === "string") return this.textSimilarity(query, value);
+    let best = 0;
+    for (const v of value.slice(0, METADATA_MATCH_LIMITS.listElements)) {
+      best = Math.max(best, this.textSimilarity(query, v));
+      if (best === 1) break;
+    }
+    return best;
+  }
+
+  private textSimilarity(query: readonly QueryWord[], text: string): number {
+    const words = this.valueWords(text);
+    if (words.length === 0 || query.length === 0) return 0;
+    const bestForValue = new Array<number>(words.length).fill(0);
+    let recall = 0;
+    for (const q of query) {
+      let best = 0;
+      words.forEach((v, j) => {
+        const s = this.wordSimilarity(q, v);
+        if (s > best) best = s;
+        if (s > (bestForValue[j] as number)) bestForValue[j] = s;
+      });
+      recall += best;
+    }
+    if (recall === 0) return 0;
+    const precision = bestForValue.reduce((a, b) => a + b, 0) / words.length;
+    return 0.75 * (recall / query.length) + 0.25 * precision;
+  }
+
+  private valueWords(text: string): string[] {
+    const clipped = text.slice(0, METADATA_MATCH_LIMITS.valueChars);
+    let words = this.valueWordsMemo.get(clipped);
+    if (!words) {
+      words = [...new Set(wordTokens(clipped))].slice(0, METADATA_MATCH_LIMITS.valueWords);
+      if (this.valueWordsMemo.size >= 10_000) this.valueWordsMemo.clear();
+      this.valueWordsMemo.set(clipped, words);
+    }
+    return words;
+  }
+
+  private wordSimilarity(q: QueryWord, v: string): number {
+    if (q.word === v) return 1;
+    const key = `${q.word}\u0000${v}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const s = this.compare(q, v);
+    if (this.memo.size >= METADATA_MATCH_LIMITS.memo) this.memo.clear();
+    this.memo.set(key, s);
+    return s;
+  }
+
+  private compare(q: QueryWord, v: string): number {
+    if (q.stem === porterStem(v)) return 0.9;
+    let best = 0;
+    if (q.word.length >= 3 && v.startsWith(q.word)) best = 0.6 + (0.3 * q.word.length) / v.length;
+    const max = allowedEdits(q.word.length);
+    const limit = METADATA_MATCH_LIMITS.fuzzyWordChars;
+    if (
+      max > 0 &&
+      q.word.length <= limit &&
+      v.length <= limit &&
+      Math.abs(q.word.length - v.length) <= max &&
+      this.cells < METADATA_MATCH_LIMITS.editCells
+    ) {
+      this.cells += q.word.length * v.length;
+      const d = editDistance(q.word, v, max);
+      if (d <= max) best = Math.max(best, 0.85 * (1 - d / Math.max(q.word.length, v.length)));
+    }
+    return best;
+  }
+}
