@@ -23,6 +23,7 @@ import { createGenerator } from "./generation";
 import type { Route } from "./http/context";
 import { apiKeyRoutes } from "./http/handlers/api-keys";
 import { appClientRoutes } from "./http/handlers/app-clients";
+import { catalogRoutes } from "./http/handlers/catalog";
 import { chatRoutes } from "./http/handlers/chats";
 import { corporaRoutes } from "./http/handlers/corpora";
 import { documentRoutes } from "./http/handlers/documents";
@@ -109,6 +110,7 @@ export const ENGINE_ROUTES: Route[] = [
   ...presetRoutes,
   ...metadataQueryRoutes,
   ...jobRoutes,
+  ...catalogRoutes,
   ...chatRoutes,
   ...summarizeRoutes,
   ...evaluateRoutes,
@@ -140,6 +142,7 @@ export function createEngine(options: EngineOptions): Engine {
     rephrase: generator.rephrase,
     extractFilter: generator.extractFilter,
     presets: generator.presets,
+    llms: generator.llms,
     log,
   };
   const state = createEngineState();

@@ -1,4 +1,5 @@
 import { type AuthProvider, apiKeyAuth, type FetchLike, OAuthClientCredentials } from "./auth";
+import { Encoders, Llms, Rerankers } from "./resources/catalog";
 import { Chats } from "./resources/chats";
 import { Corpora } from "./resources/corpora";
 import { Documents } from "./resources/documents";
@@ -64,6 +65,9 @@ export function createVectaraClient(options: VectaraClientOptions = {}) {
     generationPresets: new GenerationPresets(transport),
     metadata: new Metadata(transport),
     jobs: new Jobs(transport),
+    rerankers: new Rerankers(transport),
+    encoders: new Encoders(transport),
+    llms: new Llms(transport),
     factualConsistency: new FactualConsistencyEvaluation(transport),
   };
 }

@@ -10,9 +10,11 @@ export * from "./errors";
 export { Page } from "./pagination";
 export type { DocumentSummary, SummaryStreamEvent } from "./resources/documents";
 export type { FactualConsistency } from "./resources/factual-consistency";
+export type { Encoder, Llm, Reranker } from "./resources/catalog";
 export type { Job } from "./resources/jobs";
 export type { MetadataQueryResult, ScoredDocument } from "./resources/metadata";
 export type { UploadableFile } from "./resources/upload";
+export type { ListCatalogParams } from "./schemas/catalog";
 export type { ChatRequest, ListChatsParams, ListTurnsParams } from "./schemas/chats";
 export type {
   CitationParameters,
