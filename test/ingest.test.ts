@@ -277,7 +277,8 @@ describe("ingest through the engine's batch path", () => {
   });
 });
 
-describe("npm run ingest (CLI)", () => {
+// Each test spawns the real CLI (tsx compiles it each time): minutes under load, not ms.
+describe("npm run ingest (CLI)", { timeout: 180_000 }, () => {
   async function cli(dataDir: string, args: string[]) {
     const env = {
       ...process.env,

@@ -21,7 +21,7 @@ function appClients(dataDir: string, args: string[], env: Record<string, string>
         VECTARA_CLIENT_SECRET: "",
         ...env,
       },
-      timeout: 30_000,
+      timeout: 90_000,
     },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -48,7 +48,8 @@ async function requestToken(dataDir: string, clientId: string, clientSecret: str
   }
 }
 
-describe("npm run app-clients", () => {
+// Each test spawns the real CLI a few times (tsx compiles it each time): minutes under load, not ms.
+describe("npm run app-clients", { timeout: 180_000 }, () => {
   it("adds a client whose printed credentials get a token; lists, disables and deletes it", async () => {
     const dir = tempDir("parley-cli-app-clients-");
     const added = appClients(dir, [

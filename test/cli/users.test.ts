@@ -14,13 +14,14 @@ function users(dataDir: string, args: string[], input = "") {
       input,
       encoding: "utf8",
       env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", VECTARA_API_KEY: "" },
-      timeout: 30_000,
+      timeout: 90_000,
     },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("npm run users", () => {
+// Each test spawns the real CLI a few times (tsx compiles it each time): minutes under load, not ms.
+describe("npm run users", { timeout: 180_000 }, () => {
   it("adds a user with a piped password, lists, changes the role and disables", () => {
     const dir = tempDir("parley-cli-users-");
     const added = users(
