@@ -31,6 +31,7 @@ import { evaluateRoutes } from "./http/handlers/evaluate";
 import { jobRoutes } from "./http/handlers/jobs";
 import { metadataQueryRoutes } from "./http/handlers/metadata-query";
 import { presetRoutes } from "./http/handlers/presets";
+import { queryHistoryRoutes } from "./http/handlers/queries";
 import { queryRoutes } from "./http/handlers/query";
 import { summarizeRoutes } from "./http/handlers/summarize";
 import { uploadRoutes } from "./http/handlers/upload";
@@ -40,6 +41,7 @@ import { createWordNet } from "./lexicon/wordnet";
 import type { Embedder, EngineServices, Lexicon } from "./ports";
 import type { Llm } from "./providers/llm";
 import type { EngineContext } from "./services/context";
+import { DEFAULT_RETENTION } from "./services/history";
 import { createEngineState } from "./state";
 import { ensureAppClient } from "./store/app-clients";
 import { type DB, openDatabase } from "./store/db";
@@ -75,6 +77,11 @@ export interface EngineOptions {
   oauthTokenTtlSeconds?: number;
   /** Use an in-memory database (tests). */
   inMemory?: boolean;
+  /**
+   * Query history's retention (`GET /v2/queries`): records older than `maxAgeDays`
+   * (default 30) or beyond the newest `maxRows` (default 100,000) are pruned.
+   */
+  queryHistory?: { maxAgeDays?: number; maxRows?: number };
 }
 
 export interface Engine {
@@ -112,6 +119,7 @@ export const ENGINE_ROUTES: Route[] = [
   ...jobRoutes,
   ...catalogRoutes,
   ...chatRoutes,
+  ...queryHistoryRoutes,
   ...summarizeRoutes,
   ...evaluateRoutes,
 ];
@@ -133,6 +141,14 @@ export function createEngine(options: EngineOptions): Engine {
       role: options.appClient.role ?? "personal",
     });
   }
+  const queryHistory = {
+    maxAgeDays: options.queryHistory?.maxAgeDays ?? DEFAULT_RETENTION.maxAgeDays,
+    maxRows: options.queryHistory?.maxRows ?? DEFAULT_RETENTION.maxRows,
+  };
+  const { maxAgeDays, maxRows } = queryHistory;
+  if (!(maxAgeDays > 0) || !Number.isInteger(maxRows) || maxRows < 1) {
+    throw new RangeError("queryHistory needs maxAgeDays > 0 and a whole maxRows of at least 1");
+  }
   const generator = createGenerator({ llm: options.llm });
   const services: EngineServices = {
     embedder: options.embedder,
@@ -142,6 +158,7 @@ export function createEngine(options: EngineOptions): Engine {
     rephrase: generator.rephrase,
     extractFilter: generator.extractFilter,
     presets: generator.presets,
+    queryHistory,
     llms: generator.llms,
     log,
   };

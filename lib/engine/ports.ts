@@ -168,5 +168,7 @@ export interface EngineServices {
   llms?: GenerationLlm[];
   /** `intelligent_query_rewriting`'s filter extraction; only with an LLM (`services/rewrite.ts`). */
   extractFilter?: ExtractFilterFn;
+  /** Query history's retention (`services/history.ts`: 30 days, 100,000 rows when absent). */
+  queryHistory?: { maxAgeDays: number; maxRows: number };
   log: Log;
 }

@@ -7,6 +7,7 @@ import { FactualConsistencyEvaluation } from "./resources/factual-consistency";
 import { GenerationPresets } from "./resources/generation-presets";
 import { Jobs } from "./resources/jobs";
 import { Metadata } from "./resources/metadata";
+import { Queries } from "./resources/queries";
 import { Query } from "./resources/query";
 import { Turns } from "./resources/turns";
 import { Upload } from "./resources/upload";
@@ -62,6 +63,7 @@ export function createVectaraClient(options: VectaraClientOptions = {}) {
     documents: new Documents(transport),
     upload: new Upload(transport),
     query: new Query(transport),
+    queries: new Queries(transport),
     generationPresets: new GenerationPresets(transport),
     metadata: new Metadata(transport),
     jobs: new Jobs(transport),

@@ -13,6 +13,11 @@ export type { FactualConsistency } from "./resources/factual-consistency";
 export type { Encoder, Llm, Reranker } from "./resources/catalog";
 export type { Job } from "./resources/jobs";
 export type { MetadataQueryResult, ScoredDocument } from "./resources/metadata";
+export type {
+  QueryHistory,
+  QueryHistorySpan,
+  QueryHistorySummary,
+} from "./resources/queries";
 export type { UploadableFile } from "./resources/upload";
 export type { ListCatalogParams } from "./schemas/catalog";
 export type { ChatRequest, ListChatsParams, ListTurnsParams } from "./schemas/chats";
@@ -39,6 +44,7 @@ export type {
 } from "./schemas/documents";
 export type { JobState, ListJobsParams } from "./schemas/jobs";
 export type { MetadataQueryRequest } from "./schemas/metadata";
+export type { ListQueryHistoriesParams } from "./schemas/queries";
 export type { QueryCorpusRequest, QueryRequest, SearchCorpusParams } from "./schemas/query";
 export type {
   EvaluateFactualConsistencyRequest,

@@ -21,6 +21,7 @@ import {
 } from "../store/chats";
 import { createCorpusSignals } from "../store/signals";
 import { callSignal, type EngineContext } from "./context";
+import { GenerationTimer, type QueryTrace, recordTrace, traceRewriting } from "./history";
 import { type Rewriting, rewriteQueries } from "./rewrite";
 import { type CorporaSearch, planCorporaSearch, retrieve, type SearchEvent } from "./search";
 
@@ -186,9 +187,15 @@ export async function runTurn(
   ctx: EngineContext,
   input: TurnInput,
   ids: TurnIds,
-  options: { store: boolean; emit?: (event: ChatEvent) => void; signal?: AbortSignal },
+  options: {
+    store: boolean;
+    emit?: (event: ChatEvent) => void;
+    signal?: AbortSignal;
+    /** Query history: the turn is recorded with this trace once its answer is complete. */
+    trace?: QueryTrace;
+  },
 ): Promise<TurnOutcome> {
-  const { store, emit } = options;
+  const { store, emit, trace } = options;
   const signal = callSignal(ctx, options.signal);
   const generate = ctx.services.generate;
   if (!generate) throw new EngineError("internal", "No answer generator is configured");
@@ -204,8 +211,12 @@ export async function runTurn(
             sources: t.sources,
           }),
         );
+    const rephraseStarted = Date.now();
     const resolved = await rephrase(ctx, input.query, history, signal);
     const rephrased = resolved.query;
+    if (trace && (history.length > 0 || rephrased !== input.query)) {
+      trace.span("rephrase", rephraseStarted, { rephrased_query: rephrased });
+    }
     const generation = chatGeneration(input);
     const plan = planCorporaSearch(ctx, rephrased, input.search, "body.search", generation);
     // A follow-up stays with the articles the previous answer came from.
@@ -215,7 +226,11 @@ export async function runTurn(
         .map((s) => s.documentId);
     }
     plan.rewrite = input.intelligent_query_rewriting === true;
+    plan.trace = trace;
+    const corpusKeys = input.search.corpora.map((c) => c.corpus_key);
+    const rewriteStarted = Date.now();
     const rewriting = await rewriteQueries(ctx, plan);
+    traceRewriting(trace, rewriteStarted, plan.rewrite, rewriting, corpusKeys);
     const results = await retrieve(ctx, plan);
     emit?.({
       type: "search_results",
@@ -246,6 +261,7 @@ export async function runTurn(
       rephrased_query: rephrased,
       ...rewriting,
     };
+    const timer = new GenerationTimer();
     for await (const e of generate({
       query: input.query,
       results,
@@ -257,6 +273,7 @@ export async function runTurn(
       corrections: plan.corrections,
     })) {
       if (signal.aborted) break;
+      if (e.type !== "factual_consistency_score") timer.tick();
       if (e.type === "chunk") {
         out.answer += e.text;
         emit?.({ type: "generation_chunk", generation_chunk: e.text });
@@ -298,6 +315,17 @@ export async function runTurn(
       emit?.({
         type: "factual_consistency_score",
         factual_consistency_score: out.factual_consistency_score,
+      });
+    }
+    if (trace) {
+      timer.finish(trace, out.answer, out.rendered_prompt, out.factual_consistency_score);
+      trace.chatId = ids.chatId;
+      trace.turnId = ids.turnId;
+      recordTrace(ctx, trace, {
+        query: input.query,
+        corpusKeys,
+        generation: out.answer,
+        score: out.factual_consistency_score,
       });
     }
     return out;

@@ -15,6 +15,7 @@ import { loadHits, loadNeighbours, loadSections } from "../store/results";
 import { type CorpusQuery, type Hit, MAX_CANDIDATES, searchCorpus } from "../store/search";
 import { corpusVectors, hasPartsWithoutVectors, scheduleEmbedding } from "../store/vectors";
 import { callSignal, type EngineContext, requireCorpus } from "./context";
+import { GenerationTimer, type QueryTrace, recordTrace, traceRewriting } from "./history";
 import { type Rewriting, type RewrittenQuery, rewriteQueries } from "./rewrite";
 
 /**
@@ -80,6 +81,8 @@ export interface Plan {
   unknownWords?: string[];
   /** Set by `retrieve`: typos and the words they were read as (in the first corpus that read them). */
   corrections?: Correction[];
+  /** Query history (`services/history.ts`): set when the query is to be recorded. */
+  trace?: QueryTrace;
 }
 
 /** What a search streams, in order (the HTTP layer frames them as server-sent events). */
@@ -211,6 +214,7 @@ async function embedQueries(ctx: EngineContext, p: Plan): Promise<void> {
 
 /** Runs a plan: the ranked, context-expanded, reranked results of its window. */
 export async function retrieve(ctx: EngineContext, p: Plan): Promise<SearchResult[]> {
+  const searchStarted = Date.now();
   ctx.deadline.check();
   await embedQueries(ctx, p);
   ctx.deadline.check();
@@ -282,7 +286,21 @@ export async function retrieve(ctx: EngineContext, p: Plan): Promise<SearchResul
       corpusId,
     };
   });
+  p.trace?.search(
+    searchStarted,
+    items.map((item) => item.view as unknown as SearchResult),
+  );
+  const rerankStarted = Date.now();
   const reranked = p.rerank(items);
+  if (p.trace && p.reranker && p.reranker.type !== "none") {
+    p.trace.span("rerank", rerankStarted, {
+      reranked_search_results: reranked.slice(0, 100).map((item) => ({
+        text: (item.view as unknown as SearchResult).text,
+        score: item.score,
+        original_score: (item.view as unknown as SearchResult).score,
+      })),
+    });
+  }
   ctx.deadline.check();
   return reranked.map((item) => ({ ...(item.view as unknown as SearchResult), score: item.score }));
 }
@@ -301,10 +319,13 @@ function usedResults(generation: Record<string, unknown>): number {
  */
 export async function answerQuery(ctx: EngineContext, p: Plan): Promise<QueryAnswer> {
   const generate = p.generation ? ctx.services.generate : undefined;
+  const rewriteStarted = Date.now();
   const rewriting = await rewriteQueries(ctx, p);
+  traceRewriting(p.trace, rewriteStarted, p.rewrite, rewriting, corpusKeysOf(p));
   const results = await retrieve(ctx, p);
   const answer: QueryAnswer = { search_results: results, ...rewriting };
   if (generate && p.generation) {
+    const timer = new GenerationTimer();
     let summary = "";
     for await (const e of generate({
       query: p.query,
@@ -314,6 +335,7 @@ export async function answerQuery(ctx: EngineContext, p: Plan): Promise<QueryAns
       unknownWords: p.unknownWords,
       corrections: p.corrections,
     })) {
+      if (e.type !== "factual_consistency_score") timer.tick();
       if (e.type === "chunk") summary += e.text;
       else if (e.type === "info") {
         if (e.rendered_prompt !== undefined) answer.rendered_prompt = e.rendered_prompt;
@@ -323,9 +345,22 @@ export async function answerQuery(ctx: EngineContext, p: Plan): Promise<QueryAns
       ctx.deadline.check();
     }
     answer.summary = summary;
+    if (p.trace) {
+      timer.finish(p.trace, summary, answer.rendered_prompt, answer.factual_consistency_score);
+    }
+  }
+  if (p.trace) {
+    recordTrace(ctx, p.trace, {
+      query: p.query,
+      corpusKeys: corpusKeysOf(p),
+      generation: answer.summary,
+      score: answer.factual_consistency_score,
+    });
   }
   return answer;
 }
+
+const corpusKeysOf = (p: Plan) => p.corpora.map((c) => c.corpus.key);
 
 /**
  * Runs a plan as events: the results first, then the generation's chunks, info, end and
@@ -339,10 +374,21 @@ export async function streamQuery(
   signal?: AbortSignal,
 ): Promise<void> {
   const generate = p.generation ? ctx.services.generate : undefined;
-  const { rewritten_queries } = await rewriteQueries(ctx, p);
+  const rewriteStarted = Date.now();
+  const rewriting = await rewriteQueries(ctx, p);
+  traceRewriting(p.trace, rewriteStarted, p.rewrite, rewriting, corpusKeysOf(p));
+  const { rewritten_queries } = rewriting;
   const results = await retrieve(ctx, p);
   emit({ type: "search_results", search_results: results, rewritten_queries });
-  if (!generate || !p.generation) return;
+  // Recorded once the last event is out: a stream that fails midway records nothing.
+  const record = (generation?: string, score?: number) => {
+    if (p.trace)
+      recordTrace(ctx, p.trace, { query: p.query, corpusKeys: corpusKeysOf(p), generation, score });
+  };
+  if (!generate || !p.generation) return record();
+  const timer = new GenerationTimer();
+  let text = "";
+  let prompt: string | undefined;
   for await (const e of generate({
     query: p.query,
     results,
@@ -351,17 +397,25 @@ export async function streamQuery(
     unknownWords: p.unknownWords,
     corrections: p.corrections,
   })) {
-    if (e.type === "chunk") emit({ type: "generation_chunk", generation_chunk: e.text });
-    else if (e.type === "info") {
+    if (e.type === "chunk") {
+      timer.tick();
+      text += e.text;
+      emit({ type: "generation_chunk", generation_chunk: e.text });
+    } else if (e.type === "info") {
+      timer.tick();
+      if (e.rendered_prompt !== undefined) prompt = e.rendered_prompt;
       // Vectara's `generation_info` has no `response_language` (only full responses do).
       const { type: _, response_language: __, ...info } = e;
       emit({ ...info, type: "generation_info" });
     } else {
       emit({ type: "generation_end" });
       emit({ type: "factual_consistency_score", factual_consistency_score: e.score });
-      return;
+      if (p.trace) timer.finish(p.trace, text, prompt, e.score);
+      return record(text, e.score);
     }
     ctx.deadline.check();
   }
   emit({ type: "generation_end" });
+  if (p.trace) timer.finish(p.trace, text, prompt);
+  record(text);
 }

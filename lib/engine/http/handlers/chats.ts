@@ -12,6 +12,7 @@ import {
   requireTurn as requireTurnIn,
   runTurn,
 } from "../../services/chat";
+import { QueryTrace } from "../../services/history";
 import {
   type ChatRow,
   deleteChatById,
@@ -64,18 +65,25 @@ const requireTurn = (ctx: Ctx): TurnRow =>
  * false (`chat.store: false` alone does not suppress it, as `save_history`
  * defaults to true and overrides it). Unstored answers carry no ids.
  */
-async function answer(ctx: Ctx, body: ChatRequest, chatId: string | undefined): Promise<Response> {
+async function answer(
+  ctx: Ctx,
+  body: ChatRequest,
+  chatId: string | undefined,
+  received: number,
+): Promise<Response> {
   const engine = engineContext(ctx);
   // Every corpus, filter, reranker and generation parameter is checked now, before any streaming.
   checkTurn(engine, body, chatId);
   const store = body.save_history !== false;
   const ids = newTurnIds(chatId);
+  // Query history follows the same rule: a stored turn is recorded too.
+  const trace = store ? new QueryTrace(body, received) : undefined;
   if (body.stream_response === true) {
     return streamEvents(async (emit, signal) => {
-      await runTurn(engine, body, ids, { store, emit, signal });
+      await runTurn(engine, body, ids, { store, emit, signal, trace });
     }, engine.log);
   }
-  const out = await runTurn(engine, body, ids, { store });
+  const out = await runTurn(engine, body, ids, { store, trace });
   return json(200, {
     ...(store && { chat_id: ids.chatId, turn_id: ids.turnId }),
     ...out,
@@ -83,13 +91,15 @@ async function answer(ctx: Ctx, body: ChatRequest, chatId: string | undefined): 
 }
 
 async function createChat(ctx: Ctx): Promise<Response> {
+  const received = Date.now();
   const body = await readJson(ctx, chatRequestSchema);
-  return answer(ctx, body, undefined);
+  return answer(ctx, body, undefined, received);
 }
 
 async function createTurn(ctx: Ctx): Promise<Response> {
+  const received = Date.now();
   const body = await readJson(ctx, chatRequestSchema);
-  return answer(ctx, body, ctx.params.chat_id ?? "");
+  return answer(ctx, body, ctx.params.chat_id ?? "", received);
 }
 
 const isChatCursor = (v: unknown): v is { before: number } =>

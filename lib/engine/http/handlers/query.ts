@@ -1,4 +1,5 @@
 import type { EngineContext } from "../../services/context";
+import { QueryTrace, wantsHistory } from "../../services/history";
 import {
   answerQuery,
   type CorpusSpec,
@@ -24,6 +25,21 @@ import { requireCorpus } from "./corpora";
  * with `services/search.ts`; `stream_response: true` sends its events as SSE.
  */
 
+/**
+ * Query history: recorded when `save_history` says so, else when any searched corpus
+ * saves its queries by default (`Corpus.save_history`, default false). `request` is
+ * what the history shows as the query, in `QueryRequest`'s shape.
+ */
+function traceWhen(
+  p: Plan,
+  saveHistory: boolean | null | undefined,
+  request: unknown,
+  received: number,
+): void {
+  const corpora = p.corpora.map((c) => c.corpus);
+  if (wantsHistory(saveHistory, corpora)) p.trace = new QueryTrace(request, received);
+}
+
 async function respond(engine: EngineContext, p: Plan, stream: boolean): Promise<Response> {
   if (stream) {
     return streamEvents((emit, signal) => streamQuery(engine, p, emit, signal), engine.log);
@@ -32,14 +48,17 @@ async function respond(engine: EngineContext, p: Plan, stream: boolean): Promise
 }
 
 async function queryCorpora(ctx: Ctx): Promise<Response> {
+  const received = Date.now();
   const body = await readJson(ctx, queryRequestSchema);
   const engine = engineContext(ctx);
   const p = planCorporaSearch(engine, body.query, body.search, "body.search", body.generation);
   p.rewrite = body.intelligent_query_rewriting === true;
+  traceWhen(p, body.save_history, body, received);
   return respond(engine, p, body.stream_response === true);
 }
 
 async function queryOneCorpus(ctx: Ctx): Promise<Response> {
+  const received = Date.now();
   const corpus = requireCorpus(ctx);
   const body = await readJson(ctx, queryCorpusRequestSchema);
   const engine = engineContext(ctx);
@@ -47,18 +66,43 @@ async function queryOneCorpus(ctx: Ctx): Promise<Response> {
   const spec: CorpusSpec = { ...search, corpus, query: body.query, field: "body.search" };
   const p = planSearch(engine, body.query, [spec], search, "body.search", body.generation);
   p.rewrite = body.intelligent_query_rewriting === true;
+  // As `QueryRequest`: the flat search becomes the one corpus's entry.
+  const { metadata_filter, lexical_interpolation, custom_dimensions, semantics, ...parameters } =
+    search as Record<string, unknown>;
+  const corpusEntry = {
+    corpus_key: corpus.key,
+    metadata_filter,
+    lexical_interpolation,
+    custom_dimensions,
+    semantics,
+  };
+  traceWhen(
+    p,
+    body.save_history,
+    { ...body, search: { ...parameters, corpora: [dropUndefined(corpusEntry)] } },
+    received,
+  );
   return respond(engine, p, body.stream_response === true);
 }
 
 function searchOneCorpus(ctx: Ctx): Promise<Response> {
+  const received = Date.now();
   const corpus = requireCorpus(ctx);
   const q = readQuery(ctx, searchQueryParamsSchema);
   const engine = engineContext(ctx);
   const spec: CorpusSpec = { corpus, query: q.query, field: "query" };
   const search = { offset: q.offset, limit: q.limit };
   const p = planSearch(engine, q.query, [spec], search, "query", undefined);
+  const request = {
+    query: q.query,
+    search: { ...dropUndefined(search), corpora: [{ corpus_key: corpus.key }] },
+  };
+  traceWhen(p, q.save_history, request, received);
   return respond(engine, p, false);
 }
+
+const dropUndefined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 
 export const queryRoutes: Route[] = [
   { method: "POST", pattern: "/v2/query", role: "serving", handler: queryCorpora },
