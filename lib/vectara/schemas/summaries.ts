@@ -29,6 +29,11 @@ export const summarizeDocumentRequestSchema = z.strictObject({
     .optional(),
 });
 
+/** The request as it travels: the resource methods set `stream_response` themselves. */
+export const summarizeDocumentRequestWireSchema = summarizeDocumentRequestSchema.extend({
+  stream_response: z.boolean().optional(),
+});
+
 export const summarizeDocumentResponseSchema = z.looseObject({
   summary: z.string().nullish(),
   rendered_prompt: z.string().nullish(),
