@@ -110,11 +110,11 @@ describe("POST /v2/evaluate_factual_consistency", () => {
       [{ generated_text: "Refunds take days.", source_texts: "text" }, "body.source_texts"],
       [{ generated_text: "Refunds take days.", source_texts: [1] }, "body.source_texts.0"],
       [
-        { generated_text: "x".repeat(20_001), source_texts: ["Refunds take days."] },
+        { generated_text: "x".repeat(10_001), source_texts: ["Refunds take days."] },
         "body.generated_text",
       ],
       [
-        { generated_text: "Refunds take days.", source_texts: Array(101).fill("Refunds.") },
+        { generated_text: "Refunds take days.", source_texts: Array(51).fill("Refunds.") },
         "body.source_texts",
       ],
       [
@@ -122,7 +122,7 @@ describe("POST /v2/evaluate_factual_consistency", () => {
         "body.source_texts.1",
       ],
       [
-        { generated_text: "Refunds take days.", source_texts: Array(5).fill("z ".repeat(24_000)) },
+        { generated_text: "Refunds take days.", source_texts: Array(3).fill("z ".repeat(9_000)) },
         "body.source_texts",
       ],
       [
@@ -146,6 +146,18 @@ describe("POST /v2/evaluate_factual_consistency", () => {
     }
     const notJson = await rawOverHttp(engine, "/v2/evaluate_factual_consistency", "{");
     expect(notJson.status).toBe(400);
+  });
+
+  it("scores input at its bounds", async () => {
+    const { engine } = makeEngine();
+    const claim = "Refunds are issued within five business days. ";
+    const source = "Refunds are issued within five business days to the original card. ";
+    const res = await rawRequest(engine, "POST", "/v2/evaluate_factual_consistency", {
+      generated_text: claim.repeat(300).slice(0, 10_000),
+      source_texts: Array.from({ length: 50 }, () => source.repeat(20).slice(0, 1_000)),
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.score).toBeGreaterThan(0.9);
   });
 
   it("needs a key (401), and any role may call it", async () => {
@@ -362,7 +374,7 @@ afterEach(async () => {
 });
 
 /** An OpenAI-compatible `/v1/chat/completions` that answers `tokens` (streamed or whole). */
-async function startLlm(tokens: string[]): Promise<LlmStub> {
+async function startLlm(tokens: string[], status?: number): Promise<LlmStub> {
   const stub: LlmStub = { url: "", requests: [] };
   const server = createServer(async (req, res) => {
     let body = "";
@@ -370,6 +382,11 @@ async function startLlm(tokens: string[]): Promise<LlmStub> {
     const request = JSON.parse(body) as LlmStub["requests"][number] & { model: string };
     stub.requests.push(request);
     const base = { id: "chatcmpl-1", created: 0, model: request.model };
+    if (status) {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "model overloaded", type: "server_error" } }));
+      return;
+    }
     if (!request.stream) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(
@@ -454,6 +471,25 @@ describe("summaries through the configured LLM", () => {
     expect(types.slice(0, chunks.length).every((t) => t === "generation_chunk")).toBe(true);
     const info = evs.find((e) => e.type === "generation_info") as { rendered_prompt: string };
     expect(JSON.parse(info.rendered_prompt)).toEqual(stub.requests[0]?.messages);
+  });
+
+  it("answers 502 when the model fails, or error and end once streaming", async () => {
+    const stub = await startLlm([], 500);
+    const llm = createLlm({ baseURL: stub.url, model: "stub-model", maxRetries: 0 });
+    const { engine } = await summaryEngine({ llm });
+    const path = "/v2/corpora/kb/documents/refund-policy/summarize";
+    const whole = await rawRequest(engine, "POST", path, { llm_name: "stub-model" });
+    expect(whole.status).toBe(502);
+    expect(whole.json.messages).toEqual(["The language model endpoint answered 500"]);
+    const streamed = await rawOverHttp(engine, path, {
+      llm_name: "stub-model",
+      stream_response: true,
+    });
+    expect(streamed.status).toBe(200);
+    expect(events(streamed.text)).toEqual([
+      { type: "error", messages: ["The language model endpoint answered 500"] },
+      { type: "end" },
+    ]);
   });
 
   it("rejects a name that is neither the model's nor the extractive generator's", async () => {
