@@ -215,6 +215,14 @@ describe("POST /v2/corpora/{key}/documents/{id}/summarize (extractive)", () => {
       llm_name: "mockingbird-2.0",
     });
     expect(alias.summary).toBe(first.summary);
+    // max_tokens bounds it as it would a model's answer (about 4 characters a token).
+    const short = await client.documents.summarize("kb", "refund-policy", {
+      llm_name: "parley-extractive",
+      model_parameters: { max_tokens: 20 },
+    });
+    expect(short.summary.length).toBeLessThanOrEqual(80);
+    expect(short.summary.length).toBeGreaterThan(20);
+    expect(first.summary.length).toBeGreaterThan(80);
   });
 
   it("renders prompt_template's $document variables into the rendered prompt", async () => {

@@ -1,5 +1,6 @@
 import { errors } from "../core/errors";
 import {
+  DEFAULT_SUMMARY_CHARS,
   DEFAULT_SUMMARY_INSTRUCTION,
   extractiveSummary,
   renderSummaryInstruction,
@@ -189,7 +190,13 @@ export async function streamSummary(
   signal: AbortSignal,
 ): Promise<void> {
   if (plan.extractive) {
-    const text = extractiveSummary(plan.parts);
+    // `max_tokens` bounds the summary as it would a model's (about 4 characters a token).
+    const maxTokens = plan.modelParameters?.max_tokens;
+    const text = extractiveSummary(plan.parts, {
+      maxChars: maxTokens
+        ? Math.min(DEFAULT_SUMMARY_CHARS, Math.max(40, maxTokens * 4))
+        : undefined,
+    });
     ctx.deadline.check();
     for (const chunk of wordGroups(text))
       emit({ type: "generation_chunk", generation_chunk: chunk });
