@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  METADATA_MATCH_LIMITS,
+  MetadataMatcher,
+  queryWords,
+} from "@/lib/engine/core/metadata-match";
+import { getCorpusByKey } from "@/lib/engine/store/corpora";
+import { scanMetadataCandidates } from "@/lib/engine/store/metadata-query";
+import {
   BadRequestError,
   ForbiddenError,
   InvalidRequestError,
@@ -243,5 +250,45 @@ describe("metadata query", () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ id: "nope" });
     await expect(client.metadata.query("nope", body)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("metadata query bounds", () => {
+  const title = (query: string) => [{ field: "title", words: queryWords(query), weight: 1 }];
+
+  it("stops typo matching once the request's edit-distance budget is spent", () => {
+    const spent = new MetadataMatcher(title("leese"), { ...METADATA_MATCH_LIMITS, editCells: 0 });
+    expect(spent.score(["lease"])).toBe(0);
+    expect(spent.score(["leese"])).toBeGreaterThan(0);
+    expect(new MetadataMatcher(title("leese")).score(["lease"])).toBeGreaterThan(0);
+  });
+
+  it("reads only the first words of a value and the first elements of a list", () => {
+    const matcher = new MetadataMatcher(title("needle"));
+    const filler = Array.from({ length: METADATA_MATCH_LIMITS.valueWords }, (_, i) => `w${i}`);
+    expect(matcher.score([[...filler, "needle"].join(" ")])).toBe(0);
+    expect(matcher.score([["needle", ...filler].join(" ")])).toBeGreaterThan(0);
+    const list = Array.from({ length: METADATA_MATCH_LIMITS.listElements }, (_, i) => `x${i}`);
+    expect(matcher.score([[...list, "needle"]])).toBe(0);
+    expect(matcher.score([["needle", ...list]])).toBe(1);
+  });
+
+  it("scans at most the cap of candidates, in row order, holding a named scalar or list", async () => {
+    const { engine } = await setup();
+    const corpus = getCorpusByKey(engine.db, "kb");
+    const scan = (cap: number, fields = ["title"]) => [
+      ...scanMetadataCandidates(engine.db, {
+        level: "document",
+        corpusId: corpus?.id ?? -1,
+        fields,
+        cap,
+      }),
+    ];
+    expect(scan(100).map((c) => c.docId)).toEqual(["lease", "nda", "handbook", "tags"]);
+    expect(scan(2).map((c) => c.docId)).toEqual(["lease", "nda"]);
+    expect(scan(100, ["category"]).find((c) => c.docId === "tags")?.values).toEqual([
+      ["facilities", "relocation"],
+    ]);
+    expect(scan(100, ["nothing"])).toEqual([]);
   });
 });

@@ -67,7 +67,10 @@ export class MetadataMatcher {
   private readonly memo = new Map<string, number>();
   private readonly valueWordsMemo = new Map<string, string[]>();
 
-  constructor(private readonly queries: readonly MetadataFieldQuery[]) {}
+  constructor(
+    private readonly queries: readonly MetadataFieldQuery[],
+    private readonly limits: typeof METADATA_MATCH_LIMITS = METADATA_MATCH_LIMITS,
+  ) {}
 
   /** The weighted score of one result, `values[i]` being the value of `queries[i].field`. */
   score(values: readonly MetadataValue[]): number {
@@ -84,7 +87,7 @@ export class MetadataMatcher {
     if (value === undefined) return 0;
     if (typeof value === "string") return this.textSimilarity(query, value);
     let best = 0;
-    for (const v of value.slice(0, METADATA_MATCH_LIMITS.listElements)) {
+    for (const v of value.slice(0, this.limits.listElements)) {
       best = Math.max(best, this.textSimilarity(query, v));
       if (best === 1) break;
     }
@@ -111,10 +114,10 @@ export class MetadataMatcher {
   }
 
   private valueWords(text: string): string[] {
-    const clipped = text.slice(0, METADATA_MATCH_LIMITS.valueChars);
+    const clipped = text.slice(0, this.limits.valueChars);
     let words = this.valueWordsMemo.get(clipped);
     if (!words) {
-      words = [...new Set(wordTokens(clipped))].slice(0, METADATA_MATCH_LIMITS.valueWords);
+      words = [...new Set(wordTokens(clipped))].slice(0, this.limits.valueWords);
       if (this.valueWordsMemo.size >= 10_000) this.valueWordsMemo.clear();
       this.valueWordsMemo.set(clipped, words);
     }
@@ -127,7 +130,7 @@ export class MetadataMatcher {
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     const s = this.compare(q, v);
-    if (this.memo.size >= METADATA_MATCH_LIMITS.memo) this.memo.clear();
+    if (this.memo.size >= this.limits.memo) this.memo.clear();
     this.memo.set(key, s);
     return s;
   }
@@ -137,13 +140,13 @@ export class MetadataMatcher {
     let best = 0;
     if (q.word.length >= 3 && v.startsWith(q.word)) best = 0.6 + (0.3 * q.word.length) / v.length;
     const max = allowedEdits(q.word.length);
-    const limit = METADATA_MATCH_LIMITS.fuzzyWordChars;
+    const limit = this.limits.fuzzyWordChars;
     if (
       max > 0 &&
       q.word.length <= limit &&
       v.length <= limit &&
       Math.abs(q.word.length - v.length) <= max &&
-      this.cells < METADATA_MATCH_LIMITS.editCells
+      this.cells < this.limits.editCells
     ) {
       this.cells += q.word.length * v.length;
       const d = editDistance(q.word, v, max);
