@@ -26,6 +26,7 @@ import { parseSearchWords, searchChatsByWords } from "@/lib/db/search";
 import { regexCostProblem } from "@/lib/engine/core/regex-cost";
 import { AppError } from "@/lib/http/errors";
 import { type Chat, NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
+import { loadTurnHistories, type TurnHistory } from "./query-history";
 import { explainRegexError, type Re2SyntaxError } from "./regex-explain";
 import type { ChatFlag, StaffChatRow } from "./types";
 
@@ -255,6 +256,8 @@ export interface TranscriptTurn {
   feedback: { rating: "up" | "down"; reason: string | null; reported: boolean } | null;
   firstTokenMs: number | null;
   totalMs: number | null;
+  /** The turn's query-history record, when Vectara kept one (`query-history.ts`). */
+  history: TurnHistory | null;
 }
 
 export interface Transcript {
@@ -290,12 +293,13 @@ export async function loadTranscript({
     throw error;
   }
   const db = await getAppDb();
-  const [stored, feedback, reviews, notes, signals] = await Promise.all([
+  const [stored, feedback, reviews, notes, signals, histories] = await Promise.all([
     listTurnsByChatId({ db, chatId }),
     listFeedbackByChatId({ db, chatId }),
     listChatReviewsByChatIds({ db, chatIds: [chatId] }),
     listNotesByChatId({ db, chatId }),
     listChatSignals({ db, chatIds: [chatId], isCited }),
+    loadTurnHistories(client, chatId, turns),
   ]);
   const byTurn = new Map(stored.map((t) => [t.turnId, t]));
   const rated = new Map(feedback.map((f) => [f.turnId, f]));
@@ -318,6 +322,7 @@ export async function loadTranscript({
         feedback: f ? { rating: f.rating, reason: f.reason, reported: f.reported } : null,
         firstTokenMs: s?.firstTokenMs ?? null,
         totalMs: s?.totalMs ?? null,
+        history: histories.get(t.id) ?? null,
       };
     }),
     review: {

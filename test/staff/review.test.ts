@@ -596,6 +596,16 @@ describe("loadTranscript", () => {
       createdAt: expect.any(String),
     });
     expect(first?.answer).toMatch(/\[1\]/);
+    // Each turn's query-history record, matched by turn id, with its stages.
+    expect(first?.history).toMatchObject({
+      id: expect.stringMatching(/^qry_/),
+      latencyMs: expect.any(Number),
+      search: { results: expect.any(Number), ms: expect.any(Number) },
+      generation: { ms: expect.any(Number), characters: c.turns[0]?.answer.length },
+      fcs: c.turns[0]?.fcs ?? null,
+    });
+    expect(first?.history?.search?.results).toBeGreaterThan(0);
+    expect(transcript.turns.every((x) => x.history !== null)).toBe(true);
     expect(first?.firstTokenMs).toEqual(expect.any(Number));
     expect(first?.totalMs).toEqual(expect.any(Number));
     expect(first?.citations.length).toBeGreaterThan(0);
@@ -636,6 +646,8 @@ describe("loadTranscript", () => {
         feedback: null,
         firstTokenMs: null,
         totalMs: null,
+        // Vectara's own record of the turn, not one of Parley's annotations.
+        history: expect.objectContaining({ id: expect.stringMatching(/^qry_/) }),
       },
     ]);
   });
@@ -687,6 +699,7 @@ describe("transcriptToMarkdown", () => {
     feedback: null,
     firstTokenMs: null,
     totalMs: null,
+    history: null,
     ...over,
   });
 

@@ -5,6 +5,7 @@ import { citedIndexes } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
 import { FeedbackLabel } from "./feedback-label";
 import { formatMs } from "./format";
+import { QueryHistoryBlock } from "./query-history";
 import type { TranscriptTurn } from "./types";
 
 /**
@@ -71,6 +72,8 @@ export function TurnInspector({
           <code className="break-all font-mono text-xs">{turn.turnId}</code>
         </Row>
       </dl>
+
+      {turn.history && <QueryHistoryBlock history={turn.history} />}
 
       <h4 className="mt-4 mb-2 font-semibold text-muted text-xs uppercase tracking-wider">
         Search results ({turn.citations.length}
