@@ -263,6 +263,15 @@ describe("metadata query bounds", () => {
     expect(new MetadataMatcher(title("leese")).score(["lease"])).toBeGreaterThan(0);
   });
 
+  it("matches words met past the request's compared-words budget only exactly", () => {
+    const limits = { ...METADATA_MATCH_LIMITS, comparedWords: 1 };
+    const matcher = new MetadataMatcher(title("agreement"), limits);
+    expect(matcher.score(["agreements"])).toBeGreaterThan(0.8); // compared in full: same stem
+    expect(matcher.score(["agreemnt"])).toBe(0); // past the budget: a typo no longer matches
+    expect(matcher.score(["agreement"])).toBe(1); // exact still does
+    expect(matcher.score(["agreements"])).toBeGreaterThan(0.8); // remembered from before
+  });
+
   it("reads only the first words of a value and the first elements of a list", () => {
     const matcher = new MetadataMatcher(title("needle"));
     const filler = Array.from({ length: METADATA_MATCH_LIMITS.valueWords }, (_, i) => `w${i}`);

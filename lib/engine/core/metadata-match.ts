@@ -20,10 +20,10 @@ import { porterStem } from "./stem";
 export const METADATA_MATCH_LIMITS = {
   /** Distinct words read from a query text; more is a 400. */
   queryWords: 16,
-  /** Characters of a text value compared (the first ones). */
-  valueChars: 1000,
+  /** Characters of a text value compared (the first ones): titles, names, categories. */
+  valueChars: 200,
   /** Distinct words of one value compared (the first ones). */
-  valueWords: 64,
+  valueWords: 32,
   /** Elements of a list value compared (the first scalar ones). */
   listElements: 32,
   /** Words longer than this are matched exactly, by stem or by prefix, never by typo distance. */
@@ -35,8 +35,14 @@ export const METADATA_MATCH_LIMITS = {
    * pair of words is compared once per request.
    */
   editCells: 20_000_000,
-  /** Word pairs remembered per request. */
-  memo: 200_000,
+  /**
+   * Distinct value words compared in full (stem, prefix, typo) per request and field
+   * query; words first met past it match only exactly. With real metadata (a vocabulary
+   * that repeats) it is never reached; it bounds a corpus of all-different words.
+   */
+  comparedWords: 50_000,
+  /** Value words remembered per request (per field query), with their similarities and stems. */
+  memo: 100_000,
 };
 
 export interface MetadataFieldQuery {
@@ -64,13 +70,18 @@ export type MetadataValue = string | string[] | undefined;
  */
 export class MetadataMatcher {
   private cells = 0;
-  private readonly memo = new Map<string, number>();
+  private compared = 0;
+  /** Per field query: a value word's similarity to each of the query's words. */
+  private readonly memos: Array<Map<string, Float64Array>>;
+  private readonly stems = new Map<string, string>();
   private readonly valueWordsMemo = new Map<string, string[]>();
 
   constructor(
     private readonly queries: readonly MetadataFieldQuery[],
     private readonly limits: typeof METADATA_MATCH_LIMITS = METADATA_MATCH_LIMITS,
-  ) {}
+  ) {
+    this.memos = queries.map(() => new Map());
+  }
 
   /** The weighted score of one result, `values[i]` being the value of `queries[i].field`. */
   score(values: readonly MetadataValue[]): number {
@@ -78,39 +89,41 @@ export class MetadataMatcher {
     let weights = 0;
     this.queries.forEach((q, i) => {
       weights += q.weight;
-      if (q.weight > 0) total += q.weight * this.fieldSimilarity(q.words, values[i]);
+      if (q.weight > 0) total += q.weight * this.fieldSimilarity(i, values[i]);
     });
     return weights > 0 ? total / weights : 0;
   }
 
-  private fieldSimilarity(query: readonly QueryWord[], value: MetadataValue): number {
+  private fieldSimilarity(i: number, value: MetadataValue): number {
     if (value === undefined) return 0;
-    if (typeof value === "string") return this.textSimilarity(query, value);
+    if (typeof value === "string") return this.textSimilarity(i, value);
     let best = 0;
     for (const v of value.slice(0, this.limits.listElements)) {
-      best = Math.max(best, this.textSimilarity(query, v));
+      best = Math.max(best, this.textSimilarity(i, v));
       if (best === 1) break;
     }
     return best;
   }
 
-  private textSimilarity(query: readonly QueryWord[], text: string): number {
+  private textSimilarity(i: number, text: string): number {
+    const query = (this.queries[i] as MetadataFieldQuery).words;
     const words = this.valueWords(text);
     if (words.length === 0 || query.length === 0) return 0;
-    const bestForValue = new Array<number>(words.length).fill(0);
-    let recall = 0;
-    for (const q of query) {
+    const bestForQuery = new Float64Array(query.length);
+    let precision = 0;
+    for (const v of words) {
+      const sims = this.similarities(i, v);
       let best = 0;
-      words.forEach((v, j) => {
-        const s = this.wordSimilarity(q, v);
+      for (let k = 0; k < sims.length; k++) {
+        const s = sims[k] as number;
         if (s > best) best = s;
-        if (s > (bestForValue[j] as number)) bestForValue[j] = s;
-      });
-      recall += best;
+        if (s > (bestForQuery[k] as number)) bestForQuery[k] = s;
+      }
+      precision += best;
     }
+    const recall = bestForQuery.reduce((a, b) => a + b, 0);
     if (recall === 0) return 0;
-    const precision = bestForValue.reduce((a, b) => a + b, 0) / words.length;
-    return 0.75 * (recall / query.length) + 0.25 * precision;
+    return 0.75 * (recall / query.length) + 0.25 * (precision / words.length);
   }
 
   private valueWords(text: string): string[] {
@@ -124,21 +137,44 @@ export class MetadataMatcher {
     return words;
   }
 
-  private wordSimilarity(q: QueryWord, v: string): number {
-    if (q.word === v) return 1;
-    const key = `${q.word}\u0000${v}`;
-    const known = this.memo.get(key);
-    if (known !== undefined) return known;
-    const s = this.compare(q, v);
-    if (this.memo.size >= this.limits.memo) this.memo.clear();
-    this.memo.set(key, s);
-    return s;
+  /** A value word's similarity to each word of query `i`, computed once per request. */
+  private similarities(i: number, v: string): Float64Array {
+    const memo = this.memos[i] as Map<string, Float64Array>;
+    let sims = memo.get(v);
+    if (!sims) {
+      const words = (this.queries[i] as MetadataFieldQuery).words;
+      sims = new Float64Array(words.length);
+      if (this.compared >= this.limits.comparedWords) {
+        for (let k = 0; k < words.length; k++) sims[k] = (words[k] as QueryWord).word === v ? 1 : 0;
+        return sims;
+      }
+      this.compared++;
+      for (let k = 0; k < words.length; k++) sims[k] = this.compare(words[k] as QueryWord, v);
+      if (memo.size >= this.limits.memo) memo.clear();
+      memo.set(v, sims);
+    }
+    return sims;
+  }
+
+  private stem(v: string): string {
+    let stem = this.stems.get(v);
+    if (stem === undefined) {
+      stem = porterStem(v);
+      if (this.stems.size >= this.limits.memo) this.stems.clear();
+      this.stems.set(v, stem);
+    }
+    return stem;
   }
 
   private compare(q: QueryWord, v: string): number {
-    if (q.stem === porterStem(v)) return 0.9;
+    if (q.word === v) return 1;
     let best = 0;
-    if (q.word.length >= 3 && v.startsWith(q.word)) best = 0.6 + (0.3 * q.word.length) / v.length;
+    // Stems and prefixes keep the first letter, so only then are they worth computing.
+    if (q.word[0] === v[0]) {
+      // A word with the same stem starts with it, but for the stem's last letter (y → i).
+      if (v.startsWith(q.stem.slice(0, -1)) && q.stem === this.stem(v)) return 0.9;
+      if (q.word.length >= 3 && v.startsWith(q.word)) best = 0.6 + (0.3 * q.word.length) / v.length;
+    }
     const max = allowedEdits(q.word.length);
     const limit = this.limits.fuzzyWordChars;
     if (
