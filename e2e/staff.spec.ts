@@ -55,6 +55,10 @@ test.describe("agent", () => {
       const inspector = transcript.inspector(0);
       await expect(inspector).toBeVisible();
       await expect(inspector.getByTestId("citation-card").first()).toBeVisible();
+      // The engine's query history for the turn: its latency and what the search found.
+      const history = inspector.getByTestId("inspector-query-history");
+      await expect(history.getByTestId("history-latency")).toHaveText(/\d+ ms/);
+      await expect(history.getByTestId("history-search")).toContainText(/\d+ results? in \d+ ms/);
 
       const note = `Checked the invite article (${word})`;
       await transcript.noteInput.fill(note);
