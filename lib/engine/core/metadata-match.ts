@@ -36,8 +36,8 @@ export const METADATA_MATCH_LIMITS = {
    */
   editCells: 20_000_000,
   /**
-   * Distinct value words compared in full (stem, prefix, typo) per request and field
-   * query; words first met past it match only exactly. With real metadata (a vocabulary
+   * Distinct value words compared in full (stem, prefix, typo) per request, over all its
+   * field queries; words first met past it match only exactly. With real metadata (a vocabulary
    * that repeats) it is never reached; it bounds a corpus of all-different words.
    */
   comparedWords: 50_000,
