@@ -91,13 +91,17 @@ test.describe("local /v2 API: chats", () => {
     });
     expect(Object.keys((await noCorpora.json()).field_errors)).toEqual(["body.search.corpora"]);
 
+    // A query key chats, as with Vectara (notes §10.9), but may not delete what it said.
     const queryKey = await createKey(baseURL as string, "serving", [key]);
-    await expect(
-      localClient(baseURL as string, queryKey).chats.create({
-        query: "hi",
-        search: { corpora: [{ corpus_key: key }] },
-      }),
-    ).rejects.toBeInstanceOf(ForbiddenError);
+    const widget = localClient(baseURL as string, queryKey);
+    const started = await widget.chats.create({
+      query: "hi",
+      search: { corpora: [{ corpus_key: key }] },
+    });
+    expect(started.chatId).toMatch(/^cht_/);
+    await expect(widget.chats.delete(started.chatId as string)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     const missing = await request.get("/v2/chats/cht_nonexistent_000000000000", {
       headers: { "x-api-key": E2E_API_KEY },
     });
