@@ -340,8 +340,7 @@ export async function answerQuery(ctx: EngineContext, p: Plan): Promise<QueryAns
       else if (e.type === "info") {
         if (e.rendered_prompt !== undefined) answer.rendered_prompt = e.rendered_prompt;
         if (e.response_language !== undefined) answer.response_language = e.response_language;
-      }
-      else if (e.type === "factual_consistency_score") answer.factual_consistency_score = e.score;
+      } else if (e.type === "factual_consistency_score") answer.factual_consistency_score = e.score;
       ctx.deadline.check();
     }
     answer.summary = summary;
