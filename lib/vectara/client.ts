@@ -67,10 +67,10 @@ export function createVectaraClient(options: VectaraClientOptions = {}) {
     generationPresets: new GenerationPresets(transport),
     metadata: new Metadata(transport),
     jobs: new Jobs(transport),
+    factualConsistency: new FactualConsistencyEvaluation(transport),
     rerankers: new Rerankers(transport),
     encoders: new Encoders(transport),
     llms: new Llms(transport),
-    factualConsistency: new FactualConsistencyEvaluation(transport),
   };
 }
 

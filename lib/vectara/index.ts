@@ -8,9 +8,9 @@ export {
 export type * from "./domain";
 export * from "./errors";
 export { Page } from "./pagination";
+export type { Encoder, Llm, Reranker } from "./resources/catalog";
 export type { DocumentSummary, SummaryStreamEvent } from "./resources/documents";
 export type { FactualConsistency } from "./resources/factual-consistency";
-export type { Encoder, Llm, Reranker } from "./resources/catalog";
 export type { Job } from "./resources/jobs";
 export type { MetadataQueryResult, ScoredDocument } from "./resources/metadata";
 export type {

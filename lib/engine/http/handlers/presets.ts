@@ -9,7 +9,7 @@ import { json } from "../respond";
  * name here. `parley-extractive` always; `parley-llm` when an LLM is configured
  * (then the default); and Vectara's preset names, served by the configured
  * generator. Generation accepts any other name too, as an alias of the default
- * (see docs/engine-generation.md). `llm_name` filters exactly; pages are opaque
+ * (see docs/engine.md, "Answer generation"). `llm_name` filters exactly; pages are opaque
  * offset cursors.
  */
 const listPresetsQuerySchema = z.object({
