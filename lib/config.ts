@@ -101,6 +101,10 @@ const envSchema = z
       blankAsUnset,
       wholeNumber(100, 600_000, "a whole number of milliseconds").default(10_000),
     ),
+    SHUTDOWN_GRACE_MS: z.preprocess(
+      blankAsUnset,
+      wholeNumber(0, 600_000, "a whole number of milliseconds").default(10_000),
+    ),
     VECTARA_TIMEOUT_MS: z.preprocess(
       blankAsUnset,
       wholeNumber(100, 600_000, "a whole number of milliseconds").default(60_000),
@@ -199,6 +203,11 @@ export interface Config {
   engineWorkers?: number;
   /** The local engine's budget for a request without `Request-Timeout` (ms). */
   engineRequestTimeoutMs: number;
+  /**
+   * On SIGTERM or SIGINT, how long requests in flight (streaming answers) may take to
+   * finish before their connections are cut (SHUTDOWN_GRACE_MS, ms; `lib/http/shutdown.ts`).
+   */
+  shutdownGraceMs: number;
   databaseUrl?: string;
   authSecret?: string;
   demoPassword?: string;
@@ -315,6 +324,7 @@ export function loadConfig(env: Env = process.env): Config {
         : undefined,
     engineWorkers: e.ENGINE_WORKERS,
     engineRequestTimeoutMs: e.ENGINE_REQUEST_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     databaseUrl: e.DATABASE_URL,
     authSecret: e.AUTH_SECRET,
     demoPassword: e.DEMO_PASSWORD,

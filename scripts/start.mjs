@@ -48,12 +48,17 @@ let child;
 let server;
 /** Set once a signal asked this process to stop (a build it ends then is no failure to show). */
 let stopping = false;
+/** Set once the server is shutting down; a second signal then exits at once. */
+let serverStopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     stopping = true;
     if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
-    else if (server) stopServer(server);
-    else process.exit(128 + constants.signals[signal]);
+    else if (server && !serverStopping) stopServer(server);
+    else {
+      if (serverStopping) console.error(`Parley: ${signal} again: stopping at once.`);
+      process.exit(128 + constants.signals[signal]);
+    }
   });
 }
 
@@ -82,13 +87,19 @@ try {
 }
 console.log(`Parley: ready on http://${hostname}:${port}`);
 
-/** Stops accepting requests, lets the ones in flight finish (5 s at most), then exits. */
+/**
+ * Shuts down gracefully (lib/http/shutdown.ts: no new connections, requests in flight
+ * finish within SHUTDOWN_GRACE_MS, then the engine and the databases close), then exits:
+ * 0, or 1 when something failed to close.
+ */
 function stopServer(running) {
-  const force = setTimeout(() => process.exit(0), 5_000);
-  force.unref();
+  serverStopping = true;
   running.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
+    (ok) => process.exit(ok ? 0 : 1),
+    (error) => {
+      console.error(`Parley: shutting down failed: ${error?.message ?? error}`);
+      process.exit(1);
+    },
   );
 }
 

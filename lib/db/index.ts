@@ -66,6 +66,7 @@ const shared = globalThis as typeof globalThis & { __parleyAppDb?: Promise<SqlDr
 /** The process-wide app database, opened and migrated on first use. */
 export function getAppDb(): Promise<SqlDriver> {
   if (!shared.__parleyAppDb) {
+    closeOnShutdown("the app database", closeAppDb);
     const opening = (async () => {
       const { databaseUrl, dataDir } = getConfig();
       return openAppDb(resolveAppDb({ databaseUrl, dataDir }));
@@ -85,4 +86,14 @@ export async function closeAppDb(): Promise<void> {
   shared.__parleyAppDb = undefined;
   const db = await opening?.catch(() => undefined);
   await db?.close();
+}
+
+/**
+ * Registers how to close a resource when the server shuts down gracefully: the server's
+ * bundle reads this Map on globalThis (`registeredResources` in `lib/http/shutdown.ts`).
+ */
+function closeOnShutdown(name: string, close: () => Promise<void>): void {
+  const shared = globalThis as { __parleyShutdown?: Map<string, () => Promise<void>> };
+  shared.__parleyShutdown ??= new Map();
+  shared.__parleyShutdown.set(name, close);
 }

@@ -80,9 +80,16 @@ export function openSqliteDriver({ file }: { file: string }): SqlDriver {
         }),
       );
     },
+    // After the last statement: the WAL checkpointed into the file and truncated, then
+    // closed (which deletes the -wal and -shm files), so a stopped server leaves none.
     close: () =>
       exclusive(() => {
-        if (db.open) db.close();
+        if (!db.open) return;
+        try {
+          db.pragma("wal_checkpoint(TRUNCATE)");
+        } finally {
+          db.close();
+        }
       }),
   };
 }

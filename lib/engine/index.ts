@@ -44,7 +44,7 @@ import type { EngineContext } from "./services/context";
 import { DEFAULT_RETENTION } from "./services/history";
 import { createEngineState } from "./state";
 import { ensureAppClient } from "./store/app-clients";
-import { type DB, openDatabase } from "./store/db";
+import { closeDatabase, type DB, openDatabase } from "./store/db";
 import { ensurePersonalKey, generateSecret, type KeyRole } from "./store/keys";
 
 export interface EngineOptions {
@@ -174,7 +174,8 @@ export function createEngine(options: EngineOptions): Engine {
     handle,
     apiKey,
     db,
-    close: () => db.close(),
+    // The WAL checkpointed and truncated first: a stopped engine leaves no -wal behind.
+    close: () => closeDatabase(db),
     context: (caller = {}) => ({
       db,
       services,

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { getConfig } from "@/lib/config";
 import { isHttpsRequest, PEER_HEADER, trustPeerHeader } from "./client-address";
 import { createNonce, rawClientErrorResponse, screenRequest, securityHeaders } from "./gate";
+import { shutDownGracefully } from "./shutdown";
 
 /**
  * Parley's HTTP server: Next.js behind a gate (`gate.ts`) that answers what Next.js
@@ -19,7 +20,7 @@ export async function serve({
   dir: string;
   port: number;
   hostname: string;
-}): Promise<{ close(): Promise<void> }> {
+}): Promise<{ close(): Promise<boolean> }> {
   (process.env as Record<string, string>).NODE_ENV = "production";
   const { default: next } = await import("next");
   const app = next({ dev: false, dir, hostname, port, customServer: true });
@@ -64,11 +65,17 @@ export async function serve({
     });
   });
 
+  let closing: Promise<boolean> | undefined;
   return {
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await app.close();
+    // Graceful (lib/http/shutdown.ts): requests in flight finish within SHUTDOWN_GRACE_MS,
+    // then Next.js, the engine and the app database close. Resolves to false on a failure.
+    close() {
+      closing ??= shutDownGracefully({
+        server,
+        graceMs: getConfig().shutdownGraceMs,
+        beforeResources: () => app.close(),
+      });
+      return closing;
     },
   };
 }

@@ -30,7 +30,9 @@ const state: Shared = shared.__parley;
 /** The embedded engine, in local mode; undefined in remote mode. */
 export function getEngine(config: Config = getConfig()): Engine | undefined {
   if (config.mode !== "local") return undefined;
-  state.engine ??= createEngine({
+  if (state.engine) return state.engine;
+  closeOnShutdown("the local engine (workers, engine.db)", closeLocalEngine);
+  state.engine = createEngine({
     dataDir: path.resolve(config.dataDir),
     localApiKey: config.localApiKey,
     appClient: config.localAppClient,
@@ -78,6 +80,16 @@ export function getEngineFetch(config: Config = getConfig()): EngineFetch | unde
 }
 
 type EngineFetch = (request: Request) => Promise<Response>;
+
+/**
+ * Registers how to close a resource when the server shuts down gracefully: the server's
+ * bundle reads this Map on globalThis (`registeredResources` in `lib/http/shutdown.ts`).
+ */
+function closeOnShutdown(name: string, close: () => Promise<void>): void {
+  const shared = globalThis as { __parleyShutdown?: Map<string, () => Promise<void>> };
+  shared.__parleyShutdown ??= new Map();
+  shared.__parleyShutdown.set(name, close);
+}
 
 /** Closes the engine's workers and databases (tests; a graceful shutdown). */
 export async function closeLocalEngine(): Promise<void> {

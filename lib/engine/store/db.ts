@@ -22,6 +22,22 @@ export function openDatabase(file: string, migrations: Migration[] = defaultMigr
 }
 
 /**
+ * Closes the database after checkpointing its WAL into the main file and truncating it
+ * (`PRAGMA wal_checkpoint(TRUNCATE)`), so a stopped engine leaves no -wal content behind
+ * (the last connection to close also deletes the -wal and -shm files). A checkpoint that
+ * cannot run (another connection is reading) is no reason not to close. Closing twice is
+ * harmless.
+ */
+export function closeDatabase(db: DB): void {
+  if (!db.open) return;
+  try {
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Every `db.transaction(fn)()` begins IMMEDIATE: it takes the write lock up front,
  * waiting under the busy timeout. The engine's worker threads each hold a connection to
  * one file, and a deferred transaction that reads, then writes after another connection
