@@ -1,4 +1,5 @@
 import { ConfigError, getConfig } from "@/lib/config";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import { startSeeding } from "@/lib/server/seed";
 import { checkRemoteUpstream } from "@/lib/server/startup";
 import { getEngine, getVectaraClient } from "@/lib/server/vectara";
@@ -62,13 +63,11 @@ export function seedDemoStaffAccounts(): void {
     try {
       const { seedDemoStaff, DEMO_STAFF } = await import("@/lib/auth/staff");
       await seedDemoStaff({ password });
-      console.log(
+      getLogger().info(
         `Demo staff accounts ready (${DEMO_STAFF.map((u) => u.email).join(", ")}), with the password in DEMO_PASSWORD.`,
       );
     } catch (error) {
-      console.error(
-        `Could not create the demo staff accounts: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      getLogger().error(errorFields(error), "could not create the demo staff accounts");
     }
   })();
 }

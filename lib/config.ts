@@ -35,6 +35,10 @@ const corpusKey = z
   .max(50, { message: "must be at most 50 characters" })
   .regex(/^[a-zA-Z0-9_=-]+$/, { message: "may only contain letters, digits, _, = and -" });
 
+/** Pino's levels, quietest last (LOG_LEVEL). */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const envSchema = z
   .object({
     VECTARA_API_KEY: optionalString,
@@ -108,6 +112,14 @@ const envSchema = z
     VECTARA_TIMEOUT_MS: z.preprocess(
       blankAsUnset,
       wholeNumber(100, 600_000, "a whole number of milliseconds").default(60_000),
+    ),
+    LOG_LEVEL: z.preprocess(
+      (v) => (typeof v === "string" ? blankAsUnset(v.trim().toLowerCase()) : v),
+      z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    ),
+    METRICS_TOKEN: z.preprocess(
+      blankAsUnset,
+      z.string().trim().min(16, { message: "must be at least 16 characters" }).optional(),
     ),
     ARTICLE_LINKS: z.preprocess(
       (v) => (typeof v === "string" ? blankAsUnset(v.trim().toLowerCase()) : v),
@@ -233,6 +245,13 @@ export interface Config {
    * otherwise; `reader` always opens the reader; `source` follows any URL there is.
    */
   articleLinks: ArticleLinks;
+  /** The server log's threshold (LOG_LEVEL, default `info`). */
+  logLevel: LogLevel;
+  /**
+   * The bearer token that reads `/api/metrics` (METRICS_TOKEN). Unset: the metrics
+   * route answers 404 to everyone.
+   */
+  metricsToken?: string;
 }
 
 export type ArticleLinks = "auto" | "reader" | "source";
@@ -250,6 +269,7 @@ const SECRET_VARS = new Set([
   "AUTH_SECRET",
   "DEMO_PASSWORD",
   "DATABASE_URL",
+  "METRICS_TOKEN",
 ]);
 
 export class ConfigError extends Error {
@@ -333,6 +353,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     answerWordsPerSecond: e.ANSWER_WORDS_PER_SECOND,
     articleLinks: e.ARTICLE_LINKS,
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -1,5 +1,6 @@
 import { HomeChat } from "@/components/chat/home-chat";
 import { ExamplesFileError, listExampleQuestions } from "@/lib/chat/examples";
+import { errorFields, getLogger } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ async function loadExamples(): Promise<string[]> {
     return (await listExampleQuestions()).map((e) => e.question);
   } catch (error) {
     if (!(error instanceof ExamplesFileError)) throw error;
-    console.warn(`Parley: ${error.message}`);
+    getLogger().warn(errorFields(error), "the examples file cannot be read");
     return [];
   }
 }

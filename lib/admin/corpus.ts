@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/http/errors";
 import { toAppError } from "@/lib/http/upstream-errors";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import {
   ConflictError,
   type CorpusSize,
@@ -132,7 +133,10 @@ async function fillSizes(
       try {
         sizes.set(doc.id, textBytesOfParts((await client.documents.get(corpusKey, doc.id)).parts));
       } catch (error) {
-        console.error(`Parley: could not read the size of document ${doc.id}:`, error);
+        getLogger().error(
+          { document_id: doc.id, ...errorFields(error) },
+          "could not read the size of a document",
+        );
       }
     }
   };

@@ -4,6 +4,8 @@ import type { z } from "zod";
 import type { AppErrorCode } from "@/lib/http/errors";
 import { AppError } from "@/lib/http/errors";
 import { fieldErrorsOf } from "@/lib/http/request";
+import { hashId } from "@/lib/observability/context";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import { type Role, requireStaffAction, type StaffUser } from "./staff";
 
 /**
@@ -81,7 +83,7 @@ function invalid(error: z.ZodError, message = "Check the highlighted fields."): 
 function failed(name: string, error: unknown, user?: StaffUser): StaffActionResult {
   unstable_rethrow(error);
   if (error instanceof AppError) return refused(name, error, user);
-  console.error(`Parley: staff action ${name} failed${who(user)}:`, error);
+  getLogger().error({ action: name, ...who(user), ...errorFields(error) }, "staff action failed");
   return {
     status: "error",
     code: "upstream:staff",
@@ -97,11 +99,10 @@ function refused(name: string, error: AppError, user?: StaffUser): StaffActionRe
         .join("; ")}]`
     : "";
   // Vectara failing is the operator's business; a refused request is only worth a note.
-  const log = error.code.startsWith("upstream:") ? console.error : console.warn;
-  log(
-    oneLine(
-      `Parley: staff action ${name} refused${who(user)} (${error.code}): ${error.message}${fields}`,
-    ),
+  const level = error.code.startsWith("upstream:") ? "error" : "warn";
+  getLogger()[level](
+    { action: name, ...who(user), code: error.code, reason: oneLine(`${error.message}${fields}`) },
+    "staff action refused",
   );
   return {
     status: "error",
@@ -111,7 +112,9 @@ function refused(name: string, error: AppError, user?: StaffUser): StaffActionRe
   };
 }
 
-const who = (user: StaffUser | undefined) => (user ? ` for ${user.userId} (${user.role})` : "");
+/** The staff user as the log shows them: a hash of their id, and their role. */
+const who = (user: StaffUser | undefined) =>
+  user ? { staff: hashId(user.userId), role: user.role } : {};
 
 /** One line of at most 500 characters: messages may quote what the caller sent. */
 const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ").slice(0, 500);

@@ -26,6 +26,7 @@ import { addressLimitKey, requestClientAddress, requestIsHttps } from "@/lib/htt
 import { AppError } from "@/lib/http/errors";
 import { checkSameOrigin } from "@/lib/http/request";
 import { readParams, route } from "@/lib/http/route";
+import { annotateRequest } from "@/lib/observability/context";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
 import { hasRole, type Role, type StaffUser } from "./roles";
 
@@ -141,6 +142,7 @@ export const getStaffUser = cache(async function getStaffUser(): Promise<StaffUs
     email: session.user.email,
     role: session.user.role,
   };
+  annotateRequest({ staffId: user.userId });
 
   if (
     now - session.createdAt >= SESSION_ROTATE_MS &&

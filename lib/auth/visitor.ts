@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { annotateRequest } from "@/lib/observability/context";
 import { getAuthSecret } from "./secret";
 import { VISITOR_COOKIE, verifyVisitorToken } from "./visitor-token";
 
@@ -10,5 +11,7 @@ import { VISITOR_COOKIE, verifyVisitorToken } from "./visitor-token";
 export async function getVisitorId(): Promise<string | null> {
   const token = (await cookies()).get(VISITOR_COOKIE)?.value;
   if (!token) return null;
-  return verifyVisitorToken({ secret: await getAuthSecret(), token });
+  const visitorId = await verifyVisitorToken({ secret: await getAuthSecret(), token });
+  if (visitorId) annotateRequest({ visitorId });
+  return visitorId;
 }

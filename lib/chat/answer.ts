@@ -2,6 +2,7 @@ import "server-only";
 import type { UIMessageStreamWriter } from "ai";
 import type { AppError } from "@/lib/http/errors";
 import { toAppError } from "@/lib/http/upstream-errors";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import type { ChatStreamEvent, VectaraClient } from "@/lib/vectara";
 import { toCitations } from "./citations";
 import { citedIndexes } from "./cited";
@@ -201,7 +202,7 @@ export async function writeAnswer({
   } catch (error) {
     if (stopped()) return stoppedRecord();
     const chatError = toAppError(error, { audience: "visitor", midStream: true });
-    console.warn(`Parley: answer failed (${chatError.code}):`, error);
+    getLogger().warn({ code: chatError.code, ...errorFields(error) }, "answer failed");
     if (textOpen) writer.write({ type: "text-end", id: textId });
     writer.write({ type: "data-error", data: chatError.toPayload() });
     writer.write({ type: "message-metadata", messageMetadata: { status: "error" } });

@@ -1,5 +1,6 @@
 import "server-only";
 import pg from "pg";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import type { SqlDriver, SqlParams } from "./driver";
 import {
   checkedQueries,
@@ -27,7 +28,7 @@ export function openPostgresDriver({ url, max = 10 }: { url: string; max?: numbe
   // An idle client whose connection drops emits "error" on the pool; unhandled, that
   // would crash the process. The pool discards the client and the next query reconnects.
   pool.on("error", (error) => {
-    console.error("Parley: an idle app-database connection failed:", error.message);
+    getLogger().error(errorFields(error), "an idle app-database connection failed");
   });
 
   const query = async (client: pg.Pool | pg.PoolClient, sql: string, params: SqlParams = []) => {

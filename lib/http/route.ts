@@ -1,6 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import type { AppError, Audience } from "./errors";
 import { toAppError } from "./upstream-errors";
 
@@ -28,7 +29,7 @@ export function route(
     } catch (error) {
       unstable_rethrow(error);
       const said = toAppError(error, { audience });
-      if (said.code === "internal:chat") console.error("Parley: a request failed:", error);
+      if (said.code === "internal:chat") getLogger().error(errorFields(error), "a request failed");
       return said.toResponse();
     }
   };

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { getConfig } from "@/lib/config";
+import { observeRequest } from "@/lib/observability/http";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import { isHttpsRequest, PEER_HEADER, trustPeerHeader } from "./client-address";
 import { createNonce, rawClientErrorResponse, screenRequest, securityHeaders } from "./gate";
 import { shutDownGracefully } from "./shutdown";
@@ -30,15 +32,18 @@ export async function serve({
   const hops = getConfig().trustedProxyHops;
   trustPeerHeader();
 
-  const server = createServer((req, res) => {
-    const refusal = gate(req, res, hops);
-    if (refusal) return;
-    handle(req, res).catch((error: unknown) => {
-      console.error("Parley: the request handler failed:", error);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      res.end();
-    });
-  });
+  const server = createServer((req, res) =>
+    // One log line per request, with its id (lib/observability/http.ts).
+    observeRequest(req, res, () => {
+      const refusal = gate(req, res, hops);
+      if (refusal) return;
+      handle(req, res).catch((error: unknown) => {
+        getLogger().error(errorFields(error), "the request handler failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        res.end();
+      });
+    }),
+  );
   // What Node's parser refuses (TRACK, raw non-ASCII bytes in a path) never reaches the
   // handler; it gets the gate's answer instead of an empty 400.
   server.on("clientError", (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {

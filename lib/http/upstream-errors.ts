@@ -1,4 +1,5 @@
 import "server-only";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import {
   AbortError,
   APIError,
@@ -160,7 +161,7 @@ export function toAppError(
   const fieldErrors =
     audience === "admin" && kind === "bad_request" ? fieldErrorsOf(error) : undefined;
   if (audience === "agent" && code === "upstream:staff") {
-    console.error(`Parley: a staff request failed upstream (${kind}):`, error);
+    getLogger().error({ kind, ...errorFields(error) }, "a staff request failed upstream");
   }
   return new AppError(code, message, { cause: error, retryAfter, fieldErrors });
 }

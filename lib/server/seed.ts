@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { type Config, getConfig } from "@/lib/config";
 import { type BatchIndexer, DEMO_KB_DIR, ingest, SUPPORT_KB_FILTER_ATTRIBUTES } from "@/lib/ingest";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import type { VectaraClient } from "@/lib/vectara";
 import { getEngine, getVectaraClient } from "./vectara";
 
@@ -17,7 +18,7 @@ export async function seedDemoKnowledgeBase({
   client,
   config = getConfig(),
   dir = path.resolve(/* turbopackIgnore: true */ process.cwd(), DEMO_KB_DIR),
-  log = (m: string) => console.log(m),
+  log = (m: string) => getLogger().info(m),
   indexer = client ? undefined : getEngine(config),
 }: {
   client?: VectaraClient;
@@ -48,11 +49,29 @@ export async function seedDemoKnowledgeBase({
   );
 }
 
+/**
+ * Where first-start seeding is, for readiness (`/api/health?ready=1`): `idle` until
+ * `startSeeding` runs (remote mode never seeds), then `running`, `done` or `failed`.
+ * On globalThis: instrumentation's bundle seeds, the health route's bundle reads it.
+ */
+export type SeedingState = "idle" | "running" | "done" | "failed";
+
+const shared = globalThis as typeof globalThis & { __parleySeeding?: SeedingState };
+
+export function seedingState(): SeedingState {
+  return shared.__parleySeeding ?? "idle";
+}
+
 /** Seeds in the background; a failure is logged and never reaches the server. */
 export function startSeeding(options?: Parameters<typeof seedDemoKnowledgeBase>[0]): void {
-  seedDemoKnowledgeBase(options).catch((error: unknown) => {
-    console.error(
-      `Parley: seeding the demo knowledge base failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  });
+  shared.__parleySeeding = "running";
+  seedDemoKnowledgeBase(options).then(
+    () => {
+      shared.__parleySeeding = "done";
+    },
+    (error: unknown) => {
+      shared.__parleySeeding = "failed";
+      getLogger().error(errorFields(error), "seeding the demo knowledge base failed");
+    },
+  );
 }

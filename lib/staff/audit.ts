@@ -13,6 +13,7 @@ import {
   type SqlDriver,
 } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import type { Turn, VectaraClient } from "@/lib/vectara";
 import type { AuditedTurn, AuditLogEntry, ConversationState } from "./audit-format";
 
@@ -132,7 +133,12 @@ async function loadChatNow(client: VectaraClient, db: SqlDriver, chatId: string)
     return { state: "present", turns: numbered(await listAllTurns(client, chatId)) };
   } catch (error) {
     state = isNotFound(error) ? "deleted" : "unknown";
-    if (state === "unknown") console.error("Parley: the audit log could not read a chat:", error);
+    if (state === "unknown") {
+      getLogger().error(
+        { chat_id: chatId, ...errorFields(error) },
+        "the audit log could not read a chat",
+      );
+    }
   }
   const stored = await listTurnsByChatId({ db, chatId });
   return { state, turns: numbered(stored.map((t) => ({ id: t.turnId, query: t.query }))) };

@@ -1,18 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import {
-  afterAll,
-  afterEach,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  type MockInstance,
-  vi,
-} from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Role } from "@/lib/auth/staff";
 import type { VectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
 import { tempDir } from "../support/files";
+import { captureLog, type LogLine } from "../support/log";
 
 /**
  * The staff server actions, called directly as a fuzzer would: signed out, with too
@@ -81,15 +73,13 @@ const { createUserAction, setUserDisabledAction, setUserRoleAction } = await imp
 
 const PASSWORD = "correct horse battery";
 let hash: string;
-let warn: MockInstance;
-let error: MockInstance;
+let log: ReturnType<typeof captureLog>;
 
 beforeEach(async () => {
   request.jar.clear();
   request.client = undefined;
   hash ??= await hashPassword(PASSWORD);
-  warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  log = captureLog();
 });
 
 afterEach(() => {
@@ -141,25 +131,24 @@ function form(fields: Record<string, string | Blob>): FormData {
 
 type Action = (state: unknown, form: unknown) => Promise<unknown>;
 
-/** The console lines written since the test began: every call to warn or error. */
-function logLines(): unknown[][] {
-  return [...warn.mock.calls, ...error.mock.calls];
+/** The log lines at warn or above written since the test began. */
+function logLines(): LogLine[] {
+  return log.problems();
 }
 
 /** Calls the action, expects a refusal with `code`, and exactly one stackless log line. */
 async function expectRefused(action: Action, state: unknown, data: unknown, code: string) {
-  warn.mockClear();
-  error.mockClear();
+  log.clear();
   const result = (await action(state, data)) as Record<string, unknown>;
   expect(result).toMatchObject({ status: "error", code });
   expect(typeof result.message).toBe("string");
   const lines = logLines();
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toHaveLength(1);
-  const [line] = lines[0] as [string];
-  expect(typeof line).toBe("string");
-  expect(line).not.toMatch(/\n|\bat .+:\d+:\d+/);
-  expect(line.length).toBeLessThanOrEqual(500);
+  const [line] = lines as [LogLine];
+  expect(line.msg).toBe("staff action refused");
+  expect(line.err).toBeUndefined();
+  expect(String(line.reason)).not.toMatch(/\n|\bat .+:\d+:\d+/);
+  expect(String(line.reason).length).toBeLessThanOrEqual(500);
   return result as { status: "error"; code: string; message: string; fieldErrors?: object };
 }
 
@@ -197,7 +186,7 @@ describe.each(Object.entries(VALID))("%s", (name, valid) => {
     const [action, data] = await valid();
     const result = await expectRefused(action, { status: "idle" }, data, "forbidden:staff");
     expect(result.message).toBe("This needs the admin role or higher.");
-    expect(logLines()[0]?.[0]).toContain(`staff action ${name} refused`);
+    expect(logLines()[0]).toMatchObject({ msg: "staff action refused", action: name });
   });
 
   it("malformed arguments: bad_request:staff with field errors, even for an admin", async () => {
@@ -311,6 +300,6 @@ describe("with an admin signed in", () => {
     const result = await resetCorpusAction(undefined, form({ confirmation: "support_kb" }));
     expect(result).toMatchObject({ status: "error", code: "upstream:staff" });
     expect(logLines()).toHaveLength(1);
-    expect(error.mock.calls[0]?.[1]).toBeInstanceOf(Error);
+    expect(logLines()[0]?.err?.stack).toEqual(expect.any(String));
   });
 });

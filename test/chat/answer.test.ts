@@ -4,6 +4,7 @@ import { citedIndexes } from "@/lib/chat/cited";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { AbortError, type ChatStreamEvent, type SearchResult, StreamError } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
+import { captureLog } from "../support/log";
 import { seedSmallKb } from "../support/small-kb";
 
 vi.mock("server-only", () => ({}));
@@ -216,7 +217,7 @@ describe("writeAnswer", () => {
   });
 
   it("stops quietly when the visitor aborts: status stopped and no error parts", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const log = captureLog();
     const controller = new AbortController();
     controller.abort();
     const { chunks, writer } = fakeWriter();
@@ -241,7 +242,7 @@ describe("writeAnswer", () => {
     expect(types(chunks)).not.toContain("error");
     expect(types(chunks)).not.toContain("data-error");
     expect(types(chunks)).not.toContain("finish");
-    expect(warn).not.toHaveBeenCalled();
+    expect(log.problems()).toEqual([]);
   });
 
   it("keeps exactly the text sent before Stop, ends Vectara's stream and drops the score", async () => {

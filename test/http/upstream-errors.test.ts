@@ -10,6 +10,7 @@ import {
   StreamError,
   TimeoutError,
 } from "@/lib/vectara";
+import { captureLog } from "../support/log";
 
 vi.mock("server-only", () => ({}));
 const { toAppError } = await import("@/lib/http/upstream-errors");
@@ -138,7 +139,7 @@ describe("toAppError for an agent", () => {
   });
 
   it("says everything else in the visitor's words, with :staff codes, and logs it", () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = captureLog();
     expect(toAgent(apiError(404))).toMatchObject({
       code: "not_found:staff",
       message: "This conversation no longer exists.",
@@ -147,8 +148,7 @@ describe("toAppError for an agent", () => {
     expect(down.code).toBe("upstream:staff");
     expectNoLeak(down);
     expect(toAgent(apiError(429)).retryAfter).toBeUndefined();
-    expect(log).toHaveBeenCalledTimes(2);
-    log.mockRestore();
+    expect(log.problems()).toHaveLength(2);
   });
 });
 

@@ -16,6 +16,7 @@ import { AppError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 import { checkSameOrigin, readJsonBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
+import { errorFields, getLogger } from "@/lib/observability/log";
 import { getVectaraClient } from "@/lib/server/vectara";
 import { postChatBodySchema } from "./schema";
 
@@ -89,7 +90,10 @@ export const POST = route("visitor", async (request: Request): Promise<Response>
           } catch (error) {
             // The answer goes on: failing it would lose what the visitor is waiting for, and
             // recordAnswer stores the owner again at the end. Only a crash before then loses it.
-            console.error("Parley: could not store the chat's owner before the answer:", error);
+            getLogger().error(
+              errorFields(error),
+              "could not store the chat's owner before the answer",
+            );
           }
         },
       });
@@ -97,7 +101,7 @@ export const POST = route("visitor", async (request: Request): Promise<Response>
       // stopped the answer (their request is gone): a stopped answer is stored as stopped.
       // The visitor already has the answer; failing to file it must not turn it into an error.
       await recordAnswer({ visitorId, query, record }).catch((error: unknown) => {
-        console.error("Parley: could not store the answer in the app database:", error);
+        getLogger().error(errorFields(error), "could not store the answer in the app database");
       });
     },
   });
