@@ -27,6 +27,7 @@ import { AppError } from "@/lib/http/errors";
 import { checkSameOrigin } from "@/lib/http/request";
 import { readParams, route } from "@/lib/http/route";
 import { annotateRequest } from "@/lib/observability/context";
+import { getMetrics } from "@/lib/observability/metrics";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
 import { hasRole, type Role, type StaffUser } from "./roles";
 
@@ -285,7 +286,10 @@ export async function signIn({
       { key: `login:address:${from}`, policy: LOGIN_THROTTLE.perAddress },
     ],
   });
-  if (!attempt.allowed) return { ok: false, error: throttled(attempt.retryAfterMs) };
+  if (!attempt.allowed) {
+    getMetrics().signInFailures.inc({ reason: "throttled" });
+    return { ok: false, error: throttled(attempt.retryAfterMs) };
+  }
 
   // The attempt already counts as a failure; a correct password takes that back.
   const found = await getUserCredentialsByEmail({ db, email: account });
@@ -293,11 +297,13 @@ export async function signIn({
     ? await verifyPassword({ passwordHash: found.passwordHash, password })
     : await verifyDummyPassword(password);
   if (!found || !matches) {
+    getMetrics().signInFailures.inc({ reason: "incorrect" });
     return { ok: false, error: new AppError("unauthorized:staff", INCORRECT) };
   }
   await settleLoginSuccess({ db, claims: attempt.claims, reset: [pairKey] });
   // Only someone who knows the password learns that the account is disabled.
   if (found.user.disabled) {
+    getMetrics().signInFailures.inc({ reason: "disabled" });
     return {
       ok: false,
       error: new AppError(

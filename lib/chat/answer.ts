@@ -3,6 +3,7 @@ import type { UIMessageStreamWriter } from "ai";
 import type { AppError } from "@/lib/http/errors";
 import { toAppError } from "@/lib/http/upstream-errors";
 import { errorFields, getLogger } from "@/lib/observability/log";
+import { getMetrics } from "@/lib/observability/metrics";
 import type { ChatStreamEvent, VectaraClient } from "@/lib/vectara";
 import { toCitations } from "./citations";
 import { citedIndexes } from "./cited";
@@ -211,5 +212,18 @@ export async function writeAnswer({
   } finally {
     clearTimeout(claimWait);
     signal?.removeEventListener("abort", onStop);
+  }
+}
+
+/**
+ * The answer's timings into the metrics: time to the first word for any answer that
+ * had one, the total for complete answers only (a stopped or failed one says nothing
+ * about how long answers take).
+ */
+export function observeAnswerTimes(record: AnswerRecord): void {
+  const { chatFirstToken, chatTotal } = getMetrics();
+  if (record.firstTokenMs !== undefined) chatFirstToken.observe(record.firstTokenMs / 1000);
+  if (record.status === "complete" && record.totalMs !== undefined) {
+    chatTotal.observe(record.totalMs / 1000);
   }
 }

@@ -21,6 +21,7 @@ import {
 } from "@/lib/db";
 import { addressLimitKey } from "@/lib/http/client-address";
 import { AppError } from "@/lib/http/errors";
+import { getMetrics } from "@/lib/observability/metrics";
 import { NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
 import type { AnswerRecord } from "./answer";
 import { citationSchema } from "./citations";
@@ -57,11 +58,15 @@ export async function checkChatRateLimit({
   const db = await getAppDb();
   const config = getConfig();
   const limits = [
-    { key: `chat:${visitorId}`, limit: config.chatRateLimitPerMinute },
-    { key: `chat-ip:${addressLimitKey(address)}`, limit: config.chatRateLimitPerIpPerMinute },
+    { key: `chat:${visitorId}`, limit: config.chatRateLimitPerMinute, name: "visitor" },
+    {
+      key: `chat-ip:${addressLimitKey(address)}`,
+      limit: config.chatRateLimitPerIpPerMinute,
+      name: "address",
+    },
   ];
   let waitMs = 0;
-  for (const { key, limit } of limits) {
+  for (const { key, limit, name } of limits) {
     const { allowed, retryAfterMs } = await hitRateLimitByKey({
       db,
       key,
@@ -69,7 +74,10 @@ export async function checkChatRateLimit({
       windowMs: 60_000,
       now,
     });
-    if (!allowed) waitMs = Math.max(waitMs, retryAfterMs);
+    if (!allowed) {
+      waitMs = Math.max(waitMs, retryAfterMs);
+      getMetrics().rateLimited.inc({ limit: name });
+    }
   }
   if (waitMs === 0) return undefined;
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));

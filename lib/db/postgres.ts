@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { errorFields, getLogger } from "@/lib/observability/log";
+import { registerGauge } from "@/lib/observability/metrics";
 import type { SqlDriver, SqlParams } from "./driver";
 import {
   checkedQueries,
@@ -27,6 +28,17 @@ export function openPostgresDriver({ url, max = 10 }: { url: string; max?: numbe
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   // An idle client whose connection drops emits "error" on the pool; unhandled, that
   // would crash the process. The pool discards the client and the next query reconnects.
+  // Its use, read at each scrape of /api/metrics (the latest pool opened in the process).
+  registerGauge({
+    name: "parley_app_db_pool_connections",
+    help: "The app database's PostgreSQL pool: connections by state (total, idle, waiting)",
+    labelNames: ["state"],
+    read: () => [
+      { labels: { state: "total" }, value: pool.totalCount },
+      { labels: { state: "idle" }, value: pool.idleCount },
+      { labels: { state: "waiting" }, value: pool.waitingCount },
+    ],
+  });
   pool.on("error", (error) => {
     getLogger().error(errorFields(error), "an idle app-database connection failed");
   });

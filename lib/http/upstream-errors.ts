@@ -1,5 +1,6 @@
 import "server-only";
 import { errorFields, getLogger } from "@/lib/observability/log";
+import { getMetrics } from "@/lib/observability/metrics";
 import {
   AbortError,
   APIError,
@@ -154,6 +155,8 @@ export function toAppError(
 ): AppError {
   if (error instanceof AppError) return error;
   const kind = kindOf(error, midStream);
+  // The visitor's own Stop is no failure.
+  if (kind !== "stopped") getMetrics().upstreamErrors.inc({ kind });
   const [code, say] = TABLE[audience](kind);
   const message = typeof say === "string" ? say : say(error);
   const retryAfter =

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /**
@@ -120,4 +121,14 @@ function gaugeReaders(): Map<string, GaugeReader> {
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
   const { registry } = getMetrics();
   return { body: await registry.metrics(), contentType: registry.contentType };
+}
+
+/**
+ * Whether an `Authorization` header carries `Bearer <token>`, compared in constant time
+ * (both sides hashed first, so their lengths leak nothing either).
+ */
+export function bearerMatches(header: string | null, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(match?.[1] ?? ""), digest(token)) && match !== null;
 }

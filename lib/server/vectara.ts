@@ -5,6 +5,8 @@ import { createEngine, type Engine } from "@/lib/engine";
 import { createEmbedder } from "@/lib/engine/providers/embeddings";
 import { createLlm } from "@/lib/engine/providers/llm";
 import { createEnginePool, type EnginePool } from "@/lib/engine/worker/pool";
+import { annotateRequest, currentRequestId } from "@/lib/observability/context";
+import { registerGauge } from "@/lib/observability/metrics";
 import { createVectaraClient, type VectaraClient } from "@/lib/vectara";
 
 /**
@@ -109,13 +111,13 @@ export function getVectaraClient(config: Config = getConfig()): VectaraClient {
     engine && engineFetch
       ? createVectaraClient({
           baseUrl: "http://parley.local",
-          fetch: engineFetch,
+          fetch: traced(engineFetch),
           auth: { type: "api_key", apiKey: engine.apiKey },
           timeoutMs: config.vectara.timeoutMs,
         })
       : createVectaraClient({
           baseUrl: config.vectara.baseUrl,
-          fetch: fetchUnmemoized,
+          fetch: traced(fetchUnmemoized),
           customerId: config.vectara.customerId,
           timeoutMs: config.vectara.timeoutMs,
           auth:
@@ -127,6 +129,51 @@ export function getVectaraClient(config: Config = getConfig()): VectaraClient {
         });
   return state.client;
 }
+
+/**
+ * A fetch that sends the current request's id as `x-request-id` (the engine and Vectara
+ * see which Parley request asked) and notes the answer's status for its log line.
+ */
+function traced(fetch: EngineFetch): EngineFetch {
+  return async (request) => {
+    const requestId = currentRequestId();
+    if (requestId && !request.headers.has("x-request-id")) {
+      try {
+        request.headers.set("x-request-id", requestId);
+      } catch {
+        // Immutable headers: the call goes without it.
+      }
+    }
+    const response = await fetch(request);
+    annotateRequest({ upstreamStatus: response.status });
+    return response;
+  };
+}
+
+// The engine's pool, read at each scrape of /api/metrics (lib/engine/worker/pool.ts).
+registerGauge({
+  name: "parley_engine_queue_depth",
+  help: "Local engine: requests waiting for a worker thread",
+  read: () => (state.pool ? [{ value: state.pool.stats().queued }] : []),
+});
+registerGauge({
+  name: "parley_engine_requests_in_flight",
+  help: "Local engine: requests running on its worker threads",
+  read: () => (state.pool ? [{ value: state.pool.stats().busy }] : []),
+});
+registerGauge({
+  name: "parley_engine_workers",
+  help: "Local engine: worker threads ready",
+  read: () => (state.pool ? [{ value: state.pool.stats().workers }] : []),
+});
+registerGauge({
+  name: "parley_engine_worker_utilisation",
+  help: "Local engine: requests in flight per ready worker thread (1: each has one)",
+  read: () => {
+    const stats = state.pool?.stats();
+    return stats ? [{ value: stats.workers > 0 ? stats.busy / stats.workers : 0 }] : [];
+  },
+});
 
 /**
  * The global fetch, given a URL and options rather than the Request itself. Inside a

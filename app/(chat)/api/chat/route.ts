@@ -1,6 +1,6 @@
 import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
 import { getVisitorId } from "@/lib/auth/visitor";
-import { openAnswerStream, writeAnswer } from "@/lib/chat/answer";
+import { observeAnswerTimes, openAnswerStream, writeAnswer } from "@/lib/chat/answer";
 import {
   checkChatRateLimit,
   claimChat,
@@ -97,6 +97,7 @@ export const POST = route("visitor", async (request: Request): Promise<Response>
           }
         },
       });
+      observeAnswerTimes(record);
       // Recorded here, not in the stream's onFinish, which never runs for a visitor who
       // stopped the answer (their request is gone): a stopped answer is stored as stopped.
       // The visitor already has the answer; failing to file it must not turn it into an error.
