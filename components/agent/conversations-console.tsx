@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
 import { staffKeys } from "@/components/query-keys";
 import { fetchChats, fetchTriage } from "@/components/staff/api";
 import { Alert } from "@/components/ui/alert";
@@ -19,6 +19,11 @@ import {
 
 type Tab = ConsoleSearch["view"];
 
+const TABS: readonly (readonly [Tab, string])[] = [
+  ["triage", "Needs attention"],
+  ["all", "All conversations"],
+];
+
 /**
  * The agent's home: the triage queue, and every conversation with a search by words
  * or by regular expression. The view and the search live in the URL.
@@ -30,6 +35,29 @@ export function ConversationsConsole() {
   const go = (next: ConsoleSearch) =>
     router.push(`${pathname}${consoleSearchQuery(next)}`, { scroll: false });
   const tab = state.view;
+  const show = (view: Tab) => {
+    if (view !== tab) go({ ...state, view });
+  };
+  // The tablist is one Tab stop (roving tabindex); the arrow keys, Home and End move
+  // between the tabs and show the one they land on.
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = TABS.findIndex(([id]) => id === tab);
+    const to =
+      event.key === "ArrowRight"
+        ? (at + 1) % TABS.length
+        : event.key === "ArrowLeft"
+          ? (at - 1 + TABS.length) % TABS.length
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? TABS.length - 1
+              : null;
+    if (to === null) return;
+    event.preventDefault();
+    const next = TABS[to]?.[0] ?? tab;
+    show(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
   return (
     <div>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -39,13 +67,13 @@ export function ConversationsConsole() {
             Every visitor conversation, with the answers&rsquo; scores, sources and feedback.
           </p>
         </div>
-        <div role="tablist" aria-label="Views" className="flex rounded-lg bg-surface-muted p-1">
-          {(
-            [
-              ["triage", "Needs attention"],
-              ["all", "All conversations"],
-            ] as const
-          ).map(([id, label]) => (
+        <div
+          role="tablist"
+          aria-label="Views"
+          onKeyDown={onTabKey}
+          className="flex rounded-lg bg-surface-muted p-1"
+        >
+          {TABS.map(([id, label]) => (
             <button
               key={id}
               type="button"
@@ -53,8 +81,9 @@ export function ConversationsConsole() {
               id={`tab-${id}`}
               aria-selected={tab === id}
               aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
               data-testid={`tab-${id}`}
-              onClick={() => go({ ...state, view: id satisfies Tab })}
+              onClick={() => show(id)}
               className={`rounded-md px-3 py-1.5 font-medium text-sm ${
                 tab === id
                   ? "bg-brand text-brand-foreground shadow-sm"
@@ -66,9 +95,24 @@ export function ConversationsConsole() {
           ))}
         </div>
       </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="mt-6">
-        {tab === "triage" ? <TriageQueue /> : <AllConversations state={state} onSearch={go} />}
-      </div>
+      {/* Both panels are rendered, so each tab's aria-controls names an element; only the
+          selected one has content. */}
+      {TABS.map(([id]) => (
+        <div
+          key={id}
+          role="tabpanel"
+          id={`panel-${id}`}
+          aria-labelledby={`tab-${id}`}
+          hidden={tab !== id}
+          className="mt-6"
+        >
+          {tab !== id ? null : id === "triage" ? (
+            <TriageQueue />
+          ) : (
+            <AllConversations state={state} onSearch={go} />
+          )}
+        </div>
+      ))}
     </div>
   );
 }

@@ -19,6 +19,18 @@ const DeleteChatDialog = dynamic(() =>
   import("./delete-chat-dialog").then((m) => m.DeleteChatDialog),
 );
 
+/** Tailwind's `md` breakpoint: from here on the sidebar is a column, not a sheet. */
+const WIDE_SCREEN = "(min-width: 48rem)";
+
+/** The sheet's keyboard stops, in order. */
+function focusables(root: HTMLElement): HTMLElement[] {
+  return [
+    ...root.querySelectorAll<HTMLElement>(
+      'a[href], button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])',
+    ),
+  ].filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0);
+}
+
 /**
  * The visitor's conversations, newest first and grouped by date, loaded a page at a
  * time as the list scrolls. A column on wide screens; a sheet on phones, opened from
@@ -54,14 +66,61 @@ export function HistorySidebar() {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  // Close the sheet with Escape.
+  // On a phone the open sheet is modal: the page behind it is inert, Tab and Shift+Tab
+  // cycle inside it, Escape closes it, and focus goes back to the button that opened it.
+  const sheet = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (!historyOpen) return;
+    const aside = sheet.current;
+    if (!historyOpen || !aside) return;
+    const wide = window.matchMedia(WIDE_SCREEN);
+    if (wide.matches) return;
+    const madeInert: HTMLElement[] = [];
+    for (let el: HTMLElement | null = aside; el && el !== document.body; el = el.parentElement) {
+      for (const sibling of el.parentElement?.children ?? []) {
+        if (sibling === el || !(sibling instanceof HTMLElement)) continue;
+        if (sibling.inert || sibling.hasAttribute("data-sheet-backdrop")) continue;
+        sibling.inert = true;
+        madeInert.push(sibling);
+      }
+    }
+    focusables(aside)[0]?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") setHistoryOpen(false);
+      // A confirmation dialog over the sheet handles its own keys.
+      if (e.target instanceof Element && e.target.closest("dialog")) return;
+      if (e.key === "Escape") {
+        setHistoryOpen(false);
+        return;
+      }
+      if (e.key !== "Tab") return;
+      const items = focusables(aside);
+      const first = items[0];
+      const last = items.at(-1);
+      if (!first || !last) return;
+      const active = document.activeElement;
+      if (e.shiftKey && (active === first || !aside.contains(active))) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (active === last || !aside.contains(active))) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    // Wider than a phone the sidebar is a column again, never a sheet.
+    const onResize = () => {
+      if (wide.matches) setHistoryOpen(false);
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    wide.addEventListener("change", onResize);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      wide.removeEventListener("change", onResize);
+      for (const el of madeInert) el.inert = false;
+      // Back to the button that opened the sheet, unless focus has moved on elsewhere.
+      const active = document.activeElement;
+      if (!active || active === document.body || aside.contains(active)) {
+        document.querySelector<HTMLElement>('[aria-controls="history-sidebar"]')?.focus();
+      }
+    };
   }, [historyOpen, setHistoryOpen]);
 
   const queryClient = useQueryClient();
@@ -80,12 +139,14 @@ export function HistorySidebar() {
         <button
           type="button"
           aria-label="Close conversations"
+          data-sheet-backdrop
           tabIndex={-1}
           onClick={() => setHistoryOpen(false)}
           className="fixed inset-0 z-30 bg-black/40 md:hidden"
         />
       )}
       <aside
+        ref={sheet}
         id="history-sidebar"
         data-testid="history-sidebar"
         aria-labelledby="conversations-heading"
