@@ -2,6 +2,10 @@ import { expect, type Locator, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { type OwnServer, startOwnServer } from "./support/own-server";
 
+// Several answers at the paced speed, two browser contexts and reloads: about 20 s on a
+// quiet machine, over the 30 s default on a loaded 2-core one. A safety limit, not a check.
+test.describe.configure({ timeout: 90_000 });
+
 /**
  * Issue 15, item 2: what the visitor stopped stays stopped, stored and shown as stopped,
  * with "Regenerate". The shared e2e servers send answers at once (playwright.config.ts);
