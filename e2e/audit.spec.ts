@@ -5,6 +5,10 @@ import { ChatPage } from "./pages/chat-page";
 import { uniqueKey, waitForDemoKb } from "./support/local-api";
 import { signedInContext } from "./support/staff";
 
+// Several paced answers and two browser contexts: about 20 s on a quiet machine, near the
+// 30 s default on a loaded 2-core one. A safety limit, not a check.
+test.describe.configure({ timeout: 90_000 });
+
 test.beforeAll(async ({ baseURL }) => {
   await waitForDemoKb(baseURL as string);
 });
