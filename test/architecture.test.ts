@@ -56,6 +56,7 @@ const RULES: Record<string, readonly string[]> = {
   "lib/server/": [
     "lib/vectara/",
     "lib/ingest/",
+    "lib/db/",
     "lib/observability/",
     "lib/config.ts",
     "lib/engine/index.ts",
