@@ -19,6 +19,10 @@ export interface OwnServer {
   stop(options?: { kill?: boolean }): Promise<void>;
   /** The lines it printed so far (stdout and stderr). */
   output(): string;
+  /** Sends it a signal, without waiting. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves once it has exited: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export async function startOwnServer({
@@ -54,7 +58,9 @@ export async function startOwnServer({
   child.stderr?.on("data", (d: Buffer) => {
     log += d.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
 
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -85,6 +91,8 @@ export async function startOwnServer({
       await exited;
     },
     output: () => log,
+    signal: (signal) => child.kill(signal),
+    exited,
   };
 }
 
