@@ -79,6 +79,8 @@ export async function serve({
         server,
         graceMs: getConfig().shutdownGraceMs,
         beforeResources: () => app.close(),
+        log: (line) => getLogger().info(line),
+        error: (line) => getLogger().error(line),
       });
       return closing;
     },
