@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/engine";
 import type { Embedder } from "@/lib/engine/ports";
@@ -14,6 +12,7 @@ import {
   type VectaraClient,
 } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
+import { startOpenAiStub } from "../support/openai-stub";
 import { coreDoc, rawRequest, seedCorpus } from "../support/search";
 import { serveEngine } from "../support/serve-engine";
 
@@ -27,45 +26,17 @@ afterEach(async () => {
   for (const close of servers.splice(0)) await close();
 });
 
-/** An OpenAI-compatible `/v1/chat/completions` answering `ANSWER`, recording each call. */
+/** An OpenAI-compatible `/v1/chat/completions` answering `ANSWER`; `calls` lists the models asked. */
 const ANSWER = "Refunds take five business days [1].";
 async function startLlm(): Promise<{ url: string; calls: string[] }> {
-  const calls: string[] = [];
-  const server: Server = createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const request = JSON.parse(body) as { model: string; stream?: boolean };
-    calls.push(request.model);
-    const base = { id: "chatcmpl-1", created: 0, model: request.model };
-    if (!request.stream) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          ...base,
-          object: "chat.completion",
-          choices: [
-            { index: 0, message: { role: "assistant", content: ANSWER }, finish_reason: "stop" },
-          ],
-          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-        }),
-      );
-      return;
-    }
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    const send = (choice: unknown) =>
-      res.write(
-        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [choice] })}\n\n`,
-      );
-    send({ index: 0, delta: { content: ANSWER }, finish_reason: null });
-    send({ index: 0, delta: {}, finish_reason: "stop" });
-    res.end("data: [DONE]\n\n");
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  servers.push(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, calls };
+  const stub = await startOpenAiStub({ tokens: [ANSWER] });
+  servers.push(() => stub.close());
+  return {
+    url: stub.url,
+    get calls() {
+      return stub.requests.map((r) => r.model);
+    },
+  };
 }
 
 /** Embeds by letter counts: enough for the engine to run its semantic path. */

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/engine";
 import { extractiveSummary } from "@/lib/engine/core/generation/summary";
@@ -7,6 +5,7 @@ import { createLlm } from "@/lib/engine/providers/llm";
 import { MAX_SUMMARY_CHARS } from "@/lib/engine/services/summarize";
 import { createVectaraClient, type SummaryStreamEvent, type VectaraClient } from "@/lib/vectara";
 import { makeEngine } from "../support/engine";
+import { type OpenAiStub, startOpenAiStub } from "../support/openai-stub";
 import { coreDoc, rawRequest, seedCorpus } from "../support/search";
 import { serveEngine } from "../support/serve-engine";
 
@@ -368,63 +367,15 @@ describe("extractiveSummary", () => {
 
 // ------------------------------------------------------------------ LLM
 
-interface LlmStub {
-  url: string;
-  requests: Array<{ messages: Array<{ role: string; content: string }>; stream?: boolean }>;
-}
-
-const servers: Server[] = [];
+const stubs: OpenAiStub[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  for (const s of stubs.splice(0)) await s.close();
 });
 
 /** An OpenAI-compatible `/v1/chat/completions` that answers `tokens` (streamed or whole). */
-async function startLlm(tokens: string[], status?: number): Promise<LlmStub> {
-  const stub: LlmStub = { url: "", requests: [] };
-  const server = createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const request = JSON.parse(body) as LlmStub["requests"][number] & { model: string };
-    stub.requests.push(request);
-    const base = { id: "chatcmpl-1", created: 0, model: request.model };
-    if (status) {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "model overloaded", type: "server_error" } }));
-      return;
-    }
-    if (!request.stream) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          ...base,
-          object: "chat.completion",
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: tokens.join("") },
-              finish_reason: "stop",
-            },
-          ],
-          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-        }),
-      );
-      return;
-    }
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    const send = (choice: unknown) =>
-      res.write(
-        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [choice] })}\n\n`,
-      );
-    for (const t of tokens) send({ index: 0, delta: { content: t }, finish_reason: null });
-    send({ index: 0, delta: {}, finish_reason: "stop" });
-    res.end("data: [DONE]\n\n");
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  servers.push(server);
-  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+async function startLlm(tokens: string[], status?: number): Promise<OpenAiStub> {
+  const stub = await startOpenAiStub({ tokens, status });
+  stubs.push(stub);
   return stub;
 }
 

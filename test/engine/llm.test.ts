@@ -1,94 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGenerator } from "@/lib/engine/generation";
 import { createLlm } from "@/lib/engine/providers/llm";
 import { makeEngine } from "../support/engine";
+import { type OpenAiBehaviour, type OpenAiStub, startOpenAiStub } from "../support/openai-stub";
 import { coreDoc, rawRequest, seedCorpus } from "../support/search";
 
-/**
- * An OpenAI-compatible `/v1/chat/completions` endpoint on 127.0.0.1:0: streams
- * `tokens` as SSE chunks (or answers JSON when not streaming), fails with
- * `status`, or waits `delayMs` before answering.
- */
-interface Behaviour {
-  tokens: string[];
-  status?: number;
-  delayMs?: number;
-  /** Cut the connection after this many streamed tokens. */
-  dropAfter?: number;
-}
-interface Stub {
-  url: string;
-  behaviour: Behaviour;
-  requests: Array<{
-    messages: Array<{ role: string; content: string }>;
-    stream?: boolean;
-    model: string;
-  }>;
-}
+type Behaviour = OpenAiBehaviour;
 
-const servers: Server[] = [];
+const stubs: OpenAiStub[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  for (const s of stubs.splice(0)) await s.close();
 });
 
-async function startStub(behaviour: Behaviour): Promise<Stub> {
-  const stub: Stub = { url: "", behaviour, requests: [] };
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const request = JSON.parse(body) as Stub["requests"][number];
-    stub.requests.push(request);
-    const b = stub.behaviour;
-    if (b.delayMs) await new Promise((r) => setTimeout(r, b.delayMs));
-    if (res.destroyed) return;
-    if (b.status) {
-      res.writeHead(b.status, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "model overloaded", type: "server_error" } }));
-      return;
-    }
-    const base = { id: "chatcmpl-1", created: 0, model: request.model };
-    if (!request.stream) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          ...base,
-          object: "chat.completion",
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: b.tokens.join("") },
-              finish_reason: "stop",
-            },
-          ],
-          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-        }),
-      );
-      return;
-    }
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    const send = (choice: unknown) =>
-      res.write(
-        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [choice] })}\n\n`,
-      );
-    for (const [i, t] of b.tokens.entries()) {
-      if (i === b.dropAfter) {
-        await new Promise((r) => setTimeout(r, 20));
-        res.destroy();
-        return;
-      }
-      send({ index: 0, delta: { content: t }, finish_reason: null });
-    }
-    send({ index: 0, delta: {}, finish_reason: "stop" });
-    res.end("data: [DONE]\n\n");
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  servers.push(server);
-  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+async function startStub(behaviour: Behaviour): Promise<OpenAiStub> {
+  const stub = await startOpenAiStub(behaviour);
+  stubs.push(stub);
   return stub;
 }
 
