@@ -56,6 +56,9 @@ const SHARED_SERVER_ENV = {
   // so the suite's hundreds of answers do not wait for it; e2e/stop.spec.ts runs a server
   // of its own at a readable pace.
   ANSWER_WORDS_PER_SECOND: "400",
+  // One JSON line per request would bury the test report; warnings and errors still show.
+  // test/observability/ checks the request lines themselves.
+  LOG_LEVEL: "warn",
 };
 
 /**
