@@ -113,7 +113,7 @@ test("SIGTERM mid-answer: the answer finishes, new connections are refused, exit
   expect(log).toMatch(/shutting down: every request has finished/);
   expect(log).toMatch(/shutting down: closed the local engine/);
   expect(log).toMatch(/shutting down: closed the app database/);
-  expect(log).toMatch(/Parley: stopped\.\n/);
+  expect(log).toMatch(/Parley: stopped\./);
   server = undefined;
 
   // No WAL content left behind; both databases whole, the answer stored complete.
