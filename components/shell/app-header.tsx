@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { ThemeSwitch } from "@/components/theme/theme-switch";
 import { HistoryButton } from "./history-button";
 
 /**
- * The visitor's header: the product's name and the history button. Which engine answers
+ * The visitor's header: the product's name, the history button and the theme switch. Which engine answers
  * is staff information (the staff console shows it), not the visitor's.
  */
 export function AppHeader() {
@@ -18,6 +19,7 @@ export function AppHeader() {
           <span className="font-semibold text-lg tracking-tight">Parley</span>
         </Link>
       </div>
+      <ThemeSwitch />
     </header>
   );
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { ModeBadge } from "@/components/shell/mode-badge";
+import { ThemeSwitch } from "@/components/theme/theme-switch";
 import { focusRing } from "@/components/ui/button";
 import { hasRole, type StaffUser } from "@/lib/auth/roles";
 import type { Mode } from "@/lib/config";
@@ -49,6 +50,7 @@ export function StaffShell({
           <span className="hidden text-muted text-sm sm:inline" data-testid="staff-user">
             {user.email} · <span className="capitalize">{user.role}</span>
           </span>
+          <ThemeSwitch />
           <form action={signOut}>
             <button
               type="submit"

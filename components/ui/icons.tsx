@@ -77,6 +77,23 @@ const shapes = {
     "M2 4h6a4 4 0 0 1 4 4v13a3 3 0 0 0-3-3H2z",
     "M22 4h-6a4 4 0 0 0-4 4v13a3 3 0 0 1 3-3h7z",
   ],
+  sun: [
+    "M12 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8z",
+    "M12 2v2",
+    "M12 20v2",
+    "M4.9 4.9l1.4 1.4",
+    "M17.7 17.7l1.4 1.4",
+    "M2 12h2",
+    "M20 12h2",
+    "M4.9 19.1l1.4-1.4",
+    "M17.7 6.3l1.4-1.4",
+  ],
+  moon: ["M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z"],
+  monitor: [
+    "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    "M8 21h8",
+    "M12 17v4",
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export const ThumbUpIcon = (p: IconProps) => <Icon paths={shapes.thumbUp} {...p} />;
@@ -99,3 +116,7 @@ export const TrashIcon = (p: IconProps) => <Icon paths={shapes.trash} {...p} />;
 export const MenuIcon = (p: IconProps) => <Icon paths={shapes.menu} {...p} />;
 /** An open book: the in-app article reader. */
 export const BookOpenIcon = (p: IconProps) => <Icon paths={shapes.bookOpen} {...p} />;
+export const SunIcon = (p: IconProps) => <Icon paths={shapes.sun} {...p} />;
+export const MoonIcon = (p: IconProps) => <Icon paths={shapes.moon} {...p} />;
+/** A screen: "follow the system's setting". */
+export const MonitorIcon = (p: IconProps) => <Icon paths={shapes.monitor} {...p} />;
