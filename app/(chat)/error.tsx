@@ -1,6 +1,12 @@
 "use client";
 
-export default function ChatPageError({ reset }: { error: Error; reset: () => void }) {
+import type { ErrorInfo } from "next/error";
+
+/**
+ * A visitor page that failed on the server. "Try again" is Next's `retry`, which fetches
+ * the page again: `reset` would only re-mount it from the payload that failed.
+ */
+export default function ChatPageError({ retry }: ErrorInfo) {
   return (
     <div
       role="alert"
@@ -15,7 +21,7 @@ export default function ChatPageError({ reset }: { error: Error; reset: () => vo
       </p>
       <button
         type="button"
-        onClick={reset}
+        onClick={() => retry()}
         className="mt-6 inline-flex w-fit items-center rounded-lg bg-brand px-4 py-2 font-medium text-brand-foreground text-sm shadow-sm outline-none hover:opacity-90 focus-visible:ring-2 focus-visible:ring-brand focus-visible:ring-offset-2"
       >
         Try again

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import {
+  type Chat,
   deleteChatByChatId,
   deleteTurnByTurnId,
   getAppDb,
@@ -258,7 +259,19 @@ const storedCitations = z.array(citationSchema).catch([]);
  * (incomplete), so a chat the visitor owns opens even when Vectara has no turn in it yet.
  * Undefined when the visitor does not own the chat or Vectara no longer has it.
  */
-export async function loadConversation({
+export async function loadConversation(args: {
+  client: VectaraClient;
+  visitorId: string;
+  chatId: string;
+}): Promise<ChatMessage[] | undefined> {
+  return (await loadOwnedConversation(args))?.messages;
+}
+
+/**
+ * The chat (its title) and its thread, as `loadConversation` has it, from one ownership
+ * read: what the conversation page needs for both its tab title and its content.
+ */
+export async function loadOwnedConversation({
   client,
   visitorId,
   chatId,
@@ -266,8 +279,21 @@ export async function loadConversation({
   client: VectaraClient;
   visitorId: string;
   chatId: string;
+}): Promise<{ chat: Chat; messages: ChatMessage[] } | undefined> {
+  const chat = await getOwnedChat({ visitorId, chatId });
+  if (!chat) return undefined;
+  const messages = await readThread({ client, chatId });
+  return messages && { chat, messages };
+}
+
+/** `loadConversation`'s thread, for a chat whose ownership was checked. */
+async function readThread({
+  client,
+  chatId,
+}: {
+  client: VectaraClient;
+  chatId: string;
 }): Promise<ChatMessage[] | undefined> {
-  if (!(await getOwnedChat({ visitorId, chatId }))) return undefined;
   const turns: Turn[] = [];
   try {
     for await (const turn of await client.turns.list(chatId, { limit: 100 })) {

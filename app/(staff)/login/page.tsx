@@ -4,7 +4,7 @@ import { getStaffUser } from "@/lib/auth/staff";
 import { LoginForm } from "./login-form";
 import { safeNextPath } from "./schema";
 
-export const metadata: Metadata = { title: "Staff sign-in" };
+export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({
   searchParams,

@@ -1,3 +1,5 @@
+import type { Transcript } from "@/lib/staff/review";
+
 /**
  * Dates and durations for the transcript. Formatted in UTC, and labelled so, because
  * the page renders on the server and again in the browser: both must print the same.
@@ -44,4 +46,12 @@ export function isoOf(value: string | number | null | undefined): string | undef
 /** "1,234 ms", or "—" when unknown. */
 export function formatMs(ms: number | null): string {
   return ms === null || !Number.isFinite(ms) ? "—" : `${Math.round(ms).toLocaleString("en-GB")} ms`;
+}
+
+/**
+ * What names a conversation for staff: its first question (a disabled one too: staff see
+ * it), else the chat's first query as Vectara lists it. The page's heading and its tab.
+ */
+export function transcriptTitle({ chat, turns }: Pick<Transcript, "chat" | "turns">): string {
+  return turns[0]?.query || chat.firstQuery || "Conversation";
 }

@@ -3,6 +3,7 @@ import { focusRing } from "@/components/ui/button";
 import { ChevronDownIcon } from "@/components/ui/icons";
 import type { Transcript } from "@/lib/staff/review";
 import { DetailsPanel } from "./details-panel";
+import { transcriptTitle } from "./format";
 import { TurnList } from "./turn-list";
 import type { StaffOption } from "./types";
 
@@ -21,7 +22,7 @@ export function TranscriptView({
 }) {
   const { chat, turns } = transcript;
   const disabled = turns.filter((t) => !t.enabled).length;
-  const title = turns[0]?.query || chat.firstQuery || "Conversation";
+  const title = transcriptTitle(transcript);
 
   return (
     <div data-testid="agent-transcript" data-chat-id={chat.id}>
