@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { buildChatRequest } from "../lib/chat/request";
 import { expect, test } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
+import { NO_VECTARA_CREDENTIALS } from "./support/env";
 import type { LoggedRequest } from "./support/fault-proxy";
 import { E2E_API_KEY, E2E_APP_CLIENT } from "./support/keys";
 import { localClient, waitForDemoKb } from "./support/local-api";
@@ -13,6 +15,7 @@ import {
   FAULT_PROXY_URL,
   REMOTE_BASE_URL,
 } from "./support/remote";
+import { DEMO_PASSWORD } from "./support/staff";
 
 /**
  * Failures at the upstream, for real: the remote-mode instance's "Vectara" is the fault
@@ -411,4 +414,74 @@ test("rate limiting says how long to wait", async ({ page }) => {
   await expect(chat.error).toContainText(/wait \d+ seconds?/);
   await expect(chat.retryButton).toBeDisabled();
   await expect(chat.userMessages.last()).toHaveText("I forgot my password (one too many)");
+});
+
+/**
+ * A staff account on the remote instance, made with the real CLI (`npm run users`) in its
+ * data directory: the demo accounts are seeded in local mode only.
+ */
+function addRemoteStaff(email: string) {
+  execFileSync(
+    "npx",
+    ["tsx", "--conditions", "react-server", "cli/users.ts", "add", email, "--role", "agent"],
+    {
+      input: `${DEMO_PASSWORD}\n`,
+      env: {
+        ...process.env,
+        ...NO_VECTARA_CREDENTIALS,
+        DATA_DIR: process.env.PARLEY_E2E_REMOTE_DATA_DIR,
+        DATABASE_URL: "",
+      },
+    },
+  );
+}
+
+test("a console page whose upstream fails shows the staff error with a reference, and Try again loads it", async ({
+  page,
+  browser,
+  request,
+}) => {
+  const chat = new ChatPage(page, REMOTE_BASE_URL);
+  await chat.goto("/");
+  const chatId = await chat.converse(["How do I reset my password?"]);
+  const email = `agent-${Date.now()}@remote.example`;
+  addRemoteStaff(email);
+
+  const context = await browser.newContext({ baseURL: REMOTE_BASE_URL });
+  try {
+    const staff = await context.newPage();
+    watchServerErrors(staff);
+    await staff.goto("/login");
+    await staff.getByTestId("login-email").fill(email);
+    await staff.getByTestId("login-password").fill(DEMO_PASSWORD);
+    await staff.getByTestId("login-submit").click();
+    await staff.waitForURL(/\/agent/);
+
+    // Vectara answers the chat's read with 503, every retry too.
+    await armFault(request, {
+      match: `GET /v2/chats/${chatId}`,
+      fault: "status",
+      status: 503,
+      times: 20,
+    });
+    await staff.goto(`/agent/chats/${chatId}`);
+    const error = staff.getByTestId("page-error");
+    await expect(error).toBeVisible({ timeout: 20_000 });
+    await expect(error.getByRole("heading", { level: 1 })).toHaveText(
+      "This page could not be loaded",
+    );
+    await expect(error.getByRole("alert")).toContainText("try again in a moment");
+    // The digest the server logged with the error, for whoever reads the log.
+    await expect(staff.getByTestId("error-reference").locator("code")).toHaveText(/^\S+$/);
+    // Inside the console's frame: the staff can go elsewhere.
+    await expect(staff.getByTestId("staff-shell")).toBeVisible();
+
+    await clearFaults(request);
+    await error.getByRole("button", { name: "Try again" }).click();
+    await expect(staff.getByTestId("agent-transcript")).toBeVisible({ timeout: 20_000 });
+    await expect(staff.getByTestId("turn")).toHaveCount(1);
+    await expect(error).toBeHidden();
+  } finally {
+    await context.close();
+  }
 });

@@ -259,19 +259,7 @@ const storedCitations = z.array(citationSchema).catch([]);
  * (incomplete), so a chat the visitor owns opens even when Vectara has no turn in it yet.
  * Undefined when the visitor does not own the chat or Vectara no longer has it.
  */
-export async function loadConversation(args: {
-  client: VectaraClient;
-  visitorId: string;
-  chatId: string;
-}): Promise<ChatMessage[] | undefined> {
-  return (await loadOwnedConversation(args))?.messages;
-}
-
-/**
- * The chat (its title) and its thread, as `loadConversation` has it, from one ownership
- * read: what the conversation page needs for both its tab title and its content.
- */
-export async function loadOwnedConversation({
+export async function loadConversation({
   client,
   visitorId,
   chatId,
@@ -279,20 +267,22 @@ export async function loadOwnedConversation({
   client: VectaraClient;
   visitorId: string;
   chatId: string;
-}): Promise<{ chat: Chat; messages: ChatMessage[] } | undefined> {
+}): Promise<ChatMessage[] | undefined> {
   const chat = await getOwnedChat({ visitorId, chatId });
-  if (!chat) return undefined;
-  const messages = await readThread({ client, chatId });
-  return messages && { chat, messages };
+  return chat && loadThreadOfChat({ client, chat });
 }
 
-/** `loadConversation`'s thread, for a chat whose ownership was checked. */
-async function readThread({
+/**
+ * `loadConversation`'s thread of a chat `getOwnedChat` returned: the caller holds the
+ * ownership check's result (the conversation page reads it once for its title and its
+ * content). Undefined when Vectara no longer has the chat.
+ */
+export async function loadThreadOfChat({
   client,
-  chatId,
+  chat: { chatId },
 }: {
   client: VectaraClient;
-  chatId: string;
+  chat: Chat;
 }): Promise<ChatMessage[] | undefined> {
   const turns: Turn[] = [];
   try {
