@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createContext, type PropsWithChildren, useContext, useState } from "react";
 import { z } from "zod";
+import { DEFAULT_SCORE_THRESHOLDS, type ScoreThresholds } from "@/lib/chat/score-levels";
 
 // zod compiles object schemas with `new Function` when it may, and probes for that by
 // calling it: under Parley's CSP (no 'unsafe-eval') the probe is a policy violation. The
@@ -18,7 +19,18 @@ export function useMode(): Mode {
   return useContext(ModeContext);
 }
 
-export function Providers({ children, mode }: PropsWithChildren<{ mode: Mode }>) {
+const ScoreThresholdsContext = createContext<ScoreThresholds>(DEFAULT_SCORE_THRESHOLDS);
+
+/** Where scores turn low and high (FCS_LOW_THRESHOLD, FCS_HIGH_THRESHOLD), as the server has them. */
+export function useScoreThresholds(): ScoreThresholds {
+  return useContext(ScoreThresholdsContext);
+}
+
+export function Providers({
+  children,
+  mode,
+  scoreThresholds = DEFAULT_SCORE_THRESHOLDS,
+}: PropsWithChildren<{ mode: Mode; scoreThresholds?: ScoreThresholds }>) {
   const [client] = useState(
     () =>
       new QueryClient({
@@ -27,7 +39,9 @@ export function Providers({ children, mode }: PropsWithChildren<{ mode: Mode }>)
   );
   return (
     <ModeContext value={mode}>
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <ScoreThresholdsContext value={scoreThresholds}>
+        <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      </ScoreThresholdsContext>
     </ModeContext>
   );
 }

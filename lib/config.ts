@@ -30,6 +30,13 @@ const wholeNumber = (min: number, max: number, what = "a whole number") =>
     .min(min, { message: `must be at least ${min}` })
     .max(max, { message: `must be at most ${max}` });
 
+/** A score from 0 to 1 (a factual-consistency threshold). */
+const fraction = z.coerce
+  .number({ message: "must be a number from 0 to 1" })
+  .refine(Number.isFinite, { message: "must be a number from 0 to 1" })
+  .min(0, { message: "must be at least 0" })
+  .max(1, { message: "must be at most 1" });
+
 const corpusKey = z
   .string()
   .max(50, { message: "must be at most 50 characters" })
@@ -96,6 +103,13 @@ const envSchema = z
     ),
     TRUSTED_PROXY_HOPS: z.preprocess(blankAsUnset, wholeNumber(0, 10).default(0)),
     ANSWER_WORDS_PER_SECOND: z.preprocess(blankAsUnset, wholeNumber(0, 10_000).default(40)),
+    FCS_LOW_THRESHOLD: z.preprocess(
+      blankAsUnset,
+      // The defaults are DEFAULT_SCORE_THRESHOLDS (lib/chat/score-levels.ts; this module
+      // imports nothing of the app); test/config.test.ts keeps the two the same.
+      fraction.default(0.4),
+    ),
+    FCS_HIGH_THRESHOLD: z.preprocess(blankAsUnset, fraction.default(0.7)),
     DEMO_PASSWORD: z.preprocess(
       blankAsUnset,
       z.string().min(8, { message: "must be at least 8 characters" }).optional(),
@@ -129,6 +143,13 @@ const envSchema = z
     ),
   })
   .superRefine((env, ctx) => {
+    if (env.FCS_LOW_THRESHOLD >= env.FCS_HIGH_THRESHOLD) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FCS_LOW_THRESHOLD"],
+        message: `must be below FCS_HIGH_THRESHOLD (${env.FCS_HIGH_THRESHOLD})`,
+      });
+    }
     const oauthVars = ["VECTARA_CLIENT_ID", "VECTARA_CLIENT_SECRET"] as const;
     const present = oauthVars.filter((k) => env[k] !== undefined);
     if (present.length === 1) {
@@ -238,6 +259,12 @@ export interface Config {
    * it is seen arriving and Stop can cut it. A model slower than this is never held back.
    */
   answerWordsPerSecond: number;
+  /**
+   * Where the factual-consistency score turns low and high (FCS_LOW_THRESHOLD, default 0.4:
+   * below it is low; FCS_HIGH_THRESHOLD, default 0.7: from it up is high). One setting for
+   * the badge, the visitor's caution, the triage flag and the insights.
+   */
+  scoreThresholds: { low: number; high: number };
   /**
    * Where a source's article link goes (ARTICLE_LINKS): `auto` (default) opens the
    * in-app reader when the document has no URL that can be reached (none, or one on a
@@ -352,6 +379,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatRateLimitPerIpPerMinute: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     answerWordsPerSecond: e.ANSWER_WORDS_PER_SECOND,
+    scoreThresholds: { low: e.FCS_LOW_THRESHOLD, high: e.FCS_HIGH_THRESHOLD },
     articleLinks: e.ARTICLE_LINKS,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

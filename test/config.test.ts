@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SCORE_THRESHOLDS } from "@/lib/chat/score-levels";
 import { ConfigError, loadConfig } from "@/lib/config";
 
 describe("loadConfig", () => {
@@ -108,6 +109,27 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ TRUSTED_PROXY_HOPS: "11" })).toThrow(/TRUSTED_PROXY_HOPS/);
     expect(() => loadConfig({ CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0" })).toThrow(
       /CHAT_RATE_LIMIT_PER_IP_PER_MINUTE/,
+    );
+  });
+
+  it("reads the score thresholds, defaulting to the badge's, and refuses bad ones", () => {
+    expect(loadConfig({}).scoreThresholds).toEqual(DEFAULT_SCORE_THRESHOLDS);
+    expect(
+      loadConfig({ FCS_LOW_THRESHOLD: "0.25", FCS_HIGH_THRESHOLD: "0.9" }).scoreThresholds,
+    ).toEqual({ low: 0.25, high: 0.9 });
+    expect(() => loadConfig({ FCS_LOW_THRESHOLD: "high" })).toThrow(
+      /FCS_LOW_THRESHOLD must be a number from 0 to 1 \(got "high"\)/,
+    );
+    expect(() => loadConfig({ FCS_HIGH_THRESHOLD: "70" })).toThrow(
+      /FCS_HIGH_THRESHOLD must be at most 1/,
+    );
+    expect(() => loadConfig({ FCS_LOW_THRESHOLD: "-0.1" })).toThrow(/FCS_LOW_THRESHOLD/);
+    // Low must stay below high, or nothing would be medium and the flag would contradict the badge.
+    expect(() => loadConfig({ FCS_LOW_THRESHOLD: "0.8" })).toThrow(
+      /FCS_LOW_THRESHOLD must be below FCS_HIGH_THRESHOLD \(0.7\)/,
+    );
+    expect(() => loadConfig({ FCS_LOW_THRESHOLD: "0.5", FCS_HIGH_THRESHOLD: "0.5" })).toThrow(
+      ConfigError,
     );
   });
 });

@@ -11,10 +11,10 @@ import { getConfig } from "@/lib/config";
 export const dynamic = "force-dynamic";
 
 export default function ChatLayout({ children }: { children: ReactNode }) {
-  const { mode, articleLinks } = getConfig();
+  const { mode, articleLinks, scoreThresholds } = getConfig();
 
   return (
-    <Providers mode={mode}>
+    <Providers mode={mode} scoreThresholds={scoreThresholds}>
       <ArticleLinksProvider setting={articleLinks}>
         <ChatSessionProvider>
           {/*

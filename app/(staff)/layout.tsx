@@ -15,5 +15,10 @@ export const metadata: Metadata = {
 };
 
 export default function StaffGroupLayout({ children }: { children: ReactNode }) {
-  return <Providers mode={getConfig().mode}>{children}</Providers>;
+  const { mode, scoreThresholds } = getConfig();
+  return (
+    <Providers mode={mode} scoreThresholds={scoreThresholds}>
+      {children}
+    </Providers>
+  );
 }

@@ -1,7 +1,8 @@
 import Link from "next/link";
+import { useScoreThresholds } from "@/components/providers";
 import { focusRing } from "@/components/ui/button";
 import { ThumbDownIcon, ThumbUpIcon } from "@/components/ui/icons";
-import { fcsLevel } from "@/lib/chat/messages";
+import { fcsLevel } from "@/lib/chat/score-levels";
 import type { ChatFlag, StaffChatRow, StaffSearchSnippet } from "./types";
 
 const FLAG_LABELS: Record<ChatFlag, string> = {
@@ -75,18 +76,7 @@ export function ChatRow({ row }: { row: StaffChatRow }) {
         {row.lowestFcs === null ? (
           <span className="text-muted">—</span>
         ) : (
-          <span
-            data-level={fcsLevel(row.lowestFcs)}
-            className={
-              fcsLevel(row.lowestFcs) === "low"
-                ? "font-semibold text-danger"
-                : fcsLevel(row.lowestFcs) === "medium"
-                  ? "text-warning-foreground"
-                  : "text-positive-foreground"
-            }
-          >
-            {Math.round(row.lowestFcs * 100)}%
-          </span>
+          <ScoreCell score={row.lowestFcs} />
         )}
       </td>
       <td className="whitespace-nowrap py-3 pr-4 text-xs tabular-nums">
@@ -167,5 +157,21 @@ export function ChatsTableHead() {
         </th>
       </tr>
     </thead>
+  );
+}
+
+const scoreClass = {
+  low: "font-semibold text-danger",
+  medium: "text-warning-foreground",
+  high: "text-positive-foreground",
+} as const;
+
+/** The lowest score, coloured by its level under the server's thresholds. */
+function ScoreCell({ score }: { score: number }) {
+  const level = fcsLevel(score, useScoreThresholds());
+  return (
+    <span data-level={level} className={scoreClass[level]}>
+      {Math.round(score * 100)}%
+    </span>
   );
 }

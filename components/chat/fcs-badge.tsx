@@ -1,11 +1,11 @@
 "use client";
 
 import { useId, useState } from "react";
-import { useMode } from "@/components/providers";
+import { useMode, useScoreThresholds } from "@/components/providers";
 import { Alert } from "@/components/ui/alert";
 import { focusRing } from "@/components/ui/button";
 import { InfoIcon } from "@/components/ui/icons";
-import { FCS_HIGH, FCS_MEDIUM, type FcsLevel, fcsLevel } from "@/lib/chat/messages";
+import { asPercent, type FcsLevel, fcsLevel } from "@/lib/chat/score-levels";
 
 const levels = {
   high: {
@@ -43,9 +43,12 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
   const [open, setOpen] = useState(false);
   const tipId = useId();
   const mode = useMode();
+  const thresholds = useScoreThresholds();
   if (!Number.isFinite(score)) return null;
 
-  const level = fcsLevel(score);
+  const level = fcsLevel(score, thresholds);
+  const high = asPercent(thresholds.high);
+  const low = asPercent(thresholds.low);
   const l = levels[level];
   const percent = Math.round(Math.min(1, Math.max(0, score)) * 100);
 
@@ -86,8 +89,7 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
           {mode === "remote"
             ? "Vectara's hallucination evaluation model (HHEM) scores it."
             : "Parley's built-in engine scores it: how much of your question the quoted passages cover, or, for an answer written by a language model, how much of its wording the sources contain."}{" "}
-          High is {Math.round(FCS_HIGH * 100)}% or more, Medium {Math.round(FCS_MEDIUM * 100)}–
-          {Math.round(FCS_HIGH * 100) - 1}%, Low below {Math.round(FCS_MEDIUM * 100)}%.
+          High is {high}% or more, Medium {low}–{high - 1}%, Low below {low}%.
         </span>
       </span>
       {caution && level === "low" ? <FcsCaution /> : null}

@@ -25,7 +25,7 @@ export interface Citation {
   score: number;
 }
 
-export type FcsLevel = "high" | "medium" | "low";
+export type { FcsLevel } from "./score-levels";
 
 // A type alias, not an interface: only aliases are assignable to the SDK's Record<string, unknown>.
 export type ChatDataParts = {
@@ -66,16 +66,6 @@ export interface ChatSummary {
 export interface ChatHistoryPage {
   chats: ChatSummary[];
   nextCursor: string | null;
-}
-
-/** Thresholds for the factual-consistency badge (Vectara's HHEM scale, 0..1). */
-export const FCS_HIGH = 0.7;
-export const FCS_MEDIUM = 0.4;
-
-export function fcsLevel(score: number): FcsLevel {
-  if (score >= FCS_HIGH) return "high";
-  if (score >= FCS_MEDIUM) return "medium";
-  return "low";
 }
 
 /** The markers Parley asks Vectara to wrap the matched part of each snippet in. */

@@ -5,7 +5,8 @@ import type { StaffUser } from "@/lib/auth/staff";
 import { citationSchema } from "@/lib/chat/citations";
 import { citedIndexes } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
-import { FCS_HIGH, FCS_MEDIUM } from "@/lib/chat/messages";
+import { fcsLevel, type ScoreThresholds } from "@/lib/chat/score-levels";
+import { getConfig } from "@/lib/config";
 import {
   addNoteByChatId,
   type ChatReview,
@@ -84,12 +85,17 @@ export function checkSearchWords(text: string): { words: string[] } | { error: A
   };
 }
 
-function flagsOf(s: ChatSignals | undefined): ChatFlag[] {
+function flagsOf(
+  s: ChatSignals | undefined,
+  thresholds: ScoreThresholds = getConfig().scoreThresholds,
+): ChatFlag[] {
   if (!s) return [];
   const flags: ChatFlag[] = [];
   if (s.downvotes > 0) flags.push("thumbs_down");
   if (s.reported > 0) flags.push("reported");
-  if (s.lowestFcs !== null && s.lowestFcs < FCS_MEDIUM) flags.push("low_score");
+  if (s.lowestFcs !== null && fcsLevel(s.lowestFcs, thresholds) === "low") {
+    flags.push("low_score");
+  }
   if (s.uncitedAnswers > 0) flags.push("uncited");
   if (s.moderations > 0) flags.push("moderated");
   return flags;
@@ -101,15 +107,22 @@ function flagsOf(s: ChatSignals | undefined): ChatFlag[] {
  * nothing, earlier moderation. Escalated chats come first; a chat reviewed since its
  * last activity (a turn or a visitor's feedback) drops out.
  */
-export function needOf(s: ChatSignals, review?: ChatReview): number {
+export function needOf(
+  s: ChatSignals,
+  review?: ChatReview,
+  thresholds: ScoreThresholds = getConfig().scoreThresholds,
+): number {
   if (review?.status === "reviewed" && review.updatedAt >= s.lastActivityAt) return 0;
   let need = 16 * s.reported + 8 * s.downvotes;
-  if (s.lowestFcs !== null) need += s.lowestFcs < FCS_MEDIUM ? 4 : s.lowestFcs < FCS_HIGH ? 1 : 0;
+  if (s.lowestFcs !== null) need += SCORE_NEED[fcsLevel(s.lowestFcs, thresholds)];
   if (s.uncitedAnswers > 0) need += 2;
   if (s.moderations > 0) need += 1;
   if (review?.status === "escalated") need += 100;
   return need;
 }
+
+/** A low score weighs 4 in the triage queue, a medium one 1 (FCS_LOW/HIGH_THRESHOLD). */
+const SCORE_NEED = { low: 4, medium: 1, high: 0 } as const;
 
 const isCited = (answer: string) => citedIndexes(answer).length > 0;
 

@@ -137,6 +137,24 @@ describe("FcsBadge", () => {
     expect(inMode("local")).not.toContain("HHEM");
   });
 
+  it("follows the server's thresholds (FCS_LOW_THRESHOLD, FCS_HIGH_THRESHOLD)", () => {
+    const strict = (score: number) =>
+      html(
+        createElement(
+          Providers,
+          { mode: "local", scoreThresholds: { low: 0.8, high: 0.95 } },
+          createElement(FcsBadge, { score }),
+        ),
+      );
+    // 0.75 is high by default; under these thresholds it is low, with the caution.
+    expect(html(createElement(FcsBadge, { score: 0.75 }))).toContain('data-level="high"');
+    expect(strict(0.75)).toContain('data-level="low"');
+    expect(strict(0.75)).toContain('data-testid="fcs-caution"');
+    expect(strict(0.9)).toContain('data-level="medium"');
+    expect(strict(0.95)).toContain('data-level="high"');
+    expect(strict(0.9)).toContain("High is 95% or more, Medium 80–94%, Low below 80%.");
+  });
+
   it("says what a low score means, unless the caution is placed elsewhere", () => {
     expect(html(createElement(FcsBadge, { score: 0.1 }))).toContain(
       FCS_CAUTION_TEXT.replace("'", "&#x27;"),

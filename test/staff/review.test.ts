@@ -229,6 +229,18 @@ describe("needOf", () => {
     expect(down).toBeGreaterThan(low);
   });
 
+  it("weighs a score by the server's thresholds (FCS_LOW_THRESHOLD, FCS_HIGH_THRESHOLD)", () => {
+    const strict = { low: 0.8, high: 0.95 };
+    // 0.75 is high by default (no need) but low under stricter thresholds.
+    expect(review.needOf(sig({ lowestFcs: 0.75 }))).toBe(0);
+    expect(review.needOf(sig({ lowestFcs: 0.75 }), undefined, strict)).toBe(
+      review.needOf(sig({ lowestFcs: 0.2 })),
+    );
+    expect(review.needOf(sig({ lowestFcs: 0.9 }), undefined, strict)).toBe(
+      review.needOf(sig({ lowestFcs: 0.5 })),
+    );
+  });
+
   it("is 0 for a chat reviewed with no activity since, even with reports", () => {
     const s = sig({ reported: 2, downvotes: 2, lowestFcs: 0.1, uncitedAnswers: 3 });
     expect(review.needOf(s, rev("reviewed", 1_000))).toBe(0);
