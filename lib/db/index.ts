@@ -19,6 +19,7 @@ export * from "./chats";
 export { InvalidCursorError } from "./cursor";
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
 export * from "./feedback";
+export * from "./insights";
 export * from "./login-failures";
 export * from "./notes";
 export { hitRateLimitByKey, peekRateLimitByKey, type RateLimitResult } from "./rate-limits";

@@ -164,6 +164,16 @@ export const migrations: readonly Migration[] = [
     // stored answer is cut there, whichever of the stop and the answer's record comes first.
     statements: ["ALTER TABLE turns ADD COLUMN shown_chars INTEGER"],
   },
+  {
+    version: 11,
+    name: "insights: turns and feedback by time",
+    // The staff insights (lib/db/insights.ts) read a period of turns by created_at (with
+    // the first-token time for the medians) and of feedback by when it was given.
+    statements: [
+      "CREATE INDEX turns_created ON turns (created_at, first_token_ms)",
+      "CREATE INDEX feedback_updated ON feedback (updated_at)",
+    ],
+  },
 ];
 
 /** Held by the migration transaction on Postgres, so instances starting together take turns. */
