@@ -20,6 +20,11 @@ export interface ChatProps {
   chatId?: string;
   initialMessages?: ChatMessage[];
   examples?: string[];
+  /**
+   * The turn whose answer was still being generated when the page was rendered (a reload
+   * mid-answer): the page resumes it from the server's stored stream.
+   */
+  resumeTurnId?: string;
 }
 
 /**
@@ -27,7 +32,12 @@ export interface ChatProps {
  * Vectara's answer as typed UI message parts. Only the new question goes to the
  * server; Vectara keeps the chat's history.
  */
-export function Chat({ chatId: initialChatId, initialMessages = [], examples = [] }: ChatProps) {
+export function Chat({
+  chatId: initialChatId,
+  initialMessages = [],
+  examples = [],
+  resumeTurnId,
+}: ChatProps) {
   const queryClient = useQueryClient();
   const chatIdRef = useRef<string | null>(initialChatId ?? null);
   // The chat a first answer is creating, named by its `data-chat-info`. The server stores
@@ -36,6 +46,10 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
   const pendingChatIdRef = useRef<string | null>(null);
   // The stopped or failed answer a "Regenerate" asks again, taken back by the server first.
   const replaceTurnRef = useRef<string | null>(null);
+  // The answer a reconnect asks the server for: the one this page was rendered waiting for,
+  // or the one whose connection dropped.
+  const resumeTurnRef = useRef<string | null>(resumeTurnId ?? null);
+  const reconnectsRef = useRef(0);
   const [stopped, setStopped] = useState<ReadonlySet<string>>(new Set());
   const [announcement, setAnnouncement] = useState("");
 
@@ -60,16 +74,27 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
             },
           };
         },
+        // GET /api/chat/<chat>/stream: the server replays the answer from its start and
+        // follows it to its end (204 when there is nothing to resume).
+        prepareReconnectToStreamRequest: ({ id }) => {
+          const chatId = chatIdRef.current ?? pendingChatIdRef.current ?? id;
+          const turn = resumeTurnRef.current;
+          return {
+            api: `/api/chat/${encodeURIComponent(chatId)}/stream${turn ? `?turn=${encodeURIComponent(turn)}` : ""}`,
+          };
+        },
       }),
     [],
   );
 
-  const { messages, sendMessage, regenerate, stop, status, error, clearError } =
+  const { messages, sendMessage, regenerate, stop, status, error, clearError, resumeStream } =
     useChat<ChatMessage>({
       id: initialChatId,
       messages: initialMessages,
       transport,
       experimental_throttle: 40,
+      // A page rendered mid-answer picks the answer up where it is.
+      resume: resumeTurnId !== undefined,
       onData: (part) => {
         if (part.type !== "data-chat-info") return;
         pendingChatIdRef.current = part.data.chatId;
@@ -78,8 +103,21 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
         if (chatIdRef.current !== null && chatIdRef.current !== part.data.chatId) {
           chatIdRef.current = part.data.chatId;
         }
+        // The chat is named: it gets its own address now, so that a reload mid-answer
+        // opens it and resumes the answer.
+        adoptChat();
       },
-      onFinish: ({ message, isAbort, isError }) => {
+      onFinish: ({ message, isAbort, isError, isDisconnect }) => {
+        // The connection dropped mid-answer: the server goes on generating it, so the
+        // page reconnects and replays it (a few times at most), rather than show it cut.
+        const turnId = turnIdOf(message);
+        if (isDisconnect && turnId && reconnectsRef.current < MAX_RECONNECTS) {
+          reconnectsRef.current += 1;
+          resumeTurnRef.current = turnId;
+          setTimeout(() => void resumeStream(), RECONNECT_DELAY_MS * reconnectsRef.current);
+          return;
+        }
+        reconnectsRef.current = 0;
         adoptChat();
         if (isAbort) {
           setStopped((s) => new Set(s).add(message.id));
@@ -170,6 +208,10 @@ export function Chat({ chatId: initialChatId, initialMessages = [], examples = [
     </div>
   );
 }
+
+/** Reconnects after a dropped connection, per answer, and the wait before each (times its number). */
+const MAX_RECONNECTS = 3;
+const RECONNECT_DELAY_MS = 500;
 
 /** The turn an answer belongs to, once the server named it. */
 function turnIdOf(message: ChatMessage): string | undefined {

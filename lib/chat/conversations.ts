@@ -25,6 +25,7 @@ import { AppError } from "@/lib/http/errors";
 import { getMetrics } from "@/lib/observability/metrics";
 import { NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
 import type { AnswerRecord } from "./answer";
+import { stopAnswerStream } from "./answer-streams";
 import { citationSchema } from "./citations";
 import type { ChatHistoryPage, ChatMessage, ChatMessageMetadata, Citation } from "./messages";
 import { nextTitle, toTitle } from "./title";
@@ -280,9 +281,15 @@ export async function loadConversation({
 export async function loadThreadOfChat({
   client,
   chat: { chatId },
+  pendingTurnId,
 }: {
   client: VectaraClient;
   chat: Chat;
+  /**
+   * The turn whose answer is still being generated (`findLiveAnswer`): shown as its
+   * question alone, for the page to resume the answer in its place.
+   */
+  pendingTurnId?: string;
 }): Promise<ChatMessage[] | undefined> {
   const turns: Turn[] = [];
   try {
@@ -299,6 +306,7 @@ export async function loadThreadOfChat({
   const feedback = new Map((await listFeedbackByChatId({ db, chatId })).map((f) => [f.turnId, f]));
 
   const fromVectara = (turn: Turn): ChatMessage[] => {
+    if (turn.id === pendingTurnId) return questionOf(chatId, turn.id, turn.query);
     const annotations = stored.get(turn.id);
     const rated = feedback.get(turn.id);
     const metadata: ChatMessageMetadata = {
@@ -356,9 +364,25 @@ export async function loadThreadOfChat({
     }
   }
   const unfinished = (after: string | null) =>
-    (unfinishedAfter.get(after) ?? []).flatMap((row) => interruptedTurn(chatId, row));
+    (unfinishedAfter.get(after) ?? []).flatMap((row) =>
+      row.turnId === pendingTurnId
+        ? questionOf(chatId, row.turnId, row.query)
+        : interruptedTurn(chatId, row),
+    );
 
   return [...unfinished(null), ...turns.flatMap((t) => [...fromVectara(t), ...unfinished(t.id)])];
+}
+
+/** A question alone, its answer still being generated (the page resumes it). */
+function questionOf(chatId: string, turnId: string, query: string): ChatMessage[] {
+  return [
+    {
+      id: `${turnId}:user`,
+      role: "user",
+      metadata: { chatId, turnId },
+      parts: [{ type: "text", text: query }],
+    },
+  ];
 }
 
 /** A question whose answer never completed: the question, and what came of the answer. */
@@ -408,7 +432,10 @@ export async function stopAnswer({
   shownChars: number;
 }): Promise<boolean> {
   if (!(await getOwnedChat({ visitorId, chatId }))) return false;
-  return stopTurnByTurnId({ db: await getAppDb(), chatId, turnId, shownChars });
+  const stopped = await stopTurnByTurnId({ db: await getAppDb(), chatId, turnId, shownChars });
+  // The answer may still be generated, here or on another instance: it stops too.
+  await stopAnswerStream({ chatId, turnId });
+  return stopped;
 }
 
 /**

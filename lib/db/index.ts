@@ -12,6 +12,7 @@ import { openSqliteDriver } from "./sqlite";
  * the driver in it, speaks portable SQL and returns camelCase domain objects. Rows are
  * parsed with zod: the same code must accept Postgres, whose BIGINT comes back as a string.
  */
+export * from "./answer-streams";
 export * from "./audit-log";
 export * from "./chat-reviews";
 export * from "./chat-signals";

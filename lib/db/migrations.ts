@@ -165,6 +165,35 @@ export const migrations: readonly Migration[] = [
     statements: ["ALTER TABLE turns ADD COLUMN shown_chars INTEGER"],
   },
   {
+    version: 10,
+    name: "answer_streams: answers being streamed, kept for a visitor who reloads",
+    // An answer's UI message chunks, in batches, while it streams and a few minutes after
+    // (lib/db/answer-streams.ts): any instance can replay it to a reloaded page, and a Stop
+    // on one instance reaches the answer generated on another (stop_requested).
+    statements: [
+      `CREATE TABLE answer_streams (
+        stream_id TEXT PRIMARY KEY,
+        chat_id TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stop_requested INTEGER NOT NULL DEFAULT 0,
+        batches INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        ended_at BIGINT
+      )`,
+      "CREATE INDEX answer_streams_chat ON answer_streams (chat_id, created_at)",
+      "CREATE INDEX answer_streams_updated ON answer_streams (updated_at)",
+      `CREATE TABLE answer_stream_batches (
+        stream_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        chunks TEXT NOT NULL,
+        PRIMARY KEY (stream_id, seq)
+      )`,
+    ],
+  },
+  {
     version: 11,
     name: "insights: turns and feedback by time",
     // The staff insights (lib/db/insights.ts) read a period of turns by created_at (with

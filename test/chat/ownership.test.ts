@@ -203,7 +203,7 @@ describe("ownership before streaming", () => {
     ]);
   });
 
-  it("leaves an engine chat and the visitor's ownership when the stream is dropped right after chat_info; the chat opens and takes a follow-up", async () => {
+  it("leaves an engine chat and the visitor's ownership when the stream is dropped right after chat_info; the answer goes on to complete; the chat takes a follow-up", async () => {
     const { client, release } = await gatedEngine();
     const abort = new AbortController();
     const stream = partsReader(await ask(QUESTION, null, abort.signal));
@@ -234,8 +234,15 @@ describe("ownership before streaming", () => {
     ]);
     expect(messages?.[0]?.parts).toEqual([{ type: "text", text: QUESTION }]);
 
-    // A follow-up in that chat is answered, and the thread shows both.
+    // The dropped connection did not stop the answer (issue 19, item 2): it completes.
     release();
+    await expect
+      .poll(
+        async () => (await db.listTurnsByChatId({ db: await db.getAppDb(), chatId }))[0]?.status,
+      )
+      .toBe("complete");
+
+    // A follow-up in that chat is answered, and the thread shows both.
     const followUp = partsReader(await ask("And on a monthly plan?", chatId));
     await followUp.until(() => false);
     expect(followUp.parts.some((p) => p.type === "text-delta")).toBe(true);
@@ -254,7 +261,7 @@ describe("ownership before streaming", () => {
     });
     expect(after?.map((m) => [m.role, m.metadata?.status])).toEqual([
       ["user", undefined],
-      ["assistant", "stopped"],
+      ["assistant", "complete"],
       ["user", undefined],
       ["assistant", "complete"],
     ]);

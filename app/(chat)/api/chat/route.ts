@@ -1,6 +1,7 @@
-import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
+import { createUIMessageStreamResponse } from "ai";
 import { getVisitorId } from "@/lib/auth/visitor";
 import { observeAnswerTimes, openAnswerStream, writeAnswer } from "@/lib/chat/answer";
+import { detachAnswer } from "@/lib/chat/answer-streams";
 import {
   checkChatRateLimit,
   claimChat,
@@ -8,7 +9,6 @@ import {
   recordAnswer,
   withdrawUnfinishedTurn,
 } from "@/lib/chat/conversations";
-import type { ChatMessage } from "@/lib/chat/messages";
 import { createPacer } from "@/lib/chat/pace";
 import { getConfig } from "@/lib/config";
 import { requestClientAddress } from "@/lib/http/client-address";
@@ -62,8 +62,10 @@ export const POST = route("visitor", async (request: Request): Promise<Response>
     askIn = withdrawn.askIn;
   }
 
-  // Vectara's stream outlives the visitor's request by as little as it must: a question
-  // stopped before its chat is named is still stored (writeAnswer waits for the ids).
+  // The answer is generated apart from this request (answer-streams.ts): once its chat is
+  // named, a dropped connection or a reload does not stop it, and a reloaded page replays
+  // it; only the visitor's Stop does. Before that, leaving stops it, and a question stopped
+  // before its chat is named is still stored (writeAnswer waits for the ids).
   const upstream = new AbortController();
   const events = await openAnswerStream({
     client: getVectaraClient(),
@@ -73,12 +75,14 @@ export const POST = route("visitor", async (request: Request): Promise<Response>
     signal: upstream.signal,
   });
 
-  const stream = createUIMessageStream<ChatMessage>({
-    execute: async ({ writer }) => {
+  const stream = detachAnswer({
+    ownerId: visitorId,
+    requestSignal: request.signal,
+    generate: async ({ writer, signal, named }) => {
       const record = await writeAnswer({
         events,
         writer,
-        signal: request.signal,
+        signal,
         stopUpstream: () => upstream.abort(),
         pacer: createPacer({ wordsPerSecond: getConfig().answerWordsPerSecond }),
         startedAt,
@@ -95,15 +99,17 @@ export const POST = route("visitor", async (request: Request): Promise<Response>
               "could not store the chat's owner before the answer",
             );
           }
+          await named({ chatId: newChatId, turnId });
         },
       });
       observeAnswerTimes(record);
-      // Recorded here, not in the stream's onFinish, which never runs for a visitor who
-      // stopped the answer (their request is gone): a stopped answer is stored as stopped.
-      // The visitor already has the answer; failing to file it must not turn it into an error.
+      // Recorded here, at the answer's end, whether the visitor is still connected or not:
+      // a stopped answer is stored as stopped. The visitor already has the answer; failing
+      // to file it must not turn it into an error.
       await recordAnswer({ visitorId, query, record }).catch((error: unknown) => {
         getLogger().error(errorFields(error), "could not store the answer in the app database");
       });
+      return record.status;
     },
   });
   // no-transform: the server's gzip would buffer and recompress every event of the stream,

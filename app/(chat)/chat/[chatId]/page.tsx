@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
 import { getVisitorId } from "@/lib/auth/visitor";
+import { findLiveAnswer } from "@/lib/chat/answer-streams";
 import { getOwnedChat, loadThreadOfChat } from "@/lib/chat/conversations";
 import { chatIdSchema } from "@/lib/chat/ids";
 import { getVectaraClient } from "@/lib/server/vectara";
@@ -33,7 +34,21 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function ChatPage({ params }: Params) {
   const chat = await ownedChat((await params).chatId);
   if (!chat) notFound();
-  const messages = await loadThreadOfChat({ client: getVectaraClient(), chat });
+  // An answer still being generated (the visitor reloaded mid-answer) is resumed by the
+  // page: the thread shows its question, and the answer streams in after it.
+  const live = await findLiveAnswer({ visitorId: chat.ownerId, chatId: chat.chatId });
+  const messages = await loadThreadOfChat({
+    client: getVectaraClient(),
+    chat,
+    pendingTurnId: live?.streamId,
+  });
   if (!messages) notFound();
-  return <Chat key={chat.chatId} chatId={chat.chatId} initialMessages={messages} />;
+  return (
+    <Chat
+      key={chat.chatId}
+      chatId={chat.chatId}
+      initialMessages={messages}
+      resumeTurnId={live?.streamId}
+    />
+  );
 }
