@@ -136,7 +136,7 @@ export async function listChatsByOwnerId({
   };
 }
 
-/** Deletes the chat with its turns and feedback, all or nothing. */
+/** Deletes the chat with its turns, feedback and handoff, all or nothing. */
 export async function deleteChatByChatId({
   db,
   chatId,
@@ -148,6 +148,8 @@ export async function deleteChatByChatId({
     // Explicit rather than trusting ON DELETE CASCADE, which needs
     // foreign_keys=ON in SQLite and is easy to lose in a future migration.
     await tx.run("DELETE FROM feedback WHERE chat_id = ?", [chatId]);
+    // The handoff holds the visitor's email: it must not outlive the conversation.
+    await tx.run("DELETE FROM handoffs WHERE chat_id = ?", [chatId]);
     await tx.run("DELETE FROM turns WHERE chat_id = ?", [chatId]);
     const { changes } = await tx.run("DELETE FROM chats WHERE chat_id = ?", [chatId]);
     return { deleted: changes > 0 };

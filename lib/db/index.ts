@@ -20,6 +20,7 @@ export * from "./chats";
 export { InvalidCursorError } from "./cursor";
 export type { SqlDriver, SqlParams, SqlValue } from "./driver";
 export * from "./feedback";
+export * from "./handoffs";
 export * from "./insights";
 export * from "./login-failures";
 export * from "./notes";

@@ -165,6 +165,26 @@ export const migrations: readonly Migration[] = [
     statements: ["ALTER TABLE turns ADD COLUMN shown_chars INTEGER"],
   },
   {
+    version: 9,
+    name: "handoffs: a visitor's request to reach a person",
+    // One per chat (lib/db/handoffs.ts): the visitor's email and message, staff-only, gone
+    // with the chat. The state index serves the triage queue's read of the active ones.
+    statements: [
+      `CREATE TABLE handoffs (
+        handoff_id TEXT PRIMARY KEY,
+        chat_id TEXT NOT NULL UNIQUE REFERENCES chats (chat_id) ON DELETE CASCADE,
+        owner_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        message TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'contacted', 'closed')),
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        updated_by TEXT
+      )`,
+      "CREATE INDEX handoffs_state ON handoffs (state, created_at)",
+    ],
+  },
+  {
     version: 10,
     name: "answer_streams: answers being streamed, kept for a visitor who reloads",
     // An answer's UI message chunks, in batches, while it streams and a few minutes after
