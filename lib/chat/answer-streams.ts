@@ -11,6 +11,7 @@ import {
   getAppDb,
   readAnswerBatches,
   requestAnswerStreamStop,
+  STALE_STREAM_MS,
   touchAnswerStream,
 } from "@/lib/db";
 import { errorFields, getLogger } from "@/lib/observability/log";
@@ -325,7 +326,18 @@ export function followAnswerStream({
           }
           return;
         }
-        if (!state || state.status !== "active") return end(controller);
+        const dead = state !== undefined && state.updatedAt < Date.now() - STALE_STREAM_MS;
+        if (!state || state.status !== "active" || dead) {
+          // Ended without its own last word (stopped, cut, its instance gone): the page
+          // shows what came as incomplete, not as a whole answer.
+          if (state?.status !== "complete" && state?.status !== "error") {
+            controller.enqueue({
+              type: "message-metadata",
+              messageMetadata: { status: "stopped" },
+            });
+          }
+          return end(controller);
+        }
         await nextBatch(streamId, gone.signal);
       }
     },

@@ -78,7 +78,7 @@ export const STOPPED_CLAIM_WAIT_MS = 15_000;
  * disk before the visitor sees the chat id or a word of the answer). It must not throw:
  * an error from it fails the answer like a broken stream.
  *
- * When `signal` (the visitor's request) aborts, the answer is stopped: nothing more is
+ * When `signal` (the visitor's Stop, `answer-streams.ts`) aborts, the answer is stopped: nothing more is
  * written or recorded, the record keeps exactly the text written before, and
  * `stopUpstream` ends Vectara's stream. A question stopped before its chat and turn were
  * named waits for them first (up to `STOPPED_CLAIM_WAIT_MS`), so that `onChatInfo`

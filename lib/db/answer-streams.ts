@@ -36,8 +36,12 @@ export interface AnswerStream {
 export const MAX_ANSWER_STREAM_BYTES = 1024 * 1024;
 /** How long a stream is kept after it ends: long enough for a reload to replay it. */
 export const ENDED_STREAM_TTL_MS = 5 * 60 * 1000;
-/** An active stream nobody wrote for this long is its instance's leftover: not followed. */
-export const STALE_STREAM_MS = 2 * 60 * 1000;
+/**
+ * An active stream nobody wrote for this long is the leftover of an instance that died
+ * mid-answer: not resumed, and a follower stops following it. Its generator marks it
+ * written at least every half second (`touchAnswerStream`), however slow the answer.
+ */
+export const STALE_STREAM_MS = 4_000;
 /** An active stream nobody wrote for this long is swept. */
 export const ABANDONED_STREAM_TTL_MS = 30 * 60 * 1000;
 /** Streams deleted per sweep at most: each write does a bounded share of the clean-up. */

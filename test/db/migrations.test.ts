@@ -36,6 +36,8 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
   it("creates every table of the schema", async () => {
     const db = await engine.open();
     expect(await listTables(db)).toEqual([
+      "answer_stream_batches",
+      "answer_streams",
       "audit_log",
       "chat_reviews",
       "chats",
