@@ -9,6 +9,8 @@ import type { SearchMode } from "@/components/agent/types";
 export const chatKeys = {
   all: ["chats"] as const,
   history: () => [...chatKeys.all, "history"] as const,
+  /** A chat's request for a person: its state, refetched on focus and while it is active. */
+  handoff: (chatId: string) => [...chatKeys.all, "handoff", chatId] as const,
 };
 
 /** The console's lists; a staff mutation (review, note, disable) invalidates `staffKeys.all`. */

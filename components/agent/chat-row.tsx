@@ -6,6 +6,7 @@ import { fcsLevel } from "@/lib/chat/score-levels";
 import type { ChatFlag, StaffChatRow, StaffSearchSnippet } from "./types";
 
 const FLAG_LABELS: Record<ChatFlag, string> = {
+  handoff: "Handoff",
   reported: "Reported",
   thumbs_down: "Thumbs down",
   low_score: "Low score",
@@ -14,6 +15,7 @@ const FLAG_LABELS: Record<ChatFlag, string> = {
 };
 
 const FLAG_STYLES: Record<ChatFlag, string> = {
+  handoff: "bg-brand text-brand-foreground",
   reported: "bg-danger-soft text-danger-foreground",
   thumbs_down: "bg-danger-soft text-danger-foreground",
   low_score: "bg-warning-soft text-warning-foreground",
@@ -51,6 +53,19 @@ export function ChatRow({ row }: { row: StaffChatRow }) {
         </Link>
         <p className="mt-1 line-clamp-2 text-muted text-xs leading-relaxed">{row.firstAnswer}</p>
         {row.match && <MatchSnippet match={row.match} />}
+        {row.handoff && row.handoff.state !== "closed" && (
+          <p data-testid="row-handoff" className="mt-2 text-xs">
+            <span className="font-medium">
+              {row.handoff.state === "open" ? "Wants a person:" : "Contacted:"}
+            </span>{" "}
+            <a
+              href={`mailto:${row.handoff.email}`}
+              className={`rounded text-brand underline underline-offset-2 ${focusRing}`}
+            >
+              {row.handoff.email}
+            </a>
+          </p>
+        )}
         {row.flags.length > 0 && (
           <ul className="mt-2 flex flex-wrap gap-1" aria-label="Flags">
             {row.flags.map((flag) => (

@@ -3,13 +3,20 @@
 import { useMutation } from "@tanstack/react-query";
 import { CitationList } from "@/components/citations/citation-list";
 import { RelatedSources } from "@/components/citations/related-sources";
+import { useScoreThresholds } from "@/components/providers";
 import { quotedBySource, withoutCitationMarkers } from "@/lib/chat/cited";
 import type { Citation } from "@/lib/chat/messages";
+import { fcsLevel } from "@/lib/chat/score-levels";
 import { postFeedback } from "./api";
 import { FcsBadge } from "./fcs-badge";
 import { CopyButton, FeedbackControls, type FeedbackValue } from "./feedback-controls";
+import { HandoffOffer } from "./handoff-status";
 
-/** What follows a finished answer: its score, the sources it cites, copy and feedback. */
+/**
+ * What follows a finished answer: its score, the sources it cites, copy and feedback, and
+ * under an answer that found nothing (it cites no source) or scored low, the offer to
+ * talk to a person.
+ */
 export function AnswerExtras({
   status,
   score,
@@ -38,6 +45,15 @@ export function AnswerExtras({
   turnId?: string;
   feedback: FeedbackValue | null;
 }) {
+  const thresholds = useScoreThresholds();
+  const offer =
+    status !== "complete" || !chatId
+      ? null
+      : cited.length === 0
+        ? "none"
+        : score !== undefined && fcsLevel(score, thresholds) === "low"
+          ? "low"
+          : null;
   return (
     <>
       {status === "complete" && score !== undefined && (
@@ -45,6 +61,7 @@ export function AnswerExtras({
           <FcsBadge score={score} />
         </div>
       )}
+      {offer && chatId && <HandoffOffer chatId={chatId} reason={offer} />}
       {cited.length > 0 && (
         <CitationList
           citations={cited}

@@ -1,10 +1,13 @@
-import { ensureOk, getJson } from "@/components/api-response";
+import { ensureOk, getJson, readJson } from "@/components/api-response";
+import type { HandoffRequest, HandoffStatusBody } from "@/lib/chat/handoff-schema";
 import type { ChatHistoryPage } from "@/lib/chat/messages";
+import { AppError } from "@/lib/http/errors";
 import type { FeedbackValue } from "./feedback-controls";
 
 /**
  * Every request the visitor's pages make besides the chat stream itself (which the AI
- * SDK's transport sends): history, deleting a chat, feedback and a stop's report.
+ * SDK's transport sends): history, deleting a chat, feedback, a stop's report and the
+ * request for a person (handoff).
  * Failures rebuild the server's AppError (`components/api-response.ts`).
  */
 
@@ -54,4 +57,29 @@ export function postStop(chatId: string, turnId: string, shownChars: number): vo
   }).catch(() => {
     // Offline: the server's own record of the stop stands.
   });
+}
+
+const handoffUrl = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}/handoff`;
+
+/** The state of the chat's request for a person (never the email), or null. */
+export function fetchHandoff(chatId: string): Promise<HandoffStatusBody> {
+  return getJson(handoffUrl(chatId));
+}
+
+/** Asks for a person in the chat; the answer is the request's state. */
+export async function postHandoff(
+  chatId: string,
+  request: HandoffRequest,
+): Promise<HandoffStatusBody> {
+  let response: Response;
+  try {
+    response = await fetch(handoffUrl(chatId), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
+  } catch {
+    throw AppError.fromResponseText("");
+  }
+  return readJson(await ensureOk(response));
 }

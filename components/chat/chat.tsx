@@ -13,6 +13,7 @@ import { AssistantMessage } from "./assistant-message";
 import { ChatErrorNotice } from "./chat-error";
 import { Composer } from "./composer";
 import { EmptyState } from "./empty-state";
+import { HandoffBar } from "./handoff-status";
 import { UserMessage } from "./user-message";
 
 export interface ChatProps {
@@ -114,7 +115,12 @@ export function Chat({
         if (isDisconnect && turnId && reconnectsRef.current < MAX_RECONNECTS) {
           reconnectsRef.current += 1;
           resumeTurnRef.current = turnId;
-          setTimeout(() => void resumeStream(), RECONNECT_DELAY_MS * reconnectsRef.current);
+          // Offline, it waits to be back online.
+          const reconnect = () => {
+            if (navigator.onLine) void resumeStream();
+            else window.addEventListener("online", () => void resumeStream(), { once: true });
+          };
+          setTimeout(reconnect, RECONNECT_DELAY_MS * reconnectsRef.current);
           return;
         }
         reconnectsRef.current = 0;
@@ -201,6 +207,7 @@ export function Chat({
           <div ref={bottomRef} />
         </div>
       </div>
+      <HandoffBar messages={messages} />
       <Composer busy={busy} onSend={send} onStop={() => void stop()} autoFocus />
       <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="chat-announcer">
         {announcement}

@@ -4,6 +4,7 @@ import { ensureOk, getJson, readJson } from "@/components/api-response";
 import type { AdminDocumentPage, UploadResult } from "@/lib/admin/corpus";
 import type { DocumentSort } from "@/lib/admin/document-sort";
 import { AppError } from "@/lib/http/errors";
+import type { StaffHandoff } from "@/lib/staff/types";
 
 /**
  * Every request the staff console makes from the browser: the agent's conversations and
@@ -77,6 +78,14 @@ export async function postDisableTurn(
       reason,
     }),
   );
+}
+
+/** Sets the state of the visitor's request for a person; the answer is the handoff. */
+export async function putHandoffState(
+  chatId: string,
+  state: StaffHandoff["state"],
+): Promise<StaffHandoff> {
+  return readJson(await send(`${chatBase(chatId)}/handoff`, "PUT", { state }));
 }
 
 /** A download link, not a request: the browser saves the file. */

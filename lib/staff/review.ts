@@ -12,24 +12,31 @@ import {
   type ChatReview,
   type ChatSignals,
   getAppDb,
+  getHandoffByChatId,
   getUserByUserId,
+  type Handoff,
+  type HandoffState,
   InvalidCursorError,
+  listActiveHandoffs,
   listChatReviewsByChatIds,
   listChatSignals,
   listFeedbackByChatId,
+  listHandoffsByChatIds,
   listNotesByChatId,
   listTurnsByChatId,
   type Note,
   type ReviewStatus,
   setChatReviewByChatId,
+  setHandoffStateByChatId,
 } from "@/lib/db";
 import { parseSearchWords, searchChatsByWords } from "@/lib/db/search";
 import { regexCostProblem } from "@/lib/engine/core/regex-cost";
 import { AppError } from "@/lib/http/errors";
+import { getLogger } from "@/lib/observability/log";
 import { type Chat, NotFoundError, type Turn, type VectaraClient } from "@/lib/vectara";
 import { loadTurnHistories, type TurnHistory } from "./query-history";
 import { explainRegexError, type Re2SyntaxError } from "./regex-explain";
-import type { ChatFlag, StaffChatRow } from "./types";
+import type { ChatFlag, StaffChatRow, StaffHandoff } from "./types";
 
 /**
  * The support agents' view of every conversation: Vectara's chats, with what Parley
@@ -37,7 +44,7 @@ import type { ChatFlag, StaffChatRow } from "./types";
  * moderation). Staff routes and pages call these; role checks happen before.
  */
 
-export type { ChatFlag, StaffChatRow } from "./types";
+export type { ChatFlag, StaffChatRow, StaffHandoff } from "./types";
 
 /** What staff routes say of a conversation that does not exist. */
 export const NO_SUCH_CHAT = "No such conversation.";
@@ -88,9 +95,11 @@ export function checkSearchWords(text: string): { words: string[] } | { error: A
 function flagsOf(
   s: ChatSignals | undefined,
   thresholds: ScoreThresholds = getConfig().scoreThresholds,
+  handoff?: Handoff,
 ): ChatFlag[] {
-  if (!s) return [];
   const flags: ChatFlag[] = [];
+  if (handoff && handoff.state !== "closed") flags.push("handoff");
+  if (!s) return flags;
   if (s.downvotes > 0) flags.push("thumbs_down");
   if (s.reported > 0) flags.push("reported");
   if (s.lowestFcs !== null && fcsLevel(s.lowestFcs, thresholds) === "low") {
@@ -121,15 +130,38 @@ export function needOf(
   return need;
 }
 
+/**
+ * What a handoff adds to a chat's need: an open one tops the queue, above every other
+ * signal (escalation included); a contacted one stays high until it is closed; a closed
+ * one adds nothing, so the chat drops back to its own need.
+ */
+export function handoffNeedOf(state: HandoffState | undefined): number {
+  return state === "open" ? HANDOFF_NEED.open : state === "contacted" ? HANDOFF_NEED.contacted : 0;
+}
+
+const HANDOFF_NEED = { open: 10_000, contacted: 1_000 } as const;
+
 /** A low score weighs 4 in the triage queue, a medium one 1 (FCS_LOW/HIGH_THRESHOLD). */
 const SCORE_NEED = { low: 4, medium: 1, high: 0 } as const;
 
 const isCited = (answer: string) => citedIndexes(answer).length > 0;
 
+export function toStaffHandoff(h: Handoff): StaffHandoff {
+  return {
+    state: h.state,
+    email: h.email,
+    message: h.message,
+    requestedAt: new Date(h.createdAt).toISOString(),
+    updatedAt: new Date(h.updatedAt).toISOString(),
+    updatedBy: h.updatedBy,
+  };
+}
+
 function toRow(
   chat: Pick<Chat, "id" | "firstQuery" | "firstAnswer" | "createdAt">,
   signals: ChatSignals | undefined,
   review: ChatReview | undefined,
+  handoff: Handoff | undefined,
 ): StaffChatRow {
   return {
     chatId: chat.id,
@@ -144,20 +176,22 @@ function toRow(
       down: signals?.downvotes ?? 0,
       reported: signals?.reported ?? 0,
     },
-    flags: flagsOf(signals),
+    flags: flagsOf(signals, undefined, handoff),
     review: { status: review?.status ?? "open", assigneeEmail: review?.assigneeEmail ?? null },
-    need: signals ? needOf(signals, review) : 0,
+    handoff: handoff ? toStaffHandoff(handoff) : null,
+    need: (signals ? needOf(signals, review) : 0) + handoffNeedOf(handoff?.state),
   };
 }
 
 async function annotate(chats: Chat[]): Promise<StaffChatRow[]> {
   const db = await getAppDb();
   const ids = chats.map((c) => c.id);
-  const [signals, reviews] = await Promise.all([
+  const [signals, reviews, handoffs] = await Promise.all([
     listChatSignals({ db, chatIds: ids, isCited }),
     listChatReviewsByChatIds({ db, chatIds: ids }),
+    listHandoffsByChatIds({ db, chatIds: ids }),
   ]);
-  return chats.map((c) => toRow(c, signals.get(c.id), reviews.get(c.id)));
+  return chats.map((c) => toRow(c, signals.get(c.id), reviews.get(c.id), handoffs.get(c.id)));
 }
 
 /**
@@ -240,10 +274,20 @@ export async function listTriageQueue({
   client: VectaraClient;
 }): Promise<StaffChatRow[]> {
   const db = await getAppDb();
-  const signals = await listChatSignals({ db, isCited });
+  const [signals, active] = await Promise.all([
+    listChatSignals({ db, isCited }),
+    listActiveHandoffs({ db }),
+  ]);
+  // A chat whose visitor asked for a person is in the queue however long ago it was active.
+  const older = active.map((h) => h.chatId).filter((id) => !signals.has(id));
+  for (const [id, s] of await listChatSignals({ db, chatIds: older, isCited })) signals.set(id, s);
+  const handoffs = await listHandoffsByChatIds({ db, chatIds: [...signals.keys()] });
   const reviews = await listChatReviewsByChatIds({ db, chatIds: [...signals.keys()] });
   const ranked = [...signals.values()]
-    .map((s) => ({ s, need: needOf(s, reviews.get(s.chatId)) }))
+    .map((s) => {
+      const handoff = handoffs.get(s.chatId);
+      return { s, need: needOf(s, reviews.get(s.chatId)) + handoffNeedOf(handoff?.state) };
+    })
     .filter((x) => x.need > 0)
     .sort((a, b) => b.need - a.need || b.s.lastActivityAt - a.s.lastActivityAt)
     .slice(0, limit);
@@ -253,7 +297,7 @@ export async function listTriageQueue({
   const byId = new Map(page.items.map((c) => [c.id, c]));
   return ranked.flatMap(({ s }) => {
     const chat = byId.get(s.chatId);
-    return chat ? [toRow(chat, s, reviews.get(s.chatId))] : [];
+    return chat ? [toRow(chat, s, reviews.get(s.chatId), handoffs.get(s.chatId))] : [];
   });
 }
 
@@ -279,6 +323,8 @@ export interface Transcript {
   turns: TranscriptTurn[];
   review: { status: ReviewStatus; assigneeId: string | null; assigneeEmail: string | null };
   notes: Note[];
+  /** The visitor's request for a person, with their email: staff-only. */
+  handoff: StaffHandoff | null;
 }
 
 async function listAllTurns(client: VectaraClient, chatId: string): Promise<Turn[]> {
@@ -306,13 +352,14 @@ export async function loadTranscript({
     throw error;
   }
   const db = await getAppDb();
-  const [stored, feedback, reviews, notes, signals, histories] = await Promise.all([
+  const [stored, feedback, reviews, notes, signals, histories, handoff] = await Promise.all([
     listTurnsByChatId({ db, chatId }),
     listFeedbackByChatId({ db, chatId }),
     listChatReviewsByChatIds({ db, chatIds: [chatId] }),
     listNotesByChatId({ db, chatId }),
     listChatSignals({ db, chatIds: [chatId], isCited }),
     loadTurnHistories(client, chatId, turns),
+    getHandoffByChatId({ db, chatId }),
   ]);
   const byTurn = new Map(stored.map((t) => [t.turnId, t]));
   const rated = new Map(feedback.map((f) => [f.turnId, f]));
@@ -344,6 +391,7 @@ export async function loadTranscript({
       assigneeEmail: review?.assigneeEmail ?? null,
     },
     notes,
+    handoff: handoff ? toStaffHandoff(handoff) : null,
   };
 }
 
@@ -398,6 +446,37 @@ export async function setReview({
   return true;
 }
 
+/**
+ * An agent sets a handoff's state (open, contacted, closed); undefined when the
+ * conversation has no handoff. The change is kept on the handoff (who, when) and logged
+ * without the contact.
+ */
+export async function setHandoffState({
+  actor,
+  chatId,
+  state,
+  now = Date.now(),
+}: {
+  actor: StaffUser;
+  chatId: string;
+  state: HandoffState;
+  now?: number;
+}): Promise<StaffHandoff | undefined> {
+  const changed = await setHandoffStateByChatId({
+    db: await getAppDb(),
+    chatId,
+    state,
+    updatedBy: actor.email,
+    now,
+  });
+  if (!changed) return undefined;
+  getLogger().info(
+    { chat_id: chatId, user_id: actor.userId, from: changed.before, to: state },
+    "handoff state set",
+  );
+  return toStaffHandoff(changed.handoff);
+}
+
 /** Adds an internal note; undefined when there is no such conversation. */
 export async function addNote({
   actor,
@@ -430,6 +509,17 @@ export function transcriptToMarkdown(t: Transcript): string {
   const lines = [`# Conversation ${t.chat.id}`, ""];
   if (t.chat.createdAt) lines.push(`Started: ${t.chat.createdAt}`);
   lines.push(`Owner: ${t.ownerId ?? "(not started in Parley)"}`, `Review: ${t.review.status}`, "");
+  if (t.handoff) {
+    lines.push(
+      "## Handoff (staff only: the visitor's contact)",
+      "",
+      `State: ${t.handoff.state}${t.handoff.updatedBy ? ` (set by ${t.handoff.updatedBy}, ${t.handoff.updatedAt})` : ""}`,
+      `Requested: ${t.handoff.requestedAt}`,
+      `Email: ${t.handoff.email}`,
+      `Message: ${t.handoff.message}`,
+      "",
+    );
+  }
   t.turns.forEach((turn, i) => {
     lines.push(`## Turn ${i + 1}${turn.enabled ? "" : " (disabled by a moderator)"}`, "");
     lines.push(`**Question:** ${turn.query}`, "");

@@ -1,7 +1,24 @@
 import type { ReviewStatus } from "@/lib/db";
 
 /** What the staff list routes return: plain types, for server and browser alike. */
-export type ChatFlag = "thumbs_down" | "reported" | "low_score" | "uncited" | "moderated";
+export type ChatFlag =
+  | "handoff"
+  | "thumbs_down"
+  | "reported"
+  | "low_score"
+  | "uncited"
+  | "moderated";
+
+/** A visitor's request to reach a person, as staff see it: the contact is staff-only. */
+export interface StaffHandoff {
+  state: "open" | "contacted" | "closed";
+  email: string;
+  message: string;
+  requestedAt: string;
+  updatedAt: string;
+  /** The staff member who last set the state; null while it is as the visitor left it. */
+  updatedBy: string | null;
+}
 
 export interface StaffChatRow {
   chatId: string;
@@ -16,6 +33,8 @@ export interface StaffChatRow {
   feedback: { up: number; down: number; reported: number };
   flags: ChatFlag[];
   review: { status: ReviewStatus; assigneeEmail: string | null };
+  /** The visitor's request for a person, if any (staff-only: it holds their email). */
+  handoff: StaffHandoff | null;
   /** How much the chat needs a look; the triage queue's order. */
   need: number;
   /** In a plain-words search: the turn that matches best, with the words marked. */

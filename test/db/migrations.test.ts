@@ -42,6 +42,7 @@ describe.each(appDbs)("app database migrations ($name)", (engine) => {
       "chat_reviews",
       "chats",
       "feedback",
+      "handoffs",
       "login_failures",
       "notes",
       "rate_limits",

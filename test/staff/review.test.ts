@@ -760,8 +760,20 @@ describe("transcriptToMarkdown", () => {
           createdAt: Date.UTC(2026, 10, 2, 9, 30),
         },
       ],
+      handoff: {
+        state: "contacted",
+        email: "visitor@example.com",
+        message: "Please call me back.",
+        requestedAt: "2026-11-01T10:05:00.000Z",
+        updatedAt: "2026-11-01T11:00:00.000Z",
+        updatedBy: "agent@example.com",
+      },
     });
     expect(md).toContain("# Conversation cht_md");
+    expect(md).toContain("## Handoff (staff only: the visitor's contact)");
+    expect(md).toContain("State: contacted (set by agent@example.com, 2026-11-01T11:00:00.000Z)");
+    expect(md).toContain("Email: visitor@example.com");
+    expect(md).toContain("Message: Please call me back.");
     expect(md).toContain("Started: 2026-11-01T10:00:00Z");
     expect(md).toContain("Owner: vis_md");
     expect(md).toContain("Review: escalated");
@@ -794,5 +806,6 @@ describe("transcriptToMarkdown", () => {
     expect(md).toContain(c.turns[0]?.answer as string);
     expect(md).toContain("## Turn 2 (disabled by a moderator)");
     expect(md).not.toContain("## Internal notes");
+    expect(md).not.toContain("## Handoff");
   });
 });

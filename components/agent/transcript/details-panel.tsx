@@ -5,11 +5,12 @@ import { FileTextIcon } from "@/components/ui/icons";
 import type { Transcript } from "@/lib/staff/review";
 import { CopyButton } from "./copy-button";
 import { formatDateTime, isoOf } from "./format";
+import { HandoffPanel } from "./handoff-panel";
 import { NotesPanel } from "./notes-panel";
 import { ReviewForm } from "./review-form";
 import type { StaffOption } from "./types";
 
-/** The right-hand column: who and when, the review, exports and internal notes. */
+/** The right-hand column: a handoff, who and when, the review, exports and internal notes. */
 export function DetailsPanel({
   transcript,
   staff,
@@ -17,9 +18,14 @@ export function DetailsPanel({
   transcript: Transcript;
   staff: StaffOption[];
 }) {
-  const { chat, ownerId, review, notes } = transcript;
+  const { chat, ownerId, review, notes, handoff } = transcript;
   return (
     <div className="grid gap-4">
+      {handoff && (
+        <Card title="Handoff" hint="The contact is staff-only">
+          <HandoffPanel chatId={chat.id} initial={handoff} />
+        </Card>
+      )}
       <Card title="Details">
         <dl className="grid grid-cols-[5rem_minmax(0,1fr)] items-center gap-x-3 gap-y-2 text-sm">
           <dt className="text-muted">Chat id</dt>

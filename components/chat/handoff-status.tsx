@@ -1,0 +1,173 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { chatKeys } from "@/components/query-keys";
+import { Button } from "@/components/ui/button";
+import type { HandoffState, HandoffStatus } from "@/lib/chat/handoff-schema";
+import type { ChatMessage } from "@/lib/chat/messages";
+import { fetchHandoff } from "./api";
+import { HandoffDialog } from "./handoff-dialog";
+
+/**
+ * The conversation's way to a person: a "Talk to a person" button once the chat exists
+ * (on `/`, once the first answer has named it), and after a request its state as a
+ * status line, refetched on focus and every half minute while someone is on it.
+ */
+
+const REFRESH_MS = 30_000;
+
+/** The chat's handoff state, shared by the status line and the offers under answers. */
+export function useHandoffStatus(chatId: string | undefined) {
+  return useQuery({
+    queryKey: chatKeys.handoff(chatId ?? ""),
+    queryFn: () => fetchHandoff(chatId as string),
+    enabled: Boolean(chatId),
+    refetchOnWindowFocus: true,
+    refetchInterval: (query) => {
+      const state = query.state.data?.handoff?.state;
+      return state === "open" || state === "contacted" ? REFRESH_MS : false;
+    },
+    // A failed read leaves the button in place: asking works even if reading did not.
+    retry: 1,
+  });
+}
+
+/** Whether the visitor has a request a person is (or will be) handling. */
+export const isActive = (h: HandoffStatus | null | undefined) =>
+  h?.state === "open" || h?.state === "contacted";
+
+const STATE_TEXT: Record<HandoffState, { label: string; text: string }> = {
+  open: {
+    label: "Requested",
+    text: "You asked to talk to a person. Our support team will email you.",
+  },
+  contacted: {
+    label: "Contacted",
+    text: "Our support team has contacted you by email.",
+  },
+  closed: { label: "Closed", text: "Your request for a person is closed." },
+};
+
+/** The chat named by the thread's latest answer (its stream's chat info, or its stored metadata). */
+function chatIdOf(messages: ChatMessage[]): string | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role !== "assistant") continue;
+    const id =
+      m.parts.findLast((p) => p.type === "data-chat-info")?.data.chatId ?? m.metadata?.chatId;
+    if (id) return id;
+  }
+  return undefined;
+}
+
+/** Under the thread, above the composer: the button, or the request's state. */
+export function HandoffBar({ messages }: { messages: ChatMessage[] }) {
+  const chatId = chatIdOf(messages);
+  const { data } = useHandoffStatus(chatId);
+  if (!chatId) return null;
+  const handoff = data?.handoff ?? null;
+  return (
+    <div className="mx-auto flex w-full max-w-3xl flex-wrap items-center justify-end gap-x-3 gap-y-1 px-4 pb-1 sm:px-6">
+      {handoff && <HandoffStatusLine handoff={handoff} />}
+      {!isActive(handoff) && (
+        <TalkToPersonButton chatId={chatId} testId="handoff-open" variant="ghost" />
+      )}
+    </div>
+  );
+}
+
+function HandoffStatusLine({ handoff }: { handoff: HandoffStatus }) {
+  const { label, text } = STATE_TEXT[handoff.state];
+  return (
+    <p
+      role="status"
+      data-testid="handoff-status"
+      data-state={handoff.state}
+      className="mr-auto flex min-w-0 items-center gap-2 text-muted text-xs"
+    >
+      <span
+        className={`shrink-0 rounded-full px-2 py-0.5 font-medium ${
+          handoff.state === "closed" ? "bg-surface-muted text-muted" : "bg-brand-soft text-brand"
+        }`}
+      >
+        {label}
+      </span>
+      <span className="min-w-0">{text}</span>
+    </p>
+  );
+}
+
+/** The button that opens the dialog; focus comes back to it when the dialog closes. */
+export function TalkToPersonButton({
+  chatId,
+  testId,
+  variant = "outline",
+  label = "Talk to a person",
+}: {
+  chatId: string;
+  testId: string;
+  variant?: "ghost" | "outline";
+  label?: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLSpanElement>(null);
+  return (
+    <span ref={button} className="contents">
+      <Button variant={variant} data-testid={testId} onClick={() => setOpen(true)}>
+        <PersonIcon />
+        {label}
+      </Button>
+      {open && (
+        <HandoffDialog
+          chatId={chatId}
+          onClose={() => {
+            setOpen(false);
+            button.current?.querySelector("button")?.focus();
+          }}
+        />
+      )}
+    </span>
+  );
+}
+
+/**
+ * Under an answer that found nothing or scored low: the offer to reach a person, unless
+ * the visitor already has a request open (the status line says so).
+ */
+export function HandoffOffer({ chatId, reason }: { chatId: string; reason: "none" | "low" }) {
+  const { data } = useHandoffStatus(chatId);
+  if (isActive(data?.handoff)) return null;
+  return (
+    <div
+      data-testid="handoff-offer"
+      data-reason={reason}
+      className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-border bg-surface-muted/60 px-3 py-2 text-sm"
+    >
+      <span className="text-muted">
+        {reason === "none"
+          ? "Didn't find what you need? A person from our support team can help."
+          : "Not sure about this answer? A person from our support team can check it."}
+      </span>
+      <TalkToPersonButton chatId={chatId} testId="handoff-offer-open" />
+    </div>
+  );
+}
+
+function PersonIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      className="size-3.5"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <circle cx="12" cy="8" r="4" />
+      <path d="M4 21a8 8 0 0 1 16 0" />
+    </svg>
+  );
+}
