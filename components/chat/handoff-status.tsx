@@ -65,14 +65,16 @@ function chatIdOf(messages: ChatMessage[]): string | undefined {
 export function HandoffBar({ messages }: { messages: ChatMessage[] }) {
   const chatId = chatIdOf(messages);
   const { data } = useHandoffStatus(chatId);
+  const dialog = useHandoffDialog(chatId);
   if (!chatId) return null;
   const handoff = data?.handoff ?? null;
   return (
     <div className="mx-auto flex w-full max-w-3xl flex-wrap items-center justify-end gap-x-3 gap-y-1 px-4 pb-1 sm:px-6">
       {handoff && <HandoffStatusLine handoff={handoff} />}
       {!isActive(handoff) && (
-        <TalkToPersonButton chatId={chatId} testId="handoff-open" variant="ghost" />
+        <TalkToPersonButton testId="handoff-open" variant="ghost" onOpen={dialog.open} />
       )}
+      {dialog.element}
     </div>
   );
 }
@@ -82,9 +84,11 @@ function HandoffStatusLine({ handoff }: { handoff: HandoffStatus }) {
   return (
     <p
       role="status"
+      // Focus lands here when the dialog that created the request closes.
+      tabIndex={-1}
       data-testid="handoff-status"
       data-state={handoff.state}
-      className="mr-auto flex min-w-0 items-center gap-2 text-muted text-xs"
+      className="mr-auto flex min-w-0 items-center gap-2 rounded text-muted text-xs outline-none"
     >
       <span
         className={`shrink-0 rounded-full px-2 py-0.5 font-medium ${
@@ -98,36 +102,43 @@ function HandoffStatusLine({ handoff }: { handoff: HandoffStatus }) {
   );
 }
 
-/** The button that opens the dialog; focus comes back to it when the dialog closes. */
-export function TalkToPersonButton({
-  chatId,
+/**
+ * The dialog's open state, kept apart from the button that opens it: once the request is
+ * sent the button goes (a request is active) while the dialog still shows its
+ * confirmation. Closing returns focus to the button, or, gone, to the status line.
+ */
+function useHandoffDialog(chatId: string | undefined) {
+  const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLElement | null>(null);
+  const close = () => {
+    setOpen(false);
+    const back = opener.current;
+    if (back?.isConnected) back.focus();
+    else document.querySelector<HTMLElement>("[data-testid=handoff-status]")?.focus();
+  };
+  return {
+    open: (from: HTMLElement) => {
+      opener.current = from;
+      setOpen(true);
+    },
+    element: open && chatId ? <HandoffDialog chatId={chatId} onClose={close} /> : null,
+  };
+}
+
+function TalkToPersonButton({
   testId,
   variant = "outline",
-  label = "Talk to a person",
+  onOpen,
 }: {
-  chatId: string;
   testId: string;
   variant?: "ghost" | "outline";
-  label?: string;
+  onOpen: (from: HTMLElement) => void;
 }) {
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLSpanElement>(null);
   return (
-    <span ref={button} className="contents">
-      <Button variant={variant} data-testid={testId} onClick={() => setOpen(true)}>
-        <PersonIcon />
-        {label}
-      </Button>
-      {open && (
-        <HandoffDialog
-          chatId={chatId}
-          onClose={() => {
-            setOpen(false);
-            button.current?.querySelector("button")?.focus();
-          }}
-        />
-      )}
-    </span>
+    <Button variant={variant} data-testid={testId} onClick={(e) => onOpen(e.currentTarget)}>
+      <PersonIcon />
+      Talk to a person
+    </Button>
   );
 }
 
@@ -137,20 +148,25 @@ export function TalkToPersonButton({
  */
 export function HandoffOffer({ chatId, reason }: { chatId: string; reason: "none" | "low" }) {
   const { data } = useHandoffStatus(chatId);
-  if (isActive(data?.handoff)) return null;
+  const dialog = useHandoffDialog(chatId);
   return (
-    <div
-      data-testid="handoff-offer"
-      data-reason={reason}
-      className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-border bg-surface-muted/60 px-3 py-2 text-sm"
-    >
-      <span className="text-muted">
-        {reason === "none"
-          ? "Didn't find what you need? A person from our support team can help."
-          : "Not sure about this answer? A person from our support team can check it."}
-      </span>
-      <TalkToPersonButton chatId={chatId} testId="handoff-offer-open" />
-    </div>
+    <>
+      {!isActive(data?.handoff) && (
+        <div
+          data-testid="handoff-offer"
+          data-reason={reason}
+          className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-border bg-surface-muted/60 px-3 py-2 text-sm"
+        >
+          <span className="text-muted">
+            {reason === "none"
+              ? "Didn't find what you need? A person from our support team can help."
+              : "Not sure about this answer? A person from our support team can check it."}
+          </span>
+          <TalkToPersonButton testId="handoff-offer-open" onOpen={dialog.open} />
+        </div>
+      )}
+      {dialog.element}
+    </>
   );
 }
 
