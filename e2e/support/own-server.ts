@@ -29,10 +29,13 @@ export async function startOwnServer({
   port,
   env = {},
   dataDir = mkdtempSync(join(tmpdir(), `parley-e2e-own-${port}-`)),
+  readyLine = /Parley: seeded '/,
 }: {
   port: number;
   env?: Record<string, string>;
   dataDir?: string;
+  /** What its log says once it is ready, beside a healthy /api/health; null: health alone (remote mode never seeds). */
+  readyLine?: RegExp | null;
 }): Promise<OwnServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
@@ -67,7 +70,7 @@ export async function startOwnServer({
     if (child.exitCode !== null) throw new Error(`Parley on ${port} exited:\n${log}`);
     // Healthy, and the demo knowledge base is seeded (or found current on a restart).
     const ready =
-      /Parley: seeded '/.test(log) &&
+      (readyLine === null || readyLine.test(log)) &&
       (await rawRequest({ url: `${baseUrl}/api/health` }).then(
         (r) => r.status === 200,
         () => false,
