@@ -10,6 +10,10 @@ import { signedInContext } from "./support/staff";
  * in " · Parley Staff" (its own template, not both), and a conversation is named by its
  * question on both sides.
  */
+// An answer, a sign-in and six staff pages: over the 30 s default on a loaded 2-core
+// machine. A safety limit, not a check.
+test.describe.configure({ timeout: 90_000 });
+
 test.beforeAll(async ({ baseURL }) => {
   await waitForDemoKb(baseURL as string);
 });
