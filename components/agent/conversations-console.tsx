@@ -125,9 +125,10 @@ function TriageQueue() {
   return (
     <section data-testid="triage-queue" aria-label="Needs attention">
       <p className="mb-3 text-muted text-sm">
-        Ordered by need: reported answers first, then thumbs-down, low factual-consistency scores,
-        answers that cite nothing, and conversations already moderated. Mark a conversation reviewed
-        to take it off the queue.
+        Ordered by need: visitors waiting for a person first (open requests, then contacted ones),
+        then reported answers, thumbs-down, low factual-consistency scores, answers that cite
+        nothing, and conversations already moderated. Mark a conversation reviewed to take it off
+        the queue; close a request for a person once it is handled.
       </p>
       <ChatsTable
         rows={triage.data?.rows ?? []}

@@ -89,7 +89,7 @@ export function HandoffDialog({ chatId, onClose }: { chatId: string; onClose: ()
         <div data-testid="handoff-confirmation">
           <p className="mt-2 text-sm leading-relaxed">
             Thanks. Our support team has your request and will email you at{" "}
-            <strong data-testid="handoff-confirmation-email" className="break-all">
+            <strong data-testid="handoff-confirmation-email" className="break-words">
               {sentTo}
             </strong>
             . You can follow its state in this conversation.

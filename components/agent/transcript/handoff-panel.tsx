@@ -38,7 +38,7 @@ export function HandoffPanel({ chatId, initial }: { chatId: string; initial: Sta
     <div data-testid="handoff-panel" data-state={handoff.state} className="grid gap-3 text-sm">
       <dl className="grid grid-cols-[4.5rem_minmax(0,1fr)] gap-x-3 gap-y-2">
         <dt className="text-muted">Email</dt>
-        <dd className="min-w-0 break-all">
+        <dd className="min-w-0 break-words">
           <a
             data-testid="handoff-email"
             href={`mailto:${handoff.email}`}
