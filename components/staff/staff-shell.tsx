@@ -41,6 +41,7 @@ export function StaffShell({
         >
           <StaffNavLink href="/agent">Conversations</StaffNavLink>
           <StaffNavLink href="/agent/audit">Audit log</StaffNavLink>
+          <StaffNavLink href="/agent/insights">Insights</StaffNavLink>
           {hasRole(user, "admin") && <StaffNavLink href="/admin">Admin</StaffNavLink>}
         </nav>
         <div className="ml-auto flex items-center gap-3">

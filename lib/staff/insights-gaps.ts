@@ -18,6 +18,10 @@ import { porterStem } from "@/lib/engine/core/stem";
  * Small talk ("hi", "thanks") and questions with no content word are left out.
  */
 
+/** The periods the insights offer, in days (UTC days, today included). */
+export const INSIGHTS_PERIODS = [7, 30, 90] as const;
+export type InsightsPeriod = (typeof INSIGHTS_PERIODS)[number];
+
 /** The most gap questions clustered per request: the newest ones of the period. */
 export const MAX_GAP_QUESTIONS = 2_000;
 /** Jaccard similarity at which two wordings are one group. */

@@ -10,15 +10,20 @@ import {
   readInsightsSeries,
   type SqlDriver,
 } from "@/lib/db";
-import { clusterGapTurns, type GapGroup, MAX_GAP_QUESTIONS } from "./insights-gaps";
+import {
+  clusterGapTurns,
+  type GapGroup,
+  type InsightsPeriod,
+  MAX_GAP_QUESTIONS,
+} from "./insights-gaps";
 
 /**
  * The staff insights (`/agent/insights`): a period's per-day series and its knowledge
  * gaps. Days are UTC days; a period of N days is today (so far) and the N − 1 before it.
  */
 
-export const INSIGHTS_PERIODS = [7, 30, 90] as const;
-export type InsightsPeriod = (typeof INSIGHTS_PERIODS)[number];
+export { INSIGHTS_PERIODS, type InsightsPeriod } from "./insights-gaps";
+
 export const DEFAULT_PERIOD: InsightsPeriod = 30;
 
 /** `days` as the API takes it: 7, 30 or 90, else a 400. */
