@@ -112,9 +112,12 @@ function useHandoffDialog(chatId: string | undefined) {
   const opener = useRef<HTMLElement | null>(null);
   const close = () => {
     setOpen(false);
-    const back = opener.current;
-    if (back?.isConnected) back.focus();
-    else document.querySelector<HTMLElement>("[data-testid=handoff-status]")?.focus();
+    // After the modal is gone: while it is shown, the page behind it is inert.
+    setTimeout(() => {
+      const back = opener.current;
+      if (back?.isConnected) back.focus();
+      else document.querySelector<HTMLElement>("[data-testid=handoff-status]")?.focus();
+    }, 0);
   };
   return {
     open: (from: HTMLElement) => {
