@@ -84,6 +84,23 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expectAccessible(page, `/chat/[id] with the passage drawer open (${colorScheme})`);
     });
 
+    test("an answer that found nothing: the offer to talk to a person, and its dialog", async ({
+      chatPage,
+      page,
+    }) => {
+      await chatPage.goto("/");
+      await chatPage.ask("How do I connect Beacon to Salesforce?");
+      await chatPage.waitForAnswer(0);
+      await expect(page.getByTestId("handoff-offer")).toBeVisible();
+      await expectAccessible(page, `an answer with the offer of a person (${colorScheme})`);
+      await page.getByTestId("handoff-offer-open").click();
+      await expect(page.getByTestId("handoff-dialog")).toBeVisible();
+      // Sent empty: both fields say what is wrong.
+      await page.getByTestId("handoff-submit").click();
+      await expect(page.getByTestId("handoff-email")).toHaveAttribute("aria-invalid", "true");
+      await expectAccessible(page, `the handoff dialog with its errors (${colorScheme})`);
+    });
+
     test.describe("on a phone", () => {
       test.use({ viewport: PHONE });
 
