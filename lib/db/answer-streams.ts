@@ -46,6 +46,9 @@ export const STALE_STREAM_MS = 4_000;
 export const ABANDONED_STREAM_TTL_MS = 30 * 60 * 1000;
 /** Streams deleted per sweep at most: each write does a bounded share of the clean-up. */
 const SWEEP_LIMIT = 50;
+/** How often one process sweeps, at most (on opening a stream). */
+const SWEEP_EVERY_MS = 10_000;
+let lastSweepAt = Number.NEGATIVE_INFINITY;
 
 const streamRow = z
   .object({
@@ -80,8 +83,8 @@ const COLUMNS =
 
 /**
  * Opens the stream of an answer (`streamId`: its turn id) in `chatId`, owned by `ownerId`,
- * and sweeps a bounded share of expired streams. Opening a stream that exists changes
- * nothing.
+ * and, every `SWEEP_EVERY_MS` at most, sweeps a bounded share of expired streams. Opening
+ * a stream that exists changes nothing.
  */
 export async function createAnswerStream({
   db,
@@ -96,7 +99,10 @@ export async function createAnswerStream({
   ownerId: string;
   now: number;
 }): Promise<void> {
-  await sweepExpiredAnswerStreams({ db, now });
+  if (now - lastSweepAt >= SWEEP_EVERY_MS || now < lastSweepAt) {
+    lastSweepAt = now;
+    await sweepExpiredAnswerStreams({ db, now });
+  }
   await db.run(
     `INSERT INTO answer_streams (stream_id, chat_id, owner_id, status, created_at, updated_at)
      VALUES (?, ?, ?, 'active', ?, ?)
