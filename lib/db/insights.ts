@@ -22,16 +22,25 @@ import { epochMs } from "./rows";
 
 export const DAY_MS = 86_400_000;
 
+/** The rule below, in JavaScript: what `turns.cited` stores when a turn is saved. */
+const CITES = /(^|[^A-Za-z0-9_])\[[1-9]/;
+export const answerCites = (answer: string) => CITES.test(answer);
+
 /**
- * "The answer cites a source", in SQL: it holds a citation marker's opening, `[` and a
- * digit 1–9, not right after a letter, digit or underscore (`items[1]` is code). The same
- * opening `CITATION_PATTERN` (lib/chat/cited.ts) requires; SQLite by GLOB, PostgreSQL by
- * a POSIX regular expression (`[[]` is a literal bracket in both).
+ * "The answer cites a source", in SQL: `turns.cited` as stored with the turn, or for a turn
+ * stored before that column (NULL), whether its answer holds a citation marker's opening:
+ * `[` and a digit 1–9, not right after a letter, digit or underscore (`items[1]` is code).
+ * The same opening `CITATION_PATTERN` (lib/chat/cited.ts) requires; SQLite by GLOB,
+ * PostgreSQL by a POSIX regular expression (`[[]` is a literal bracket in both). The
+ * answer is read only for those older turns.
  */
-export function answerCitesSql(dialect: SqlDriver["dialect"], column = "t.answer"): string {
-  return dialect === "postgres"
-    ? `(${column} ~ '(^|[^A-Za-z0-9_])[[][1-9]')`
-    : `(${column} GLOB '[[][1-9]*' OR ${column} GLOB '*[^A-Za-z0-9_][[][1-9]*')`;
+export function answerCitesSql(dialect: SqlDriver["dialect"], alias = "t"): string {
+  const answer = `${alias}.answer`;
+  const fromText =
+    dialect === "postgres"
+      ? `${answer} ~ '(^|[^A-Za-z0-9_])[[][1-9]'`
+      : `${answer} GLOB '[[][1-9]*' OR ${answer} GLOB '*[^A-Za-z0-9_][[][1-9]*'`;
+  return `(COALESCE(${alias}.cited, CASE WHEN ${fromText} THEN 1 ELSE 0 END) = 1)`;
 }
 
 /** Days since the epoch (UTC) of an epoch-milliseconds column, as an integer in both databases. */
@@ -217,28 +226,24 @@ export interface GapTurn {
   citations: Array<{ documentId: string; title: string }>;
 }
 
-const storedCitations = z
-  .string()
-  .transform((text): unknown => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return [];
-    }
-  })
-  .pipe(
-    z
-      .array(z.unknown())
-      .catch([])
-      .transform((items) =>
-        items.flatMap((item) => {
-          const c = z
-            .object({ documentId: z.string(), title: z.string().catch("") })
-            .safeParse(item);
-          return c.success ? [{ documentId: c.data.documentId, title: c.data.title }] : [];
-        }),
-      ),
-  );
+/** A stored citation's article, or null for anything else in the array. */
+function citedArticle(item: unknown): { documentId: string; title: string } | null {
+  if (typeof item !== "object" || item === null) return null;
+  const { documentId, title } = item as { documentId?: unknown; title?: unknown };
+  if (typeof documentId !== "string") return null;
+  return { documentId, title: typeof title === "string" ? title : "" };
+}
+
+/** The stored citations' articles, in rank order; unreadable JSON is none. */
+const storedCitations = z.string().transform((text) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  return Array.isArray(value) ? value.flatMap((item) => citedArticle(item) ?? []) : [];
+});
 
 const gapRow = z.object({
   turn_id: z.string(),
@@ -267,29 +272,37 @@ export async function listGapTurns({
   limit: number;
 }): Promise<{ turns: GapTurn[]; total: number }> {
   const cites = answerCitesSql(db.dialect);
-  const where = `t.created_at >= ? AND t.created_at < ? AND t.status = 'complete'
-    AND (NOT ${cites} OR (t.fcs IS NOT NULL AND t.fcs < ?) OR f.rating = 'down')`;
-  const params = [range.from, range.to, lowScore];
+  const low = "(t.fcs IS NOT NULL AND t.fcs < ?)";
+  const inRange = "t.created_at >= ? AND t.created_at < ? AND t.status = 'complete'";
+  // The newest gap turns' ids first (from the index and feedback's key), then their rows:
+  // only those rows' stored citations are read.
   const rows = z.array(gapRow).parse(
     await db.all(
       `SELECT t.turn_id, t.chat_id, t.query, t.citations, t.fcs, t.created_at,
            CASE WHEN ${cites} THEN 1 ELSE 0 END AS cited, f.rating
          FROM turns t LEFT JOIN feedback f ON f.turn_id = t.turn_id
-         WHERE ${where}
-         ORDER BY t.created_at DESC, t.turn_id DESC
-         LIMIT ?`,
-      [...params, limit],
+         WHERE t.turn_id IN (
+           SELECT t.turn_id FROM turns t LEFT JOIN feedback f ON f.turn_id = t.turn_id
+           WHERE ${inRange} AND (NOT ${cites} OR ${low} OR f.rating = 'down')
+           ORDER BY t.created_at DESC, t.turn_id DESC
+           LIMIT ?
+         )
+         ORDER BY t.created_at DESC, t.turn_id DESC`,
+      [range.from, range.to, lowScore, limit],
     ),
   );
-  const total = z.object({ n: count }).parse(
+  // How many in all: those uncited or low (from the index alone), plus the thumbed-down rest.
+  const total = z.object({ uncited_or_low: count, down_only: count }).parse(
     await db.get(
-      `SELECT COUNT(*) AS n FROM turns t LEFT JOIN feedback f ON f.turn_id = t.turn_id
-         WHERE ${where}`,
-      params,
+      `SELECT
+           (SELECT COUNT(*) FROM turns t WHERE ${inRange} AND (NOT ${cites} OR ${low})) AS uncited_or_low,
+           (SELECT COUNT(*) FROM feedback f JOIN turns t ON t.turn_id = f.turn_id
+             WHERE f.rating = 'down' AND ${inRange} AND ${cites} AND NOT ${low}) AS down_only`,
+      [range.from, range.to, lowScore, range.from, range.to, lowScore],
     ),
   );
   return {
-    total: total.n,
+    total: total.uncited_or_low + total.down_only,
     turns: rows.map((r) => ({
       turnId: r.turn_id,
       chatId: r.chat_id,

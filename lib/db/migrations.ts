@@ -215,12 +215,17 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 11,
-    name: "insights: turns and feedback by time",
-    // The staff insights (lib/db/insights.ts) read a period of turns by created_at (with
-    // the first-token time for the medians) and of feedback by when it was given.
+    name: "insights: turns.cited; turns and feedback by time",
+    // The staff insights (lib/db/insights.ts) read a period of turns by created_at, and of
+    // feedback by when it was given. turns.cited (1 or 0) is whether the answer cites a
+    // source, stored with the turn (lib/db/turns.ts); NULL for turns stored before, which
+    // the insights judge from the answer itself. The turns index carries everything the
+    // series count, so they never read a turn's row (in SQLite its status and score sit
+    // after the stored citations, often on overflow pages).
     statements: [
-      "CREATE INDEX turns_created ON turns (created_at, first_token_ms)",
-      "CREATE INDEX feedback_updated ON feedback (updated_at)",
+      "ALTER TABLE turns ADD COLUMN cited INTEGER",
+      "CREATE INDEX turns_created ON turns (created_at, status, cited, fcs, first_token_ms)",
+      "CREATE INDEX feedback_updated ON feedback (updated_at, rating)",
     ],
   },
 ];

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { SqlDriver } from "./driver";
+import { answerCites } from "./insights";
 import { epochMs } from "./rows";
 
 /** The question-and-answer turns of Parley's chats, in `turns`. */
@@ -69,8 +70,8 @@ const turnRow = z
  */
 export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn }): Promise<void> {
   await db.run(
-    `INSERT INTO turns (turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at, first_token_ms, total_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO turns (turn_id, chat_id, query, answer, rephrased_query, citations, fcs, status, created_at, first_token_ms, total_ms, cited)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (turn_id) DO UPDATE SET
        query = excluded.query,
        answer = CASE WHEN turns.shown_chars IS NULL THEN excluded.answer
@@ -78,6 +79,7 @@ export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn
        rephrased_query = excluded.rephrased_query, citations = excluded.citations,
        fcs = CASE WHEN turns.shown_chars IS NULL THEN excluded.fcs ELSE NULL END,
        status = CASE WHEN turns.shown_chars IS NULL THEN excluded.status ELSE 'stopped' END,
+       cited = CASE WHEN turns.shown_chars IS NULL THEN excluded.cited ELSE NULL END,
        first_token_ms = excluded.first_token_ms, total_ms = excluded.total_ms
      WHERE turns.chat_id = excluded.chat_id`,
     [
@@ -92,6 +94,7 @@ export async function saveTurnByTurnId({ db, turn }: { db: SqlDriver; turn: Turn
       turn.createdAt,
       turn.firstTokenMs ?? null,
       turn.totalMs ?? null,
+      answerCites(turn.answer) ? 1 : 0,
     ],
   );
 }
@@ -113,7 +116,7 @@ export async function stopTurnByTurnId({
   shownChars: number;
 }): Promise<boolean> {
   const { changes } = await db.run(
-    `UPDATE turns SET shown_chars = ?, answer = substr(answer, 1, ?), status = 'stopped', fcs = NULL
+    `UPDATE turns SET shown_chars = ?, answer = substr(answer, 1, ?), status = 'stopped', fcs = NULL, cited = NULL
      WHERE turn_id = ? AND chat_id = ?`,
     [shownChars, shownChars, turnId, chatId],
   );

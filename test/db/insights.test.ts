@@ -296,6 +296,35 @@ describe.each(appDbs)("insights over the app DB ($name)", (engine) => {
     expect(report.lowScoreThreshold).toBe(LOW);
   });
 
+  it("reads whether an answer cites from the stored flag, and from the answer without one", async () => {
+    const q = await import("@/lib/db");
+    const turn = (turnId: string, answer: string) => ({
+      turnId,
+      chatId: "c5",
+      query: `Question ${turnId}?`,
+      answer,
+      citations: [],
+      status: "complete" as const,
+      createdAt: at("2026-03-10T09:00:00Z"),
+    });
+    await q.saveTurnByTurnId({ db, turn: turn("s1", "See the guide [1].") });
+    await q.saveTurnByTurnId({ db, turn: turn("s2", "See items[1].") });
+    await q.saveTurnByTurnId({ db, turn: turn("s3", NO_ANSWER) });
+    expect(
+      await db.all("SELECT turn_id, cited FROM turns WHERE turn_id LIKE 's%' ORDER BY turn_id"),
+    ).toEqual([
+      { turn_id: "s1", cited: 1 },
+      { turn_id: "s2", cited: 0 },
+      { turn_id: "s3", cited: 0 },
+    ]);
+    let day = (await readInsights({ db, days: 7, now: NOW, lowScore: LOW })).series.days[1];
+    expect(day).toMatchObject({ questions: 3, answered: 1, notFound: 2 });
+    // The stored flag is what counts: flipped by hand, the counts follow it.
+    await db.run("UPDATE turns SET cited = 0 WHERE turn_id = 's1'");
+    day = (await readInsights({ db, days: 7, now: NOW, lowScore: LOW })).series.days[1];
+    expect(day).toMatchObject({ questions: 3, answered: 0, notFound: 3 });
+  });
+
   it("takes the low-score threshold as given", async () => {
     const report = await readInsights({ db, days: 7, now: NOW, lowScore: 0.85 });
     expect(report.series.days.map((d) => d.lowScore)).toEqual([0, 0, 0, 0, 0, 1, 1]);
