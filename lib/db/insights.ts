@@ -92,8 +92,9 @@ export async function readInsightsSeries({
   range: InsightsRange;
   lowScore: number;
 }): Promise<InsightsSeries> {
-  const cites = answerCitesSql(db.dialect);
   const window = [range.from, range.to];
+  // From the index alone: turns.cited as stored. Turns stored before that column (NULL)
+  // are judged from their answers in a second read that looks at those rows only.
   const turnRows = z
     .array(
       z.object({
@@ -101,6 +102,7 @@ export async function readInsightsSeries({
         questions: count,
         answered: count,
         not_found: count,
+        unjudged: count,
         unfinished: count,
         low_score: count,
       }),
@@ -109,8 +111,9 @@ export async function readInsightsSeries({
       await db.all(
         `SELECT ${dayOf("t.created_at")} AS day,
            COUNT(*) AS questions,
-           SUM(CASE WHEN t.status = 'complete' AND ${cites} THEN 1 ELSE 0 END) AS answered,
-           SUM(CASE WHEN t.status = 'complete' AND NOT ${cites} THEN 1 ELSE 0 END) AS not_found,
+           SUM(CASE WHEN t.status = 'complete' AND t.cited = 1 THEN 1 ELSE 0 END) AS answered,
+           SUM(CASE WHEN t.status = 'complete' AND t.cited = 0 THEN 1 ELSE 0 END) AS not_found,
+           SUM(CASE WHEN t.status = 'complete' AND t.cited IS NULL THEN 1 ELSE 0 END) AS unjudged,
            SUM(CASE WHEN t.status <> 'complete' THEN 1 ELSE 0 END) AS unfinished,
            SUM(CASE WHEN t.status = 'complete' AND t.fcs IS NOT NULL AND t.fcs < ? THEN 1 ELSE 0 END) AS low_score
          FROM turns t
@@ -119,6 +122,19 @@ export async function readInsightsSeries({
         [lowScore, ...window],
       ),
     );
+  const judged = turnRows.some((r) => r.unjudged > 0)
+    ? z.array(z.object({ day: count, answered: count })).parse(
+        await db.all(
+          `SELECT ${dayOf("t.created_at")} AS day,
+             SUM(CASE WHEN ${answerCitesSql(db.dialect)} THEN 1 ELSE 0 END) AS answered
+           FROM turns t
+           WHERE t.created_at >= ? AND t.created_at < ? AND t.status = 'complete' AND t.cited IS NULL
+           GROUP BY ${dayOf("t.created_at")}`,
+          window,
+        ),
+      )
+    : [];
+  const judgedAnswered = new Map(judged.map((r) => [r.day, r.answered]));
   const feedbackRows = z.array(z.object({ day: count, up: count, down: count })).parse(
     await db.all(
       `SELECT ${dayOf("updated_at")} AS day,
@@ -191,8 +207,9 @@ export async function readInsightsSeries({
     const d = byDay.get(r.day);
     if (!d) continue;
     d.questions = r.questions;
-    d.answered = r.answered;
-    d.notFound = r.not_found;
+    const answeredUnjudged = judgedAnswered.get(r.day) ?? 0;
+    d.answered = r.answered + answeredUnjudged;
+    d.notFound = r.not_found + r.unjudged - answeredUnjudged;
     d.unfinished = r.unfinished;
     d.lowScore = r.low_score;
   }
