@@ -12,6 +12,8 @@ export interface DaySeries {
   /** A Tailwind fill and background pair from the palette (`fill-brand`, `bg-brand`). */
   fill: string;
   swatch: string;
+  /** For a line: its Tailwind stroke class (`stroke-brand`), written out so Tailwind sees it. */
+  stroke?: string;
   values: Array<number | null>;
 }
 
@@ -30,13 +32,17 @@ export function shortDay(day: number): string {
 /** "2026-03-14" for a day number. */
 export const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
-/** A round axis maximum at or above `max` (1, 2, 5 × 10ⁿ). */
+/** A round axis maximum at or above `max` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ; at least 1). */
 function niceMax(max: number): number {
-  if (max <= 0) return 1;
+  if (max <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
+  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    if (step * power >= max) return step * power;
+  }
   return 10 * power;
 }
+
+const axisNumber = (n: number) => n.toLocaleString("en-US");
 
 export function DayChart({
   title,
@@ -139,7 +145,7 @@ export function DayChart({
             fill="none"
             strokeWidth={2}
             vectorEffect="non-scaling-stroke"
-            className={up.fill.replace("fill-", "stroke-")}
+            className={up.stroke ?? "stroke-foreground"}
           />,
         );
       run = [];
@@ -202,9 +208,9 @@ export function DayChart({
       )}
       <div className="flex gap-2" aria-hidden="true">
         <div className="flex w-10 shrink-0 flex-col justify-between text-right text-[11px] text-muted tabular-nums">
-          <span>{format(top)}</span>
+          <span>{axisNumber(top)}</span>
           {kind === "mirror" ? <span>0</span> : null}
-          <span>{kind === "mirror" ? format(top) : "0"}</span>
+          <span>{kind === "mirror" ? axisNumber(top) : "0"}</span>
         </div>
         <div className="min-w-0 flex-1">
           <svg

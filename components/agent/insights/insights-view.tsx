@@ -196,7 +196,7 @@ export function InsightsView({ report }: { report: InsightsReport }) {
           />
           <DayChart
             testId="chart-first-token"
-            title="Median time to first token"
+            title="Median time to first token (ms)"
             summary={
               series.medianFirstTokenMs === null
                 ? "No answer in this period has a time to first token."
@@ -209,6 +209,7 @@ export function InsightsView({ report }: { report: InsightsReport }) {
               {
                 label: "Median time to first token",
                 fill: "fill-brand",
+                stroke: "stroke-brand",
                 swatch: "bg-brand",
                 values: series.days.map((d) => d.medianFirstTokenMs),
               },
