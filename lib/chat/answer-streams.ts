@@ -14,6 +14,7 @@ import {
   STALE_STREAM_MS,
   touchAnswerStream,
 } from "@/lib/db";
+import { trackInFlight } from "@/lib/http/shutdown";
 import { errorFields, getLogger } from "@/lib/observability/log";
 import type { ChatMessage } from "./messages";
 
@@ -214,7 +215,8 @@ export function detachAnswer({
   return new ReadableStream<UIMessageChunk>({
     start(controller) {
       live = controller;
-      void run();
+      // A graceful shutdown lets it finish, whether or not its visitor is still connected.
+      trackInFlight(run());
     },
     cancel() {
       live = undefined;

@@ -5,8 +5,9 @@ import type { Server } from "node:http";
  *  1. the server stops listening, and idle keep-alive connections are closed, so no new
  *     request starts (a request arriving on a connection still open is answered with
  *     `Connection: close`);
- *  2. the requests in flight (streaming answers) finish, for `graceMs` at most; then the
- *     connections still open are cut;
+ *  2. the requests in flight (streaming answers) finish, and so does the work that outlives
+ *     its request (an answer whose visitor reloaded or left: `trackInFlight`), for `graceMs`
+ *     at most in all; then the connections still open are cut and that work is abandoned;
  *  3. Next.js is closed (`beforeResources`);
  *  4. the resources the process opened close, in the order they were opened: the local
  *     engine (its worker threads, its databases with the WAL checkpointed, which also ends
@@ -20,6 +21,7 @@ export async function shutDownGracefully({
   graceMs,
   beforeResources,
   resources = registeredResources(),
+  work = inFlightWork,
   stepTimeoutMs = 10_000,
   log = (line) => console.log(line),
   error = (line) => console.error(line),
@@ -28,12 +30,15 @@ export async function shutDownGracefully({
   graceMs: number;
   beforeResources?: () => Promise<void>;
   resources?: readonly Closable[];
+  /** The work in flight apart from requests (`trackInFlight`), read once the requests are done. */
+  work?: () => readonly Promise<unknown>[];
   /** How long one resource may take to close before the next is closed regardless. */
   stepTimeoutMs?: number;
   log?: (line: string) => void;
   error?: (line: string) => void;
 }): Promise<boolean> {
   let ok = true;
+  const startedAt = performance.now();
   // A request on a connection still open is the last on it.
   server.prependListener("request", (_req, res) => {
     if (!res.headersSent) res.setHeader("connection", "close");
@@ -60,6 +65,28 @@ export async function shutDownGracefully({
     await drained;
   } else {
     log("Parley: shutting down: every request has finished; the server is closed");
+  }
+  // Answers generated for visitors who have left: they finish within what is left of the
+  // grace, so that they are stored complete rather than cut.
+  const pending = work();
+  const left = graceMs - (performance.now() - startedAt);
+  if (pending.length > 0) {
+    log(
+      `Parley: shutting down: waiting up to ${Math.max(0, Math.round(left))} ms for ${pending.length} answers whose visitors have left`,
+    );
+    let workTimer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled(pending).then(() => true),
+      new Promise<false>((resolve) => {
+        workTimer = setTimeout(() => resolve(false), Math.max(0, left));
+      }),
+    ]);
+    clearTimeout(workTimer);
+    log(
+      finished
+        ? "Parley: shutting down: those answers have finished"
+        : "Parley: shutting down: the grace is over; those answers are abandoned",
+    );
   }
 
   const steps: Closable[] = [
@@ -111,4 +138,28 @@ export interface Closable {
 export function registeredResources(): Closable[] {
   const shared = globalThis as { __parleyShutdown?: Map<string, () => Promise<void> | void> };
   return [...(shared.__parleyShutdown ?? new Map())].map(([name, close]) => ({ name, close }));
+}
+
+type InFlightRegistry = { __parleyInFlight?: Set<Promise<unknown>> };
+
+/**
+ * Work that outlives the request that started it (an answer generated for a visitor who
+ * reloaded, `lib/chat/answer-streams.ts`): a graceful shutdown waits for it within its grace.
+ * On globalThis, like `registeredResources`, since the server and Next's bundles share no module.
+ */
+export function trackInFlight(work: Promise<unknown>): void {
+  const shared = globalThis as InFlightRegistry;
+  shared.__parleyInFlight ??= new Set();
+  const registry = shared.__parleyInFlight;
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  registry.add(settled);
+  void settled.then(() => registry.delete(settled));
+}
+
+/** What `trackInFlight` holds now. */
+export function inFlightWork(): Promise<unknown>[] {
+  return [...((globalThis as InFlightRegistry).__parleyInFlight ?? [])];
 }

@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { openAppDb } from "@/lib/db";
 import { createEngine } from "@/lib/engine";
 import { createEnginePool } from "@/lib/engine/worker/pool";
-import { type Closable, registeredResources, shutDownGracefully } from "@/lib/http/shutdown";
+import {
+  type Closable,
+  inFlightWork,
+  registeredResources,
+  shutDownGracefully,
+  trackInFlight,
+} from "@/lib/http/shutdown";
 
 vi.mock("server-only", () => ({}));
 
@@ -163,6 +169,58 @@ describe("shutDownGracefully", () => {
     expect(lines[0]).toMatch(/^Parley: shutting down: no new connections; 1 open/);
     expect(lines).toContain("Parley: shutting down: closed the local engine");
     expect(lines.at(-1)).toBe("Parley: stopped.");
+  });
+
+  it("waits for an answer whose visitor has left before closing the databases it writes to", async () => {
+    const events: string[] = [];
+    const { server } = await streamingServer(events);
+    const { resources } = await realResources(events);
+    let finish = () => {};
+    // No request is open: the visitor reloaded, and the answer goes on being generated.
+    trackInFlight(
+      new Promise<void>((resolve) => {
+        finish = resolve;
+      }).then(() => {
+        events.push("answer stored");
+      }),
+    );
+    expect(inFlightWork()).toHaveLength(1);
+    const lines: string[] = [];
+    const done = shutDownGracefully({
+      server,
+      graceMs: 600_000,
+      resources,
+      log: (line) => lines.push(line),
+    });
+    await vi.waitFor(() =>
+      expect(lines).toContainEqual(expect.stringMatching(/for 1 answers whose visitors have left/)),
+    );
+    expect(events).toEqual([]);
+    finish();
+    expect(await done).toBe(true);
+    expect(events).toEqual(["answer stored", "engine closed", "app database closed"]);
+    expect(lines).toContain("Parley: shutting down: those answers have finished");
+    expect(inFlightWork()).toHaveLength(0);
+  });
+
+  it("abandons such an answer when the grace is over, and closes the resources anyway", async () => {
+    const events: string[] = [];
+    const { server } = await streamingServer(events);
+    const never = new Promise<void>(() => {});
+    const lines: string[] = [];
+    expect(
+      await shutDownGracefully({
+        server,
+        graceMs: 1,
+        resources: [{ name: "the app database", close: () => void events.push("closed") }],
+        work: () => [never],
+        log: (line) => lines.push(line),
+      }),
+    ).toBe(true);
+    expect(events).toEqual(["closed"]);
+    expect(lines).toContain(
+      "Parley: shutting down: the grace is over; those answers are abandoned",
+    );
   });
 
   it("closes idle keep-alive connections at once instead of waiting for them", async () => {
