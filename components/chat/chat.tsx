@@ -3,6 +3,7 @@
 import { useChat } from "@ai-sdk/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { DefaultChatTransport } from "ai";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { chatKeys } from "@/components/query-keys";
 import { numberSources } from "@/lib/chat/cited";
@@ -13,8 +14,11 @@ import { AssistantMessage } from "./assistant-message";
 import { ChatErrorNotice } from "./chat-error";
 import { Composer } from "./composer";
 import { EmptyState } from "./empty-state";
-import { HandoffBar } from "./handoff-status";
 import { UserMessage } from "./user-message";
+
+// The way to a person, loaded once the conversation exists: not in `/`'s first load
+// (bench:ui), and server-rendered with a conversation page.
+const HandoffBar = dynamic(() => import("./handoff-status").then((m) => m.HandoffBar));
 
 export interface ChatProps {
   /** The Vectara chat to continue; unset on `/`, where the first answer creates one. */
@@ -207,7 +211,7 @@ export function Chat({
           <div ref={bottomRef} />
         </div>
       </div>
-      <HandoffBar messages={messages} />
+      {hasChat(messages) && <HandoffBar messages={messages} />}
       <Composer busy={busy} onSend={send} onStop={() => void stop()} autoFocus />
       <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="chat-announcer">
         {announcement}
@@ -288,4 +292,13 @@ function useFollowStream(messages: ChatMessage[], status: string) {
     if (following.current && count > 0) bottomRef.current?.scrollIntoView({ block: "end" });
   }, [count, lastLength, status, lastIsUser]);
   return bottomRef;
+}
+
+/** Whether an answer has named the conversation (what the way to a person needs). */
+function hasChat(messages: ChatMessage[]): boolean {
+  return messages.some(
+    (m) =>
+      m.role === "assistant" &&
+      (m.metadata?.chatId !== undefined || m.parts.some((p) => p.type === "data-chat-info")),
+  );
 }

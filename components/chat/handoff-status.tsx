@@ -1,13 +1,19 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
 import { chatKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
 import type { HandoffState, HandoffStatus } from "@/lib/chat/handoff-schema";
 import type { ChatMessage } from "@/lib/chat/messages";
 import { fetchHandoff } from "./api";
-import { HandoffDialog } from "./handoff-dialog";
+
+// The dialog (its form, validation and confirmation) is fetched when first opened, off the
+// home page's first load (bench:ui).
+const HandoffDialog = dynamic(() => import("./handoff-dialog").then((m) => m.HandoffDialog), {
+  ssr: false,
+});
 
 /**
  * The conversation's way to a person: a "Talk to a person" button once the chat exists
