@@ -108,9 +108,8 @@ export function Chat({
         if (chatIdRef.current !== null && chatIdRef.current !== part.data.chatId) {
           chatIdRef.current = part.data.chatId;
         }
-        // The chat is named: it gets its own address now, so that a reload mid-answer
-        // opens it and resumes the answer.
-        adoptChat();
+        // The chat is named: it gets its own address once the answer's first words are on
+        // screen (the effect below), so that a reload mid-answer opens it and resumes it.
       },
       onFinish: ({ message, isAbort, isError, isDisconnect }) => {
         // The connection dropped mid-answer: the server goes on generating it, so the
@@ -160,6 +159,14 @@ export function Chat({
   }
 
   const busy = status === "submitted" || status === "streaming";
+
+  // The address follows the chat as soon as its answer shows text: not at `data-chat-info`
+  // itself, where the router's update would hold up the first words (bench:ui).
+  const answering = status === "streaming" && hasText(messages.at(-1));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per answer, when it starts showing text; adoptChat reads only refs and the query client.
+  useEffect(() => {
+    if (answering && pendingChatIdRef.current) adoptChat();
+  }, [answering]);
 
   const send = useCallback(
     (text: string) => {
@@ -300,5 +307,11 @@ function hasChat(messages: ChatMessage[]): boolean {
     (m) =>
       m.role === "assistant" &&
       (m.metadata?.chatId !== undefined || m.parts.some((p) => p.type === "data-chat-info")),
+  );
+}
+
+function hasText(message: ChatMessage | undefined): boolean {
+  return (
+    message?.role === "assistant" && message.parts.some((p) => p.type === "text" && p.text !== "")
   );
 }
