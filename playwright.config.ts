@@ -59,6 +59,9 @@ const SHARED_SERVER_ENV = {
   // One JSON line per request would bury the test report; warnings and errors still show.
   // test/observability/ checks the request lines themselves.
   LOG_LEVEL: "warn",
+  // The widget's host page in e2e/widget.spec.ts: on `localhost`, another site than the
+  // servers' 127.0.0.1, so the frame is a third-party one as on a customer's site.
+  WIDGET_ALLOWED_ORIGINS: "http://localhost:3250",
 };
 
 /**

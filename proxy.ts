@@ -2,13 +2,18 @@ import { type NextRequest, NextResponse } from "next/server";
 import { resolveAuthSecret } from "@/lib/auth/secret-file";
 import {
   createVisitorToken,
+  EMBED_VISITOR_COOKIE,
+  embedCookieOptions,
+  NEW_VISITOR_HEADER,
   VISITOR_COOKIE,
+  VISITOR_HEADER,
   verifyVisitorToken,
   visitorCookieOptions,
   withVisitorCookie,
 } from "@/lib/auth/visitor-token";
 import { getConfig } from "@/lib/config";
 import { requestIsHttps } from "@/lib/http/client-address";
+import { isEmbedPath } from "@/lib/http/gate";
 
 /**
  * Gives every visitor a signed, anonymous id before any page or route handler
@@ -41,17 +46,36 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   // value is never trusted.
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  headers.delete(NEW_VISITOR_HEADER);
   const current = request.cookies.get(VISITOR_COOKIE)?.value;
   if (current && (await verifyVisitorToken({ secret: key, token: current }))) {
     return NextResponse.next({ request: { headers } });
+  }
+  // The widget's frame on another site: its partitioned cookie, or, where the browser
+  // keeps none, the token it holds in the page and sends as a header. Either becomes this
+  // request's visitor cookie, so everything after reads the visitor one way.
+  for (const token of [
+    request.headers.get(VISITOR_HEADER),
+    request.cookies.get(EMBED_VISITOR_COOKIE)?.value,
+  ]) {
+    if (token && (await verifyVisitorToken({ secret: key, token }))) {
+      headers.set("cookie", withVisitorCookie(request.headers.get("cookie"), token));
+      return NextResponse.next({ request: { headers } });
+    }
   }
   const token = await createVisitorToken({ secret: key });
   // The new cookie goes into this request's own headers too, so the server
   // components and route handlers it reaches already see the visitor.
   headers.set("cookie", withVisitorCookie(request.headers.get("cookie"), token));
+  headers.set(NEW_VISITOR_HEADER, "1");
   const response = NextResponse.next({ request: { headers } });
   const secure = requestIsHttps(request.headers, request.url);
   response.cookies.set(VISITOR_COOKIE, token, visitorCookieOptions({ secure }));
+  // In a frame on another site the SameSite=Lax cookie is refused; the widget's page also
+  // sets the partitioned one, which that site's pages keep.
+  if (isEmbedPath(request.nextUrl.pathname)) {
+    response.cookies.set(EMBED_VISITOR_COOKIE, token, embedCookieOptions());
+  }
   return response;
 }
 

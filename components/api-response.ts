@@ -26,7 +26,7 @@ export async function readJson<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** GETs `url` without the HTTP cache and reads its JSON. */
-export async function getJson<T>(url: string): Promise<T> {
-  return readJson<T>(await fetch(url, { cache: "no-store" }));
+/** GETs `url` without the HTTP cache and reads its JSON (with `fetcher`, the global `fetch` by default). */
+export async function getJson<T>(url: string, fetcher: typeof fetch = fetch): Promise<T> {
+  return readJson<T>(await fetcher(url, { cache: "no-store" }));
 }

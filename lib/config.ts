@@ -42,6 +42,55 @@ const corpusKey = z
   .max(50, { message: "must be at most 50 characters" })
   .regex(/^[a-zA-Z0-9_=-]+$/, { message: "may only contain letters, digits, _, = and -" });
 
+/**
+ * WIDGET_ALLOWED_ORIGINS: the sites that may frame `/embed` (the widget), separated by
+ * commas or spaces. Each must be an origin and nothing more (`https://www.example.com`,
+ * with a port if it has one): no path, no wildcard, no `*`, http(s) only. Kept in the
+ * browser's form (`new URL(v).origin`: lower case, default port dropped), which is what
+ * `frame-ancestors` and `MessageEvent.origin` compare against.
+ */
+const originList = z
+  .string()
+  .transform((v) => v.split(/[\s,]+/).filter((o) => o !== ""))
+  .pipe(
+    z
+      .array(
+        z.string().transform((value, ctx) => {
+          const origin = originOf(value);
+          if (!origin) {
+            ctx.addIssue({
+              code: "custom",
+              message: `"${value.slice(0, 100)}" is not an origin (https://host[:port], with no path)`,
+            });
+            return z.NEVER;
+          }
+          return origin;
+        }),
+      )
+      .max(50, { message: "may list at most 50 origins" }),
+  )
+  .transform((list) => [...new Set(list)]);
+
+/** `value`'s origin when it is exactly an http(s) origin (a trailing slash allowed), else undefined. */
+function originOf(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const exact =
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    !url.username &&
+    !url.password &&
+    url.pathname === "/" &&
+    !/[?#]/.test(value) &&
+    !url.hostname.includes("*") &&
+    // Nothing after the authority but one optional slash.
+    /^https?:\/\/[^/]+\/?$/i.test(value);
+  return exact ? url.origin : undefined;
+}
+
 /** Pino's levels, quietest last (LOG_LEVEL). */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -135,6 +184,7 @@ const envSchema = z
       blankAsUnset,
       z.string().trim().min(16, { message: "must be at least 16 characters" }).optional(),
     ),
+    WIDGET_ALLOWED_ORIGINS: z.preprocess(blankAsUnset, originList.default([])),
     ARTICLE_LINKS: z.preprocess(
       (v) => (typeof v === "string" ? blankAsUnset(v.trim().toLowerCase()) : v),
       z
@@ -272,6 +322,12 @@ export interface Config {
    * otherwise; `reader` always opens the reader; `source` follows any URL there is.
    */
   articleLinks: ArticleLinks;
+  /**
+   * The origins that may frame the widget's `/embed` (WIDGET_ALLOWED_ORIGINS), in the
+   * browser's form. Empty (the default): no site may, and `/embed` keeps
+   * `frame-ancestors 'none'` like every other page.
+   */
+  widgetAllowedOrigins: string[];
   /** The server log's threshold (LOG_LEVEL, default `info`). */
   logLevel: LogLevel;
   /**
@@ -381,6 +437,7 @@ export function loadConfig(env: Env = process.env): Config {
     answerWordsPerSecond: e.ANSWER_WORDS_PER_SECOND,
     scoreThresholds: { low: e.FCS_LOW_THRESHOLD, high: e.FCS_HIGH_THRESHOLD },
     articleLinks: e.ARTICLE_LINKS,
+    widgetAllowedOrigins: e.WIDGET_ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
   };

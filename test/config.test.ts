@@ -3,6 +3,30 @@ import { DEFAULT_SCORE_THRESHOLDS } from "@/lib/chat/score-levels";
 import { ConfigError, loadConfig } from "@/lib/config";
 
 describe("loadConfig", () => {
+  it("reads WIDGET_ALLOWED_ORIGINS as origins in the browser's form, and refuses anything else", () => {
+    expect(loadConfig({}).widgetAllowedOrigins).toEqual([]);
+    expect(
+      loadConfig({
+        WIDGET_ALLOWED_ORIGINS:
+          " https://WWW.Example.com:443/, http://localhost:3250 https://www.example.com ",
+      }).widgetAllowedOrigins,
+    ).toEqual(["https://www.example.com", "http://localhost:3250"]);
+    for (const bad of [
+      "*",
+      "https://*.example.com",
+      "https://example.com/help",
+      "example.com",
+      "ftp://example.com",
+      "https://user@example.com",
+      "https://example.com?x=1",
+      "javascript:alert(1)",
+    ]) {
+      expect(() => loadConfig({ WIDGET_ALLOWED_ORIGINS: bad }), bad).toThrow(
+        /WIDGET_ALLOWED_ORIGINS/,
+      );
+    }
+  });
+
   it("chooses local mode with defaults when no Vectara credentials are set", () => {
     const config = loadConfig({});
     expect(config.mode).toBe("local");

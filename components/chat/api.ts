@@ -3,22 +3,27 @@ import type { HandoffRequest, HandoffStatusBody } from "@/lib/chat/handoff-schem
 import type { ChatHistoryPage } from "@/lib/chat/messages";
 import { AppError } from "@/lib/http/errors";
 import type { FeedbackValue } from "./feedback-controls";
+import { visitorFetch } from "./visitor-fetch";
 
 /**
  * Every request the visitor's pages make besides the chat stream itself (which the AI
  * SDK's transport sends): history, deleting a chat, feedback, a stop's report and the
  * request for a person (handoff).
- * Failures rebuild the server's AppError (`components/api-response.ts`).
+ * Failures rebuild the server's AppError (`components/api-response.ts`). Each goes through
+ * `visitorFetch`, which carries the widget frame's visitor where no cookie can.
  */
 
 export function fetchHistory(cursor: string | null): Promise<ChatHistoryPage> {
-  return getJson(cursor ? `/api/history?cursor=${encodeURIComponent(cursor)}` : "/api/history");
+  return getJson(
+    cursor ? `/api/history?cursor=${encodeURIComponent(cursor)}` : "/api/history",
+    visitorFetch,
+  );
 }
 
 export async function deleteChat(chatId: string): Promise<void> {
   // Already gone is done.
   await ensureOk(
-    await fetch(`/api/chats/${encodeURIComponent(chatId)}`, { method: "DELETE" }),
+    await visitorFetch(`/api/chats/${encodeURIComponent(chatId)}`, { method: "DELETE" }),
     [404],
   );
 }
@@ -30,7 +35,7 @@ export async function postFeedback(
   value: FeedbackValue | null,
 ): Promise<void> {
   await ensureOk(
-    await fetch("/api/feedback", {
+    await visitorFetch("/api/feedback", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -49,12 +54,15 @@ export async function postFeedback(
  * and sent with `keepalive` so that it survives the page closing; a failure is ignored.
  */
 export function postStop(chatId: string, turnId: string, shownChars: number): void {
-  void fetch(`/api/chats/${encodeURIComponent(chatId)}/turns/${encodeURIComponent(turnId)}/stop`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ shownChars }),
-    keepalive: true,
-  }).catch(() => {
+  void visitorFetch(
+    `/api/chats/${encodeURIComponent(chatId)}/turns/${encodeURIComponent(turnId)}/stop`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ shownChars }),
+      keepalive: true,
+    },
+  ).catch(() => {
     // Offline: the server's own record of the stop stands.
   });
 }
@@ -63,7 +71,7 @@ const handoffUrl = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}
 
 /** The state of the chat's request for a person (never the email), or null. */
 export function fetchHandoff(chatId: string): Promise<HandoffStatusBody> {
-  return getJson(handoffUrl(chatId));
+  return getJson(handoffUrl(chatId), visitorFetch);
 }
 
 /** Asks for a person in the chat; the answer is the request's state. */
@@ -73,7 +81,7 @@ export async function postHandoff(
 ): Promise<HandoffStatusBody> {
   let response: Response;
   try {
-    response = await fetch(handoffUrl(chatId), {
+    response = await visitorFetch(handoffUrl(chatId), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(request),

@@ -12,9 +12,12 @@ import { AppError } from "@/lib/http/errors";
 import { postStop } from "./api";
 import { AssistantMessage } from "./assistant-message";
 import { ChatErrorNotice } from "./chat-error";
+import { useChatSession } from "./chat-session";
 import { Composer } from "./composer";
+import { type AnswerEvent, useEmbedBridge } from "./embed-bridge";
 import { EmptyState } from "./empty-state";
 import { UserMessage } from "./user-message";
+import { visitorFetch } from "./visitor-fetch";
 
 // The way to a person, loaded once the conversation exists: not in `/`'s first load
 // (bench:ui), and server-rendered with a conversation page.
@@ -44,6 +47,9 @@ export function Chat({
   resumeTurnId,
 }: ChatProps) {
   const queryClient = useQueryClient();
+  const { routes, surface } = useChatSession();
+  // In the widget's frame: the host page's questions in, its `answer` events out.
+  const bridge = useEmbedBridge();
   const chatIdRef = useRef<string | null>(initialChatId ?? null);
   // The chat a first answer is creating, named by its `data-chat-info`. The server stores
   // the question in it from then on, whatever becomes of the answer, so the chat is the
@@ -62,6 +68,7 @@ export function Chat({
     () =>
       new DefaultChatTransport<ChatMessage>({
         api: "/api/chat",
+        fetch: visitorFetch,
         prepareSendMessagesRequest: ({ messages, trigger }) => {
           const last = messages.findLast((m) => m.role === "user");
           const replaceTurnId =
@@ -128,20 +135,27 @@ export function Chat({
         }
         reconnectsRef.current = 0;
         adoptChat();
+        const chatId = chatIdRef.current;
+        const tell = (status: AnswerEvent["status"], sources = 0) => {
+          if (bridge && chatId && turnId) bridge.answered({ chatId, turnId, status, sources });
+        };
         if (isAbort) {
           setStopped((s) => new Set(s).add(message.id));
           setAnnouncement("Answer stopped.");
           reportStop(message);
+          tell("stopped");
           return;
         }
         if (isError) {
           setAnnouncement("The answer failed. You can retry.");
+          tell("failed");
           return;
         }
         // The sources the answer cites, as numbered under it (not every search result).
         const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
         const citations = message.parts.find((p) => p.type === "data-citations")?.data ?? [];
         const sources = numberSources(text, citations).cited.length;
+        tell("complete", sources);
         setAnnouncement(
           `Parley answered${sources ? `, with ${sources} source${sources === 1 ? "" : "s"}` : ""}.`,
         );
@@ -152,8 +166,8 @@ export function Chat({
   function adoptChat() {
     chatIdRef.current ??= pendingChatIdRef.current;
     const chatId = chatIdRef.current;
-    if (chatId && window.location.pathname !== `/chat/${chatId}`) {
-      window.history.replaceState(null, "", `/chat/${chatId}`);
+    if (chatId && window.location.pathname !== routes.chat(chatId)) {
+      window.history.replaceState(null, "", routes.chat(chatId));
     }
     void queryClient.invalidateQueries({ queryKey: chatKeys.history() });
   }
@@ -175,6 +189,19 @@ export function Chat({
     },
     [sendMessage, clearError],
   );
+
+  // The host page's "ask" (the widget): sent like a typed question, unless one is streaming.
+  const busyRef = useRef(busy);
+  busyRef.current = busy;
+  useEffect(() => {
+    if (!bridge) return;
+    bridge.takeQuestions((question) => {
+      if (busyRef.current) return false;
+      send(question);
+      return true;
+    });
+    return () => bridge.takeQuestions(null);
+  }, [bridge, send]);
 
   /** Asks the last question again in place of its stopped or failed answer. */
   const askAgain = useCallback(() => {
@@ -219,7 +246,13 @@ export function Chat({
         </div>
       </div>
       {hasChat(messages) && <HandoffBar messages={messages} />}
-      <Composer busy={busy} onSend={send} onStop={() => void stop()} autoFocus />
+      {/* In the widget's frame, focus comes when the host opens it (`focus`), never on load. */}
+      <Composer
+        busy={busy}
+        onSend={send}
+        onStop={() => void stop()}
+        autoFocus={surface === "page"}
+      />
       <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="chat-announcer">
         {announcement}
       </div>

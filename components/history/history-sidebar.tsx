@@ -37,9 +37,9 @@ function focusables(root: HTMLElement): HTMLElement[] {
  * the header.
  */
 export function HistorySidebar() {
-  const { startNewChat, forgetChat, historyOpen, setHistoryOpen } = useChatSession();
+  const { routes, startNewChat, forgetChat, historyOpen, setHistoryOpen } = useChatSession();
   const pathname = usePathname();
-  const activeChatId = pathname.startsWith("/chat/") ? pathname.slice("/chat/".length) : null;
+  const activeChatId = routes.chatIdOf(pathname);
   const [pendingDelete, setPendingDelete] = useState<ChatSummary | null>(null);
 
   const history = useInfiniteQuery({
@@ -204,6 +204,7 @@ export function HistorySidebar() {
                     <HistoryItem
                       key={chat.chatId}
                       chat={chat}
+                      href={routes.chat(chat.chatId)}
                       active={chat.chatId === activeChatId}
                       onOpen={() => setHistoryOpen(false)}
                       onDelete={() => setPendingDelete(chat)}
@@ -235,11 +236,13 @@ export function HistorySidebar() {
 
 function HistoryItem({
   chat,
+  href,
   active,
   onOpen,
   onDelete,
 }: {
   chat: ChatSummary;
+  href: string;
   active: boolean;
   onOpen: () => void;
   onDelete: () => void;
@@ -254,7 +257,7 @@ function HistoryItem({
       }`}
     >
       <Link
-        href={`/chat/${chat.chatId}`}
+        href={href}
         onClick={onOpen}
         aria-current={active ? "page" : undefined}
         className={`min-w-0 flex-1 truncate rounded-lg py-2 pr-9 pl-3 text-sm ${

@@ -6,6 +6,23 @@
 
 export const VISITOR_COOKIE = "parley_visitor";
 
+/**
+ * The visitor cookie of the widget's frame on another site (`/embed`): SameSite=None,
+ * Secure and Partitioned (CHIPS), so a browser keeps it for that site's pages only, where
+ * a SameSite=Lax cookie would never be sent. Same token format as `VISITOR_COOKIE`.
+ */
+export const EMBED_VISITOR_COOKIE = "parley_embed";
+
+/**
+ * The visitor token as a request header, sent by the widget's frame when the browser keeps
+ * no cookie there (its history then lasts as long as the page). Proxy-only: it becomes the
+ * request's visitor cookie before anything else reads it.
+ */
+export const VISITOR_HEADER = "x-parley-visitor";
+
+/** Set by proxy.ts (never by a client) when it gave this request a new visitor. */
+export const NEW_VISITOR_HEADER = "x-parley-new-visitor";
+
 const VERSION = "v1";
 const VISITOR_ID = /^vis_[A-Za-z0-9_-]{22}$/;
 // 22 base64url characters carry the id's 128 bits; 43 carry the 256-bit signature.
@@ -70,6 +87,31 @@ export function visitorCookieOptions({ secure }: { secure: boolean }): VisitorCo
     sameSite: "lax",
     path: "/",
     secure,
+    maxAge: MAX_AGE_SECONDS,
+  };
+}
+
+export interface EmbedCookieOptions {
+  httpOnly: true;
+  sameSite: "none";
+  secure: true;
+  partitioned: true;
+  path: "/";
+  maxAge: number;
+}
+
+/**
+ * Options for the widget frame's cookie. Always Secure, which SameSite=None and
+ * Partitioned require: a browser refuses it over plain http other than localhost, and
+ * the widget then keeps its visitor in the page (and says so).
+ */
+export function embedCookieOptions(): EmbedCookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: "none",
+    secure: true,
+    partitioned: true,
+    path: "/",
     maxAge: MAX_AGE_SECONDS,
   };
 }

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { DEMO_KB_DIR } from "@/lib/ingest/kb";
+import { errorFields, getLogger } from "@/lib/observability/log";
 
 /**
  * Example questions for the home screen, each pointing at the article that answers
@@ -64,4 +65,18 @@ export async function listExampleQuestions({
     );
   }
   return parsed.data.examples;
+}
+
+/**
+ * The home screen's example questions, or none when the file is broken or missing: a
+ * bad examples file hides the examples (with a warning in the log), never breaks a page.
+ */
+export async function homeScreenExamples(): Promise<string[]> {
+  try {
+    return (await listExampleQuestions()).map((e) => e.question);
+  } catch (error) {
+    if (!(error instanceof ExamplesFileError)) throw error;
+    getLogger().warn(errorFields(error), "the examples file cannot be read");
+    return [];
+  }
 }

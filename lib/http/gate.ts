@@ -141,9 +141,19 @@ export function createNonce(): string {
  * The Content-Security-Policy of every response. Scripts run only from Parley's own
  * origin, with the request's nonce (`'strict-dynamic'` lets Next's nonce'd loader pull in
  * its chunks); no `unsafe-inline` scripts and no `unsafe-eval`. Styles allow inline
- * `style` attributes, which server-rendered React writes. No page may frame Parley.
+ * `style` attributes, which server-rendered React writes. No page may frame Parley, except
+ * that the widget's `/embed` may be framed by exactly the `frameAncestors` given
+ * (WIDGET_ALLOWED_ORIGINS).
  */
-export function contentSecurityPolicy({ nonce, https }: { nonce: string; https: boolean }) {
+export function contentSecurityPolicy({
+  nonce,
+  https,
+  frameAncestors = [],
+}: {
+  nonce: string;
+  https: boolean;
+  frameAncestors?: readonly string[];
+}) {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
@@ -158,23 +168,38 @@ export function contentSecurityPolicy({ nonce, https }: { nonce: string; https: 
     "base-uri 'self'",
     "form-action 'self'",
     "frame-src 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors.length > 0 ? frameAncestors.join(" ") : "'none'"}`,
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
 }
 
-/** Headers every response carries, whatever produced it (a page, an API, a static file, a refusal). */
+/**
+ * Whether `path` is the widget's embedded chat (`/embed` and below), the one page other
+ * sites may frame.
+ */
+export function isEmbedPath(path: string): boolean {
+  return path === "/embed" || path.startsWith("/embed/") || path.startsWith("/embed?");
+}
+
+/**
+ * Headers every response carries, whatever produced it (a page, an API, a static file, a
+ * refusal). `frameAncestors`: the origins that may frame this response (the widget's
+ * `/embed` only); it then has no `X-Frame-Options`, which cannot name origins.
+ */
 export function securityHeaders({
   nonce,
   https,
+  frameAncestors = [],
 }: {
   nonce: string;
   https: boolean;
+  frameAncestors?: readonly string[];
 }): Record<string, string> {
+  const framable = frameAncestors.length > 0;
   return {
-    "content-security-policy": contentSecurityPolicy({ nonce, https }),
+    "content-security-policy": contentSecurityPolicy({ nonce, https, frameAncestors }),
     "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
+    ...(!framable && { "x-frame-options": "DENY" }),
     "referrer-policy": "strict-origin-when-cross-origin",
     "permissions-policy":
       "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",

@@ -4,7 +4,13 @@ import { getConfig } from "@/lib/config";
 import { observeRequest } from "@/lib/observability/http";
 import { errorFields, getLogger } from "@/lib/observability/log";
 import { isHttpsRequest, PEER_HEADER, trustPeerHeader } from "./client-address";
-import { createNonce, rawClientErrorResponse, screenRequest, securityHeaders } from "./gate";
+import {
+  createNonce,
+  isEmbedPath,
+  rawClientErrorResponse,
+  screenRequest,
+  securityHeaders,
+} from "./gate";
 import { shutDownGracefully } from "./shutdown";
 
 /**
@@ -29,13 +35,13 @@ export async function serve({
   const handle = app.getRequestHandler();
   await app.prepare();
   // Read after prepare(): instrumentation has vetted the configuration by then.
-  const hops = getConfig().trustedProxyHops;
+  const { trustedProxyHops: hops, widgetAllowedOrigins } = getConfig();
   trustPeerHeader();
 
   const server = createServer((req, res) =>
     // One log line per request, with its id (lib/observability/http.ts).
     observeRequest(req, res, () => {
-      const refusal = gate(req, res, hops);
+      const refusal = gate(req, res, hops, widgetAllowedOrigins);
       if (refusal) return;
       handle(req, res).catch((error: unknown) => {
         getLogger().error(errorFields(error), "the request handler failed");
@@ -88,7 +94,12 @@ export async function serve({
 }
 
 /** Applies the gate; true when it has answered the request itself. */
-function gate(req: IncomingMessage, res: ServerResponse, hops: number): boolean {
+function gate(
+  req: IncomingMessage,
+  res: ServerResponse,
+  hops: number,
+  widgetOrigins: readonly string[],
+): boolean {
   // The peer address is the socket's, whatever the client put in the header.
   delete req.headers[PEER_HEADER];
   const peer = req.socket.remoteAddress;
@@ -101,7 +112,9 @@ function gate(req: IncomingMessage, res: ServerResponse, hops: number): boolean 
   }
   const https = isHttpsRequest(headers, hops);
   const nonce = createNonce();
-  const security = securityHeaders({ nonce, https });
+  // Only the widget's page may be framed, and only by the sites WIDGET_ALLOWED_ORIGINS names.
+  const frameAncestors = isEmbedPath(req.url ?? "") ? widgetOrigins : [];
+  const security = securityHeaders({ nonce, https, frameAncestors });
   for (const [name, value] of Object.entries(security)) res.setHeader(name, value);
   // Next.js reads the nonce for its own scripts from the request's policy.
   req.headers["content-security-policy"] = security["content-security-policy"];

@@ -12,6 +12,7 @@ import {
   ALLOWED_METHODS,
   contentSecurityPolicy,
   createNonce,
+  isEmbedPath,
   rawClientErrorResponse,
   screenRequest,
   securityHeaders,
@@ -151,6 +152,29 @@ describe("securityHeaders", () => {
     expect(csp).not.toContain("unsafe-eval");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
+  });
+
+  it("lets only the listed origins frame the widget's page, with no X-Frame-Options then", () => {
+    const origins = ["https://www.example.com", "http://localhost:3250"];
+    const framable = securityHeaders({ nonce: "n", https: false, frameAncestors: origins });
+    expect(framable["content-security-policy"]).toContain(
+      "frame-ancestors https://www.example.com http://localhost:3250",
+    );
+    expect(framable["content-security-policy"]).not.toContain("frame-ancestors 'none'");
+    expect(framable["x-frame-options"]).toBeUndefined();
+    // No origins listed: the widget's page is as unframable as any other.
+    const none = securityHeaders({ nonce: "n", https: false, frameAncestors: [] });
+    expect(none["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(none["x-frame-options"]).toBe("DENY");
+  });
+
+  it("knows the widget's page by its path", () => {
+    for (const path of ["/embed", "/embed/", "/embed/chat/cht_1", "/embed?_rsc=1"]) {
+      expect(isEmbedPath(path), path).toBe(true);
+    }
+    for (const path of ["/", "/embedded", "/chat/embed", "/api/embed", "/embedx?x"]) {
+      expect(isEmbedPath(path), path).toBe(false);
+    }
   });
 
   it("makes a new nonce every time", () => {

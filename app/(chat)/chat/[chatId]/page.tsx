@@ -3,9 +3,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
 import { getVisitorId } from "@/lib/auth/visitor";
-import { findLiveAnswer } from "@/lib/chat/answer-streams";
-import { getOwnedChat, loadThreadOfChat } from "@/lib/chat/conversations";
-import { chatIdSchema } from "@/lib/chat/ids";
+import { findOwnedChat, loadConversationPage } from "@/lib/chat/conversation-page";
 import { getVectaraClient } from "@/lib/server/vectara";
 
 export const dynamic = "force-dynamic";
@@ -16,12 +14,9 @@ type Params = { params: Promise<{ chatId: string }> };
  * The chat when this request's visitor owns it, read once per request (React.cache) for
  * the metadata and the page. Undefined for a malformed id or a stranger's chat.
  */
-const ownedChat = cache(async (rawChatId: string) => {
-  const chatId = chatIdSchema.safeParse(rawChatId);
-  if (!chatId.success) return undefined;
-  const visitorId = await getVisitorId();
-  return visitorId ? getOwnedChat({ visitorId, chatId: chatId.data }) : undefined;
-});
+const ownedChat = cache(async (rawChatId: string) =>
+  findOwnedChat({ visitorId: await getVisitorId(), rawChatId }),
+);
 
 /** The tab names the conversation, for the visitor who owns it; anyone else sees only "Parley". */
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
@@ -36,19 +31,14 @@ export default async function ChatPage({ params }: Params) {
   if (!chat) notFound();
   // An answer still being generated (the visitor reloaded mid-answer) is resumed by the
   // page: the thread shows its question, and the answer streams in after it.
-  const live = await findLiveAnswer({ visitorId: chat.ownerId, chatId: chat.chatId });
-  const messages = await loadThreadOfChat({
-    client: getVectaraClient(),
-    chat,
-    pendingTurnId: live?.streamId,
-  });
-  if (!messages) notFound();
+  const page = await loadConversationPage({ client: getVectaraClient(), chat });
+  if (!page) notFound();
   return (
     <Chat
-      key={chat.chatId}
-      chatId={chat.chatId}
-      initialMessages={messages}
-      resumeTurnId={live?.streamId}
+      key={page.chatId}
+      chatId={page.chatId}
+      initialMessages={page.messages}
+      resumeTurnId={page.resumeTurnId}
     />
   );
 }

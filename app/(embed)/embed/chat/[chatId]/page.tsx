@@ -1,0 +1,26 @@
+import { notFound } from "next/navigation";
+import { Chat } from "@/components/chat/chat";
+import { getVisitorId } from "@/lib/auth/visitor";
+import { findOwnedChat, loadConversationPage } from "@/lib/chat/conversation-page";
+import { getVectaraClient } from "@/lib/server/vectara";
+
+export const dynamic = "force-dynamic";
+
+/** `/embed/chat/[chatId]`: one of the visitor's conversations in the widget's frame. */
+export default async function EmbedChatPage({ params }: { params: Promise<{ chatId: string }> }) {
+  const chat = await findOwnedChat({
+    visitorId: await getVisitorId(),
+    rawChatId: (await params).chatId,
+  });
+  if (!chat) notFound();
+  const page = await loadConversationPage({ client: getVectaraClient(), chat });
+  if (!page) notFound();
+  return (
+    <Chat
+      key={page.chatId}
+      chatId={page.chatId}
+      initialMessages={page.messages}
+      resumeTurnId={page.resumeTurnId}
+    />
+  );
+}

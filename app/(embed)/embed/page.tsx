@@ -1,0 +1,28 @@
+import { Chat } from "@/components/chat/chat";
+import { HomeChat } from "@/components/chat/home-chat";
+import { getVisitorId } from "@/lib/auth/visitor";
+import { loadLatestConversation } from "@/lib/chat/conversation-page";
+import { homeScreenExamples } from "@/lib/chat/examples";
+import { getVectaraClient } from "@/lib/server/vectara";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * `/embed`, where the widget's frame opens: the visitor's latest conversation, so a reload
+ * of the host page finds it again (an answer still streaming resumes), or a new one.
+ */
+export default async function EmbedPage() {
+  const page = await loadLatestConversation({
+    client: getVectaraClient(),
+    visitorId: await getVisitorId(),
+  });
+  if (!page) return <HomeChat examples={await homeScreenExamples()} />;
+  return (
+    <Chat
+      key={page.chatId}
+      chatId={page.chatId}
+      initialMessages={page.messages}
+      resumeTurnId={page.resumeTurnId}
+    />
+  );
+}
