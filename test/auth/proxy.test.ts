@@ -77,7 +77,7 @@ describe("the visitor proxy", () => {
 
   it("takes the frame's partitioned cookie, or its header, as the visitor, and never mints then", async () => {
     const token = await createVisitorToken({ secret });
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { cookie: `${EMBED_VISITOR_COOKIE}=${token}` },
       { [VISITOR_HEADER]: token },
     ]) {
