@@ -113,6 +113,23 @@ for (const colorScheme of ["light", "dark"] as const) {
       });
     });
 
+    test.describe("the widget's frame", () => {
+      // The widget's panel on a desktop (public/widget.js: at most 400 × 640).
+      test.use({ viewport: { width: 400, height: 640 } });
+
+      test("an answer in /embed, and its conversations sheet", async ({ chatPage, page }) => {
+        await chatPage.goto("/embed/new");
+        await chatPage.ask(QUESTION);
+        const answer = await chatPage.waitForAnswer(0);
+        await expect(new SourcesPanel(answer).cards.first()).toBeVisible();
+        await expect(page).toHaveURL(/\/embed\/chat\/cht_[\w-]+$/);
+        await expectAccessible(page, `/embed with an answer (${colorScheme})`);
+        await page.getByTestId("open-history").click();
+        await expect(chatPage.historyItems.first()).toBeVisible();
+        await expectAccessible(page, `/embed's conversations sheet (${colorScheme})`);
+      });
+    });
+
     test("the sign-in page", async ({ page }) => {
       await page.goto("/login");
       await expect(page.getByTestId("login-email")).toBeVisible();
