@@ -388,8 +388,10 @@ function hostHelper() { return hostCounter + 1; }
         window.hostConfig.site === "beacon" && window.hostConfig.plan === "business",
       changedStyles,
       styleSheets: [before.sheets, sheets()],
+      // The host's own widget tag comes after this script, so after the snapshot.
       addedBodyChildren: [...document.body.children]
-        .filter((el) => !before.children.includes(el)).map((el) => el.localName),
+        .filter((el) => !before.children.includes(el) && !el.matches("script[src$='/widget.js']"))
+        .map((el) => el.localName),
       rootAttributesChanged: attributes(document.documentElement) !== before.htmlAttributes ||
         attributes(document.body) !== before.bodyAttributes,
       storageChanged: storage() !== before.storage,
