@@ -133,6 +133,8 @@ test.describe("widget: launcher and panel", () => {
     await expect.poll(() => widget.focusIsOnIframe()).toBe(true);
     const frame = await widget.embedFrame();
     await expect.poll(() => frame.evaluate(() => document.hasFocus())).toBe(true);
+    // Once the chat is ready, the widget passes focus on to its question box.
+    await expect(widget.embed.getByTestId("chat-input")).toBeFocused();
 
     // Escape inside the chat: the embed asks the widget to close.
     await page.keyboard.press("Escape");
@@ -346,7 +348,7 @@ test.describe("widget: origins", () => {
     // Chromium replaces a document that frame-ancestors forbids with its error page.
     await expect.poll(() => frame.url()).toBe("chrome-error://chromewebdata/");
     await expect.poll(() => refusals.length).toBeGreaterThan(0);
-    expect(refusals[0]).toContain(`${hosts.parleyOrigin}/embed`);
+    expect(refusals[0]).toContain(`Framing '${hosts.parleyOrigin}/'`);
   });
 
   test("messages from another origin are ignored; the host page's own open and close it", async ({
@@ -369,7 +371,8 @@ test.describe("widget: origins", () => {
     // Messages of the wrong shape from the page itself are ignored too.
     for (const message of [
       { parley: "ask", question: "" },
-      { parley: "ask", question: "x".repeat(2001) },
+      { parley: "ask", question: "x".repeat(4001) },
+      { parley: "ask", question: " \n " },
       { parley: "ask", question: 42 },
       { parley: "ask" },
       { parley: "opened" },

@@ -21,7 +21,8 @@
   const DEFAULT_TITLE = "Help";
   const DEFAULT_COLOR = "#4f46e5";
   const MAX_TITLE = 60;
-  const MAX_QUESTION = 2000;
+  /** The chat route's own limit on a question (after trimming, as /embed checks it). */
+  const MAX_QUESTION = 4000;
   /** Questions the host asked before the embed was ready; more than this and the oldest go. */
   const MAX_QUEUED = 10;
 
@@ -104,7 +105,8 @@
   function stylesheet() {
     const fg = foreground(color);
     const other = side === "left" ? "right" : "left";
-    const font = 'font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;';
+    // The chat's own stack (Tailwind's default sans), so the header matches the frame.
+    const font = "font-family:ui-sans-serif,system-ui,sans-serif;";
     const ring = "outline:2px solid transparent;box-shadow:0 0 0 3px #fff,0 0 0 6px #111827;";
     const rules = `
 :host{all:initial;display:block;position:fixed;z-index:2147483647;bottom:0;${side}:0;width:0;height:0;overflow:visible;}
@@ -207,9 +209,9 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
    * @returns {question is string}
    */
   function isQuestion(question) {
-    return (
-      typeof question === "string" && question.trim().length > 0 && question.length <= MAX_QUESTION
-    );
+    if (typeof question !== "string") return false;
+    const length = question.trim().length;
+    return length > 0 && length <= MAX_QUESTION;
   }
 
   function mount() {
