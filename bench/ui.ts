@@ -9,11 +9,15 @@ import { CORPUS, root, startServer, visitorCookie, waitUntilSeeded } from "./ser
 import { fmt, summarize } from "./stats";
 
 /**
- * `npm run bench:ui`: what a visitor of the built app feels, in three figures.
+ * `npm run bench:ui`: what a visitor of the built app feels, in three figures, and what
+ * the widget costs a host page.
  *
  * 1. First-load JS of `/`: every script the page loads (script tags, `preload as=script`,
  *    `modulepreload`, and any response of type "script" until the network is idle),
  *    fetched again and gzipped at level 9; raw and gzip totals and the five largest.
+ *    1b. `/widget.js`, the one script a host page adds, raw and gzipped the same way,
+ *    against its 15 kB budget. 1c. First-load JS of `/embed` (the chat in the widget's
+ *    frame), measured as `/`'s, opened directly; "n/a" if it does not answer 200.
  * 2. Send → first answer token on screen: in Chromium, from the click on Send (a
  *    capture-phase listener in the page) to the first DOM mutation after which the
  *    assistant message has text, by `performance.now()` inside the page.
@@ -74,15 +78,20 @@ interface Chunk {
   gzip: number;
 }
 
-async function firstLoadJs(browser: Browser): Promise<{ chunks: Chunk[]; html: number }> {
+async function firstLoadJs(
+  browser: Browser,
+  pathname = "/",
+): Promise<{ chunks: Chunk[]; html: number }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const urls = new Set<string>();
   page.on("response", (response) => {
     if (response.request().resourceType() === "script") urls.add(response.url());
   });
-  const response = await page.goto(`${BASE}/`, { waitUntil: "networkidle" });
-  if (response?.status() !== 200) throw new Error(`GET / answered ${response?.status()}`);
+  const response = await page.goto(`${BASE}${pathname}`, { waitUntil: "networkidle" });
+  if (response?.status() !== 200) {
+    throw new Error(`GET ${pathname} answered ${response?.status()}`);
+  }
   const html = (await response.body()).length;
   const listed = (await page.evaluate(`[
     ...[...document.querySelectorAll("script[src]")].map((s) => s.src),
@@ -92,13 +101,16 @@ async function firstLoadJs(browser: Browser): Promise<{ chunks: Chunk[]; html: n
   await context.close();
 
   const chunks: Chunk[] = [];
-  for (const url of urls) {
-    const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
-    if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-    const bytes = Buffer.from(await res.arrayBuffer());
-    chunks.push({ url, raw: bytes.length, gzip: gzipSync(bytes, { level: GZIP_LEVEL }).length });
-  }
+  for (const url of urls) chunks.push(await sizeOf(url));
   return { chunks: chunks.sort((a, b) => b.gzip - a.gzip), html };
+}
+
+/** A script fetched uncompressed, and its size gzipped at GZIP_LEVEL. */
+async function sizeOf(url: string): Promise<Chunk> {
+  const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { url, raw: bytes.length, gzip: gzipSync(bytes, { level: GZIP_LEVEL }).length };
 }
 
 // --- 2. send → first token ---------------------------------------------------------------
@@ -283,6 +295,29 @@ try {
   console.log("|---|---|---|");
   for (const c of js.chunks.slice(0, 5)) {
     console.log(`| ${new URL(c.url).pathname} | ${kB(c.raw)} | ${kB(c.gzip)} |`);
+  }
+
+  console.log("\n### 1b. /widget.js, the script a host page adds\n");
+  const widget = await sizeOf(`${BASE}/widget.js`);
+  console.log(`| raw kB | gzip -${GZIP_LEVEL} kB | target | |`);
+  console.log("|---|---|---|---|");
+  console.log(
+    `| ${kB(widget.raw)} | **${kB(widget.gzip)}** | ≤ 15 kB gzip | ${verdict(widget.gzip / 1000, 15)} |`,
+  );
+
+  console.log("\n### 1c. First-load JS of /embed (the chat in the widget's frame)\n");
+  const embedProbe = await fetch(`${BASE}/embed`, { redirect: "manual" });
+  await embedProbe.arrayBuffer();
+  if (embedProbe.status !== 200) {
+    console.log(`n/a: GET /embed answered ${embedProbe.status} (the embed page is not built).`);
+  } else {
+    const embed = await firstLoadJs(browser, "/embed");
+    const embedRaw = embed.chunks.reduce((sum, c) => sum + c.raw, 0);
+    const embedGz = embed.chunks.reduce((sum, c) => sum + c.gzip, 0);
+    console.log(`| scripts | raw kB | gzip -${GZIP_LEVEL} kB | / for comparison |`);
+    console.log("|---|---|---|---|");
+    console.log(`| ${embed.chunks.length} | ${kB(embedRaw)} | **${kB(embedGz)}** | ${kB(gz)} |`);
+    console.log(`\nHTML of /embed (not counted): ${kB(embed.html)} kB raw.`);
   }
 
   const hasComposer = await (async () => {

@@ -96,6 +96,13 @@ test.describe("widget: launcher and panel", () => {
     // streaming answer, survives).
     const frame = await widget.embedFrame();
     await expect.poll(() => frame.url()).toBe(`${hosts.parleyOrigin}/embed`);
+    // The chat's Copy button may write to the clipboard: the iframe delegates it.
+    const clipboardAllowed = await frame.evaluate(() =>
+      (
+        document as unknown as { featurePolicy: { allowsFeature(f: string): boolean } }
+      ).featurePolicy.allowsFeature("clipboard-write"),
+    );
+    expect(clipboardAllowed).toBe(true);
     await frame.evaluate(() => {
       (window as unknown as { keptMark: number }).keptMark = 7;
     });
@@ -158,27 +165,32 @@ test.describe("widget: launcher and panel", () => {
     await expect(widget.launcher).toBeFocused();
   });
 
-  test.describe("on a phone", () => {
-    test.use({ viewport: PHONE });
+  for (const [name, viewport] of [
+    ["on a phone", PHONE],
+    ["on a phone held sideways", { width: PHONE.height, height: PHONE.width }],
+  ] as const) {
+    test.describe(name, () => {
+      test.use({ viewport });
 
-    test("the open panel covers the screen; closing brings the launcher back", async ({
-      widget,
-      hosts,
-    }) => {
-      await widget.goto(hosts.allowed.url("plain"));
-      await widget.launcher.click();
-      await expect(widget.panel).toBeVisible();
-      await widget.panelSettled();
-      expect(await widget.panel.boundingBox()).toEqual({ x: 0, y: 0, ...PHONE });
-      // Under the panel, the launcher is out of sight and out of the tab order.
-      await expect(widget.launcher).toBeHidden();
-      await expect(widget.closeButton).toBeVisible();
-      await widget.closeButton.click();
-      await expect(widget.panel).toBeHidden();
-      await expect(widget.launcher).toBeVisible();
-      await expect(widget.launcher).toBeFocused();
+      test("the open panel covers the screen; closing brings the launcher back", async ({
+        widget,
+        hosts,
+      }) => {
+        await widget.goto(hosts.allowed.url("plain"));
+        await widget.launcher.click();
+        await expect(widget.panel).toBeVisible();
+        await widget.panelSettled();
+        expect(await widget.panel.boundingBox()).toEqual({ x: 0, y: 0, ...viewport });
+        // Under the panel, the launcher is out of sight and out of the tab order.
+        await expect(widget.launcher).toBeHidden();
+        await expect(widget.closeButton).toBeVisible();
+        await widget.closeButton.click();
+        await expect(widget.panel).toBeHidden();
+        await expect(widget.launcher).toBeVisible();
+        await expect(widget.launcher).toBeFocused();
+      });
     });
-  });
+  }
 
   test.describe("with reduced motion", () => {
     test.use({ reducedMotion: "reduce" });

@@ -127,7 +127,7 @@ svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .close:hover{background:rgba(127,127,127,.25);}
 .body{flex:1;min-height:0;position:relative;}
 iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;background:transparent;color-scheme:light dark;}
-@media (max-width:640px){
+@media (max-width:640px),(max-height:480px){
 .panel{top:0;bottom:0;left:0;right:0;width:100%;height:100%;max-width:none;max-height:none;border:0;border-radius:0;}
 .open .launcher{display:none;}
 }
@@ -257,7 +257,7 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
 
     /** @type {HTMLIFrameElement | null} */
     let iframe = null;
-    /** The embed answered this iframe document's hello. */
+    /** The embed said it is ready in this iframe document (unprompted, or to a hello). */
     let ready = false;
     let isOpen = false;
     /** Focus to pass to the embed once it is ready. */
@@ -273,7 +273,9 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
     /** Created on first use and then only hidden, so a conversation survives closing. */
     function ensureIframe() {
       if (iframe) return iframe;
-      const created = element("iframe", "", { title: `${title} chat` });
+      // clipboard-write: the chat's Copy button (a frame of another origin has no clipboard
+      // unless its parent delegates it).
+      const created = element("iframe", "", { title: `${title} chat`, allow: "clipboard-write" });
       // Every load is a new document (a reload, a navigation): handshake again.
       created.addEventListener("load", () => {
         ready = false;
