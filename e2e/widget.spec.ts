@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect } from "./fixtures";
 import { WidgetOnHost } from "./pages/widget";
 import {
@@ -262,6 +263,39 @@ test.describe("widget: launcher and panel", () => {
     await expect(page.locator("parley-widget")).toHaveCount(1);
     await expect(page.getByRole("button", { name: "Open Help" })).toHaveCount(1);
   });
+});
+
+test.describe("widget: accessibility", () => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    test.describe(colorScheme, () => {
+      test.use({ colorScheme });
+
+      test("axe finds no serious violation in the widget, closed or open", async ({
+        page,
+        widget,
+        hosts,
+      }) => {
+        await widget.goto(hosts.allowed.url("plain", { theme: colorScheme }));
+        const axe = () =>
+          new AxeBuilder({ page })
+            .include("parley-widget")
+            .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+            .analyze();
+        const serious = (results: Awaited<ReturnType<typeof axe>>) =>
+          results.violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+        const closed = await axe();
+        expect(serious(closed)).toEqual([]);
+        // axe did look inside the shadow root: it checked the launcher's name.
+        expect(closed.passes.map((rule) => rule.id)).toContain("button-name");
+        await widget.launcher.click();
+        await expect(widget.embed.getByTestId("chat-input")).toBeVisible();
+        await widget.panelSettled();
+        expect(serious(await axe())).toEqual([]);
+      });
+    });
+  }
 });
 
 test.describe("widget: the host page is left alone", () => {
