@@ -182,8 +182,22 @@ test.describe("widget: launcher and panel", () => {
         await expect(widget.panel).toBeVisible();
         await widget.panelSettled();
         expect(await widget.panel.boundingBox()).toEqual({ x: 0, y: 0, ...viewport });
-        // Under the panel, the launcher is out of sight and out of the tab order.
+        // Under the panel, the launcher is out of sight and out of the tab order, and so is
+        // the host page: Tab goes round the panel (the chat, then Close, then the chat).
         await expect(widget.launcher).toBeHidden();
+        await expect.poll(() => widget.focusIsOnIframe()).toBe(true);
+        let reachedClose = false;
+        for (let i = 0; i < 40 && !reachedClose; i++) {
+          await widget.page.keyboard.press("Tab");
+          expect(await widget.focusIsInWidget()).toBe(true);
+          reachedClose = await widget.closeButton.evaluate((el) => el.matches(":focus"));
+        }
+        expect(reachedClose).toBe(true);
+        await widget.page.keyboard.press("Tab");
+        await expect.poll(() => widget.focusIsOnIframe()).toBe(true);
+        await widget.closeButton.focus();
+        await widget.page.keyboard.press("Shift+Tab");
+        expect(await widget.focusIsInWidget()).toBe(true);
         await expect(widget.closeButton).toBeVisible();
         await widget.closeButton.click();
         await expect(widget.panel).toBeHidden();

@@ -126,10 +126,12 @@ svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .close{flex:none;width:40px;height:40px;border-radius:8px;background:transparent;}
 .close:hover{background:rgba(127,127,127,.25);}
 .body{flex:1;min-height:0;position:relative;}
+.trap{display:none;}
 iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;background:transparent;color-scheme:light dark;}
 @media (max-width:640px),(max-height:480px){
 .panel{top:0;bottom:0;left:0;right:0;width:100%;height:100%;max-width:none;max-height:none;border:0;border-radius:0;}
 .open .launcher{display:none;}
+.open .trap{display:block;position:fixed;top:0;left:0;width:1px;height:1px;overflow:hidden;}
 }
 @media (forced-colors:active){.panel,.launcher{border:1px solid CanvasText;}}
 @media print{:host{display:none;}}
@@ -252,7 +254,11 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
       "aria-controls": "panel",
     });
     launcher.append(icon("chat", "M7.9 20A9 9 0 1 0 4 16.1L2 22Z"), icon("less", "m6 9 6 6 6-6"));
-    frame.append(panel, launcher);
+    // Full screen, the panel keeps Tab inside it (the host's page behind is out of sight):
+    // these two are focusable only then (CSS), and send focus round to the other end.
+    const startTrap = element("span", "trap", { tabindex: "0" });
+    const endTrap = element("span", "trap", { tabindex: "0" });
+    frame.append(startTrap, panel, launcher, endTrap);
     root.append(frame);
 
     /** @type {HTMLIFrameElement | null} */
@@ -326,6 +332,8 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
       open();
     }
 
+    startTrap.addEventListener("focus", () => iframe?.focus());
+    endTrap.addEventListener("focus", () => closeButton.focus());
     launcher.addEventListener("click", () => (isOpen ? close() : open()));
     closeButton.addEventListener("click", close);
     root.addEventListener("keydown", (event) => {

@@ -82,6 +82,11 @@ export class WidgetOnHost {
     });
   }
 
+  /** Whether the host document's focus is anywhere in the widget (its iframe included). */
+  focusIsInWidget(): Promise<boolean> {
+    return this.page.evaluate(() => document.activeElement?.localName === "parley-widget");
+  }
+
   /** What `window.hostCheck()` on the host-pages `aggressive` page reports. */
   hostCheck(): Promise<HostCheck> {
     return this.page.evaluate(() => (window as unknown as { hostCheck(): HostCheck }).hostCheck());
