@@ -207,6 +207,44 @@ test.describe("widget: launcher and panel", () => {
     });
   }
 
+  test("the protocol against a stand-in embed that listens late: hello until ready, then the host's questions in order and focus", async ({
+    page,
+    hosts,
+  }) => {
+    const widget = new WidgetOnHost(page);
+    await widget.goto(hosts.allowed.url("stand-in"));
+    // Two questions before there is even a frame: the widget opens and keeps them.
+    await widget.post({ parley: "ask", question: "first question" });
+    await widget.post({ parley: "ask", question: "second question" });
+    await expect(widget.panel).toBeVisible();
+    const received = widget.embed.getByTestId("received").locator("li");
+    // The stand-in ignores everything for a while after it loads; a single hello at load
+    // would be lost, and it never says ready unasked.
+    await expect(received.first()).toHaveText('{"parley":"hello"}');
+    await expect(received.filter({ hasNotText: '"hello"' })).toHaveText([
+      '{"parley":"ask","question":"first question"}',
+      '{"parley":"ask","question":"second question"}',
+      '{"parley":"focus"}',
+    ]);
+    await expect(widget.embed.getByTestId("chat-input")).toBeFocused();
+    // The ready reply reached the host page too, from the embed's origin.
+    await expect(page.getByTestId("host-events")).toContainText(
+      '{"parley":"ready","storage":"memory"}',
+    );
+
+    // Ready, a question goes straight through.
+    await widget.post({ parley: "ask", question: "third question" });
+    await expect(received.filter({ hasNotText: '"hello"' })).toHaveCount(5);
+    await expect(received.filter({ hasNotText: '"hello"' }).nth(3)).toHaveText(
+      '{"parley":"ask","question":"third question"}',
+    );
+
+    // The embed's close (Escape in the real one) closes the panel, focus to the launcher.
+    await widget.embed.getByRole("button", { name: "Post close" }).click();
+    await expect(widget.panel).toBeHidden();
+    await expect(widget.launcher).toBeFocused();
+  });
+
   test.describe("with reduced motion", () => {
     test.use({ reducedMotion: "reduce" });
 

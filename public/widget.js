@@ -25,6 +25,8 @@
   const MAX_QUESTION = 4000;
   /** Questions the host asked before the embed was ready; more than this and the oldest go. */
   const MAX_QUEUED = 10;
+  /** Hello is sent again after 100, 200, 400 … ms while unanswered, until this delay. */
+  const HELLO_GIVE_UP_MS = 6400;
 
   const script = currentScript();
   if (!script) return;
@@ -270,6 +272,8 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
     let focusPending = false;
     /** @type {string[]} */
     const queued = [];
+    /** Loads of the iframe so far: a newer document's handshake replaces an older one's. */
+    let loads = 0;
 
     /** @param {{ parley: string, question?: string }} message */
     function post(message) {
@@ -282,10 +286,19 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
       // clipboard-write: the chat's Copy button (a frame of another origin has no clipboard
       // unless its parent delegates it).
       const created = element("iframe", "", { title: `${title} chat`, allow: "clipboard-write" });
-      // Every load is a new document (a reload, a navigation): handshake again.
+      // Every load is a new document (a reload, a navigation): handshake again. The frame's
+      // load can come before its page listens, so hello is repeated, further and further
+      // apart, until the embed says it is ready (a refused frame never does).
       created.addEventListener("load", () => {
         ready = false;
-        post({ parley: "hello" });
+        const attempt = ++loads;
+        /** @param {number} delay */
+        const hello = (delay) => {
+          if (ready || attempt !== loads || delay > HELLO_GIVE_UP_MS) return;
+          post({ parley: "hello" });
+          setTimeout(() => hello(delay * 2), delay);
+        };
+        hello(100);
       });
       created.src = `${origin}/embed`;
       body.append(created);

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
+import path from "node:path";
 
 /**
  * Host pages for the widget specs: a small web site of its own, on `localhost`, that loads
@@ -25,12 +27,26 @@ import { createServer, type ServerResponse } from "node:http";
  * - `frame-sender`: embeds `child` from 127.0.0.1 (another origin); the child's "Post to
  *   parent" button posts {parley:"open"} and {parley:"ask"} to the host window, which lists
  *   what it received from the child in `[data-testid=child-messages]`.
+ * - `stand-in`: the plain page, but its widget.js (public/widget.js, the same file) comes
+ *   from this server's 127.0.0.1 origin, so the widget's frame is `stand-in-embed` below:
+ *   a stand-in for Parley's /embed that checks the widget's side of the protocol alone.
+ *   It starts listening only STAND_IN_LISTENS_AFTER_MS after it loads (as a page still
+ *   hydrating), never says ready unasked, lists every message it receives in
+ *   `[data-testid=received]` (one JSON each) and has a "Post close" button.
  */
 
 export const ALLOWED_HOST_PORT = 3250;
 export const REFUSED_HOST_PORT = 3251;
+/** How long the stand-in embed ignores messages after its load event. */
+export const STAND_IN_LISTENS_AFTER_MS = 700;
 
-export type HostPageName = "plain" | "aggressive" | "strict-csp" | "twice" | "frame-sender";
+export type HostPageName =
+  | "plain"
+  | "aggressive"
+  | "strict-csp"
+  | "twice"
+  | "frame-sender"
+  | "stand-in";
 
 export interface HostPageOptions {
   /** data-title / data-color / data-position, written as given (absent: no attribute). */
@@ -97,6 +113,26 @@ export async function startHostPages({
         return sendHtml(res, frameSenderPage(context));
       case "child":
         return sendHtml(res, childPage());
+      case "stand-in": {
+        const standIn = `http://127.0.0.1:${port}`;
+        return sendHtml(
+          res,
+          plainPage({
+            ...context,
+            parleyOrigin: standIn,
+            widgetSrc: `${standIn}/stand-in-parley/widget.js`,
+          }),
+        );
+      }
+      case "stand-in-parley/widget.js":
+        // Read at each request: the file under test, as it is now.
+        res.writeHead(200, {
+          "content-type": "text/javascript; charset=utf-8",
+          "cache-control": "no-store",
+        });
+        return res.end(readFileSync(path.join(process.cwd(), "public/widget.js")));
+      case "embed":
+        return sendHtml(res, standInEmbedPage());
       case "strict-csp": {
         const nonce = randomBytes(16).toString("base64");
         return sendHtml(res, strictCspPage(context, nonce), {
@@ -142,6 +178,8 @@ export async function startHostPages({
 
 interface PageContext {
   parleyOrigin: string;
+  /** Where the page loads widget.js from: `${parleyOrigin}/widget.js` unless given. */
+  widgetSrc?: string;
   port: number;
   options: Required<Pick<HostPageOptions, "theme">> & Omit<HostPageOptions, "theme">;
 }
@@ -163,9 +201,9 @@ function escapeHtml(text: string): string {
 }
 
 /** The one tag a site adds: async, with the data attributes the options name. */
-function widgetTag({ parleyOrigin, options }: PageContext, nonce?: string): string {
+function widgetTag({ parleyOrigin, widgetSrc, options }: PageContext, nonce?: string): string {
   const attributes = [
-    `src="${escapeHtml(`${parleyOrigin}/widget.js`)}"`,
+    `src="${escapeHtml(widgetSrc ?? `${parleyOrigin}/widget.js`)}"`,
     ...(["title", "color", "position"] as const)
       .filter((key) => options[key] !== undefined)
       .map((key) => `data-${key}="${escapeHtml(options[key] ?? "")}"`),
@@ -331,6 +369,40 @@ function childPage(): string {
 document.querySelector("button").addEventListener("click", () => {
   parent.postMessage({ parley: "open" }, "*");
   parent.postMessage({ parley: "ask", question: "Sent by another origin" }, "*");
+});
+</script>
+</body></html>`;
+}
+
+/**
+ * The stand-in for Parley's /embed (see the file's comment): what a page still hydrating
+ * looks like to the widget, and a record of what the widget sent it.
+ */
+function standInEmbedPage(): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Stand-in embed</title></head>
+<body>
+<input type="text" aria-label="Question" data-testid="chat-input">
+<button type="button">Post close</button>
+<ol data-testid="received" aria-label="Received"></ol>
+<script>
+let host = null;
+window.addEventListener("load", () => setTimeout(() => {
+  window.addEventListener("message", (event) => {
+    if (event.source !== parent) return;
+    const item = document.createElement("li");
+    item.textContent = JSON.stringify(event.data);
+    document.querySelector("[data-testid=received]").append(item);
+    if (event.data?.parley === "hello") {
+      host = event.origin;
+      parent.postMessage({ parley: "ready", storage: "memory" }, host);
+    } else if (event.data?.parley === "focus") {
+      document.querySelector("input").focus();
+    }
+  });
+}, ${STAND_IN_LISTENS_AFTER_MS}));
+document.querySelector("button").addEventListener("click", () => {
+  if (host) parent.postMessage({ parley: "close" }, host);
 });
 </script>
 </body></html>`;
