@@ -107,8 +107,9 @@
   function stylesheet() {
     const fg = foreground(color);
     const other = side === "left" ? "right" : "left";
-    // The chat's own stack (Tailwind's default sans), so the header matches the frame.
-    const font = "font-family:ui-sans-serif,system-ui,sans-serif;";
+    // The chat's own stack (its --font-sans), so the header matches the frame.
+    const font =
+      'font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue","Noto Sans",Arial,sans-serif;';
     const ring = "outline:2px solid transparent;box-shadow:0 0 0 3px #fff,0 0 0 6px #111827;";
     const rules = `
 :host{all:initial;display:block;position:fixed;z-index:2147483647;bottom:0;${side}:0;width:0;height:0;overflow:visible;}
