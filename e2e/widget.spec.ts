@@ -1,9 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect } from "./fixtures";
+import { SourcesPanel } from "./pages/sources-panel";
 import { WidgetOnHost } from "./pages/widget";
 import {
   ALLOWED_HOST_PORT,
   type HostPages,
+  INSECURE_PARLEY_HOST,
   REFUSED_HOST_PORT,
   startHostPages,
 } from "./support/host-pages";
@@ -499,5 +501,131 @@ test.describe("widget: origins", () => {
     // The host's own button uses the API to open it.
     await page.getByTestId("host-open").click();
     await expect(widget.panel).toBeVisible();
+  });
+});
+
+test.describe("widget: the conversation", () => {
+  test.describe.configure({ timeout: 90_000 });
+  const QUESTION = "How do I reset my password?";
+
+  for (const [name, viewport] of [
+    ["on a desktop", { width: 1280, height: 800 }],
+    ["on a phone", PHONE],
+  ] as const) {
+    test(`${name}, keyboard only: a question gets a streamed, cited answer, and a reload of the host page keeps the conversation`, async ({
+      page,
+      widget,
+      hosts,
+    }) => {
+      await page.setViewportSize(viewport);
+      await widget.goto(hosts.allowed.url("plain"));
+      await widget.launcher.focus();
+      await page.keyboard.press("Enter");
+      await expect(widget.embed.getByTestId("chat-input")).toBeFocused();
+
+      // The frame's requests are Parley's own: the answer streams from /api/chat.
+      const streamed = page.waitForResponse(
+        (r) => r.url() === `${hosts.parleyOrigin}/api/chat` && r.request().method() === "POST",
+      );
+      await page.keyboard.type(QUESTION);
+      await page.keyboard.press("Enter");
+      expect((await streamed).headers()["content-type"]).toContain("text/event-stream");
+      const answer = await widget.waitForAnswer(0);
+      const sources = new SourcesPanel(answer);
+      await expect(sources.cards.first()).toBeVisible();
+      await expect(sources.markers.first()).toBeVisible();
+      await expect(answer.getByTestId("fcs-badge")).toBeVisible();
+      const text = await widget.answerText(answer);
+      // The frame's address follows the conversation, as the full page's does.
+      const frame = await widget.embedFrame();
+      await expect.poll(() => frame.url()).toMatch(/\/embed\/chat\/cht_[\w-]+$/);
+
+      await page.reload();
+      await widget.launcher.waitFor();
+      await widget.launcher.focus();
+      await page.keyboard.press("Enter");
+      await expect(widget.questions).toHaveText([QUESTION]);
+      const again = await widget.waitForAnswer(0);
+      expect(await widget.answerText(again)).toBe(text);
+      await expect(new SourcesPanel(again).cards.first()).toBeVisible();
+      // The partitioned cookie is what kept it: the host's site, SameSite=None.
+      const cookies = await page.context().cookies(hosts.parleyOrigin);
+      expect(cookies.find((c) => c.name === "parley_embed")).toMatchObject({
+        sameSite: "None",
+        secure: true,
+      });
+      await expect(widget.embed.getByTestId("embed-storage-notice")).toHaveCount(0);
+    });
+  }
+
+  test("the host page asks a question through the API, and hears when the answer is done", async ({
+    page,
+    widget,
+    hosts,
+  }) => {
+    await widget.goto(hosts.allowed.url("plain"));
+    await page.getByTestId("host-ask").click();
+    await expect(widget.panel).toBeVisible();
+    await expect(widget.questions.last()).toHaveText("How do I get a refund?");
+    const n = (await widget.answers.count()) - 1;
+    await widget.waitForAnswer(n);
+    await expect
+      .poll(async () => (await widget.hostEvents()).filter((e) => e.parley === "answer"))
+      .toHaveLength(1);
+    const [event] = (await widget.hostEvents()).filter((e) => e.parley === "answer");
+    expect(event).toMatchObject({ status: "complete" });
+    expect(event?.chatId).toMatch(/^cht_/);
+    expect(event?.turnId).toMatch(/^trn_/);
+    expect(typeof event?.sources).toBe("number");
+    // The event names the conversation the frame shows.
+    const frame = await widget.embedFrame();
+    await expect.poll(() => frame.url()).toContain(`/embed/chat/${event?.chatId}`);
+  });
+
+  test("a browser that keeps no cookie for the frame: the chat still answers, says its history lasts only while the page is open, and a reload starts afresh", async ({
+    playwright,
+    hosts,
+  }, testInfo) => {
+    // Parley by a name that is not localhost, over plain http: the browser refuses the
+    // frame's Secure cookie (and the Lax one, in a frame of another site), as a browser
+    // that blocks third-party storage would.
+    const launchOptions = testInfo.project.use.launchOptions ?? {};
+    const browser = await playwright.chromium.launch({
+      ...launchOptions,
+      args: [
+        ...(launchOptions.args ?? []),
+        `--host-resolver-rules=MAP ${INSECURE_PARLEY_HOST} 127.0.0.1`,
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const widget = new WidgetOnHost(page);
+      await widget.goto(hosts.allowed.url("no-storage"));
+      await widget.launcher.click();
+      await expect(widget.embed.getByTestId("embed-storage-notice")).toContainText(
+        "only while this page is open",
+      );
+      // No conversations sheet to offer: a reload would not find them.
+      await expect(widget.embed.getByTestId("open-history")).toHaveCount(0);
+      await widget.embed.getByTestId("chat-input").fill(QUESTION);
+      await widget.embed.getByTestId("send-button").click();
+      const answer = await widget.waitForAnswer(0);
+      await expect(new SourcesPanel(answer).cards.first()).toBeVisible();
+      // A second question in the same conversation: the frame's visitor is the same one.
+      await widget.embed
+        .getByTestId("chat-input")
+        .fill("And what if I no longer have access to my email?");
+      await widget.embed.getByTestId("send-button").click();
+      await widget.waitForAnswer(1);
+      expect(await page.context().cookies()).toEqual([]);
+
+      await page.reload();
+      await widget.launcher.click();
+      await expect(widget.embed.getByTestId("embed-storage-notice")).toBeVisible();
+      await expect(widget.embed.getByTestId("chat-input")).toBeVisible();
+      await expect(widget.questions).toHaveCount(0);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Frame, FrameLocator, Locator, Page } from "@playwright/test";
+import { expect, type Frame, type FrameLocator, type Locator, type Page } from "@playwright/test";
 import type { HostCheck } from "../support/host-pages";
 
 /**
@@ -25,6 +25,34 @@ export class WidgetOnHost {
     this.closeButton = this.panel.getByRole("button", { name: `Close ${title}`, exact: true });
     this.iframe = this.panel.getByTitle(`${title} chat`, { exact: true });
     this.embed = page.frameLocator(`parley-widget iframe[title="${title} chat"]`);
+  }
+
+  /** The chat's questions and answers inside the frame. */
+  get questions(): Locator {
+    return this.embed.getByTestId("message-user");
+  }
+
+  get answers(): Locator {
+    return this.embed.getByTestId("message-assistant");
+  }
+
+  /** Waits until the n-th answer in the frame has finished streaming. */
+  async waitForAnswer(n: number): Promise<Locator> {
+    const answer = this.answers.nth(n);
+    await expect(answer).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+    return answer;
+  }
+
+  /** An answer's text, as its Markdown (or plain text, before Markdown loads) shows it. */
+  async answerText(answer: Locator): Promise<string> {
+    const body = answer.locator("[data-testid=answer-markdown], [data-testid=answer-plain]");
+    return (await body.first().textContent()) ?? "";
+  }
+
+  /** What the host page has heard from Parley (`plain`'s `host-events` list), parsed. */
+  async hostEvents(): Promise<Array<Record<string, unknown>>> {
+    const texts = await this.page.getByTestId("host-events").locator("li").allTextContents();
+    return texts.map((t) => JSON.parse(t) as Record<string, unknown>);
   }
 
   /** Goes to a host page and waits for the widget's launcher. */

@@ -24,6 +24,8 @@ import path from "node:path";
  *   nonce'd or Parley's scripts, frames from Parley only and Trusted Types required; CSP
  *   violations are listed in `[data-testid=csp-violations]`.
  * - `twice`: the script tag twice (one in <head>, one at the end of <body>).
+ * - `no-storage`: `plain`, but loading Parley as http://parley.test:<port>
+ *   (INSECURE_PARLEY_HOST).
  * - `frame-sender`: embeds `child` from 127.0.0.1 (another origin); the child's "Post to
  *   parent" button posts {parley:"open"} and {parley:"ask"} to the host window, which lists
  *   what it received from the child in `[data-testid=child-messages]`.
@@ -36,6 +38,13 @@ import path from "node:path";
  */
 
 export const ALLOWED_HOST_PORT = 3250;
+/**
+ * The `no-storage` page loads Parley from this name rather than 127.0.0.1: a browser told to
+ * resolve it to 127.0.0.1 (`--host-resolver-rules`) reaches the same server over plain http
+ * on a name that is not localhost, where it refuses the frame's Secure cookie. The widget
+ * must then work with no storage at all.
+ */
+export const INSECURE_PARLEY_HOST = "parley.test";
 export const REFUSED_HOST_PORT = 3251;
 /** How long the stand-in embed ignores messages after its load event. */
 export const STAND_IN_LISTENS_AFTER_MS = 700;
@@ -46,6 +55,7 @@ export type HostPageName =
   | "strict-csp"
   | "twice"
   | "frame-sender"
+  | "no-storage"
   | "stand-in";
 
 export interface HostPageOptions {
@@ -113,6 +123,11 @@ export async function startHostPages({
         return sendHtml(res, frameSenderPage(context));
       case "child":
         return sendHtml(res, childPage());
+      case "no-storage": {
+        const insecure = new URL(parleyOrigin);
+        insecure.hostname = INSECURE_PARLEY_HOST;
+        return sendHtml(res, plainPage({ ...context, parleyOrigin: insecure.origin }));
+      }
       case "stand-in": {
         const standIn = `http://127.0.0.1:${port}`;
         return sendHtml(
