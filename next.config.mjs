@@ -8,8 +8,10 @@ const nextConfig = {
   // `next dev` would otherwise write agent instructions into the working tree.
   agentRules: false,
   turbopack: {
-    // No `buffer` polyfill in the browser: only unused AI SDK code refers to it (lib/browser-buffer.ts).
+    // No `buffer` polyfill in the browser: only unused AI SDK code refers to it (lib/browser-buffer.ts);
+    // nor the AI Gateway provider, which only server-side model calls use (lib/browser-ai-gateway.ts).
     resolveAlias: {
+      "@ai-sdk/gateway": { browser: "./lib/browser-ai-gateway.ts" },
       buffer: { browser: "./lib/browser-buffer.ts" },
       "next/dist/compiled/buffer": { browser: "./lib/browser-buffer.ts" },
     },
