@@ -1,4 +1,4 @@
-import { Chat } from "@/components/chat/chat";
+import { ConversationChat } from "@/components/chat/conversation-chat";
 import { HomeChat } from "@/components/chat/home-chat";
 import { getVisitorId } from "@/lib/auth/visitor";
 import { loadLatestConversation } from "@/lib/chat/conversation-page";
@@ -17,12 +17,5 @@ export default async function EmbedPage() {
     visitorId: await getVisitorId(),
   });
   if (!page) return <HomeChat examples={await homeScreenExamples()} />;
-  return (
-    <Chat
-      key={page.chatId}
-      chatId={page.chatId}
-      initialMessages={page.messages}
-      resumeTurnId={page.resumeTurnId}
-    />
-  );
+  return <ConversationChat page={page} />;
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { Chat } from "@/components/chat/chat";
+import { ConversationChat } from "@/components/chat/conversation-chat";
 import { getVisitorId } from "@/lib/auth/visitor";
 import { findOwnedChat, loadConversationPage } from "@/lib/chat/conversation-page";
 import { getVectaraClient } from "@/lib/server/vectara";
@@ -33,12 +33,5 @@ export default async function ChatPage({ params }: Params) {
   // page: the thread shows its question, and the answer streams in after it.
   const page = await loadConversationPage({ client: getVectaraClient(), chat });
   if (!page) notFound();
-  return (
-    <Chat
-      key={page.chatId}
-      chatId={page.chatId}
-      initialMessages={page.messages}
-      resumeTurnId={page.resumeTurnId}
-    />
-  );
+  return <ConversationChat page={page} />;
 }

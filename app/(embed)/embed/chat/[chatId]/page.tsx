@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { Chat } from "@/components/chat/chat";
+import { ConversationChat } from "@/components/chat/conversation-chat";
 import { getVisitorId } from "@/lib/auth/visitor";
 import { findOwnedChat, loadConversationPage } from "@/lib/chat/conversation-page";
 import { getVectaraClient } from "@/lib/server/vectara";
@@ -15,12 +15,5 @@ export default async function EmbedChatPage({ params }: { params: Promise<{ chat
   if (!chat) notFound();
   const page = await loadConversationPage({ client: getVectaraClient(), chat });
   if (!page) notFound();
-  return (
-    <Chat
-      key={page.chatId}
-      chatId={page.chatId}
-      initialMessages={page.messages}
-      resumeTurnId={page.resumeTurnId}
-    />
-  );
+  return <ConversationChat page={page} />;
 }
