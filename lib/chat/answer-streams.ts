@@ -9,6 +9,7 @@ import {
   findLiveAnswerStream,
   getAnswerStream,
   getAppDb,
+  hasStoppingAnswerStream,
   readAnswerBatches,
   requestAnswerStreamStop,
   STALE_STREAM_MS,
@@ -241,6 +242,32 @@ export async function stopAnswerStream({
 }
 
 /** The answer still being generated in the visitor's chat, if any (its turn id). */
+/** How long a page waits, at most, for a stopped answer to be stored (see `settleStoppedAnswer`). */
+const SETTLE_STOP_MS = STALE_STREAM_MS;
+const SETTLE_POLL_MS = 100;
+
+/**
+ * Waits until an answer the visitor has just stopped is stored as stopped, when its Stop has
+ * not yet reached the instance generating it (on another instance, at its next flush, within
+ * about 0.5 s). Until then the stored turn has no text: a page rendered in that window showed
+ * the stopped answer empty. Bounded by the dead-stream rule (`STALE_STREAM_MS`); returns at
+ * once when no Stop is on its way.
+ */
+export async function settleStoppedAnswer({
+  visitorId,
+  chatId,
+}: {
+  visitorId: string;
+  chatId: string;
+}): Promise<void> {
+  const db = await getAppDb();
+  const deadline = Date.now() + SETTLE_STOP_MS;
+  while (await hasStoppingAnswerStream({ db, chatId, ownerId: visitorId, now: Date.now() })) {
+    if (Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
+}
+
 export async function findLiveAnswer({
   visitorId,
   chatId,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { VectaraClient } from "@/lib/vectara";
-import { findLiveAnswer } from "./answer-streams";
+import { findLiveAnswer, settleStoppedAnswer } from "./answer-streams";
 import { getOwnedChat, listConversations, loadThreadOfChat } from "./conversations";
 import { chatIdSchema } from "./ids";
 import type { ChatMessage } from "./messages";
@@ -41,6 +41,9 @@ export async function loadConversationPage({
   client: VectaraClient;
   chat: OwnedChat;
 }): Promise<ConversationPage | undefined> {
+  // An answer stopped a moment ago (perhaps on another instance) is shown once it is stored
+  // as the visitor saw it, not empty in between.
+  await settleStoppedAnswer({ visitorId: chat.ownerId, chatId: chat.chatId });
   const live = await findLiveAnswer({ visitorId: chat.ownerId, chatId: chat.chatId });
   const messages = await loadThreadOfChat({ client, chat, pendingTurnId: live?.streamId });
   if (!messages) return undefined;

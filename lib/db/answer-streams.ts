@@ -255,6 +255,32 @@ export async function findLiveAnswerStream({
   return row === undefined ? undefined : streamRow.parse(row);
 }
 
+/**
+ * Whether the chat has an answer whose Stop has been asked for but not yet carried out: still
+ * active and written within `STALE_STREAM_MS`, its generator not yet at its next flush,
+ * where it stops and stores the answer cut where the visitor saw it.
+ */
+export async function hasStoppingAnswerStream({
+  db,
+  chatId,
+  ownerId,
+  now,
+}: {
+  db: SqlDriver;
+  chatId: string;
+  ownerId: string;
+  now: number;
+}): Promise<boolean> {
+  const row = await db.get(
+    `SELECT 1 AS one FROM answer_streams
+     WHERE chat_id = ? AND owner_id = ? AND status = 'active' AND stop_requested = 1
+       AND updated_at >= ?
+     LIMIT 1`,
+    [chatId, ownerId, now - STALE_STREAM_MS],
+  );
+  return row !== undefined;
+}
+
 /** The visitor stopped the answer: its generator, on whichever instance, stops. */
 export async function requestAnswerStreamStop({
   db,

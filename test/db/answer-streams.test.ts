@@ -8,6 +8,7 @@ const {
   endAnswerStream,
   findLiveAnswerStream,
   getAnswerStream,
+  hasStoppingAnswerStream,
   readAnswerBatches,
   requestAnswerStreamStop,
   sweepExpiredAnswerStreams,
@@ -85,6 +86,21 @@ describe.each(appDbs)("answer streams ($name)", (engine) => {
     expect((await live(T0 + STALE_STREAM_MS + 1))?.streamId).toBe("trn_1");
     expect(await requestAnswerStreamStop({ db, streamId: "trn_1", chatId: "cht_a" })).toBe(true);
     expect(await live()).toBeUndefined();
+  });
+
+  it("knows a stop asked for but not yet carried out, until the stream ends or goes stale", async () => {
+    await open("trn_1");
+    const stopping = (now = T0, chatId = "cht_a", ownerId = "vis_a") =>
+      hasStoppingAnswerStream({ db, chatId, ownerId, now });
+    expect(await stopping()).toBe(false);
+    await requestAnswerStreamStop({ db, streamId: "trn_1", chatId: "cht_a" });
+    expect(await stopping()).toBe(true);
+    expect(await stopping(T0, "cht_b")).toBe(false);
+    expect(await stopping(T0, "cht_a", "vis_b")).toBe(false);
+    // Its generator gone (nothing written for too long): nothing will carry it out.
+    expect(await stopping(T0 + STALE_STREAM_MS + 1)).toBe(false);
+    await endAnswerStream({ db, streamId: "trn_1", status: "stopped", now: T0 });
+    expect(await stopping()).toBe(false);
   });
 
   it("tells the generator of a stop, and refuses batches once the stream ended", async () => {
