@@ -558,6 +558,28 @@ test.describe("widget: the conversation", () => {
     });
   }
 
+  test("Escape first closes what is open in the chat (the reason for a thumbs-down), then the widget", async ({
+    page,
+    widget,
+    hosts,
+  }) => {
+    await widget.goto(hosts.allowed.url("plain"));
+    await widget.launcher.click();
+    await widget.embed.getByTestId("chat-input").fill(QUESTION);
+    await widget.embed.getByTestId("send-button").click();
+    const answer = await widget.waitForAnswer(0);
+    await answer.getByTestId("feedback-down").click();
+    const reason = widget.embed.getByTestId("feedback-reason");
+    await expect(reason).toBeVisible();
+    await reason.locator("textarea, input").first().focus();
+    await page.keyboard.press("Escape");
+    await expect(reason).toBeHidden();
+    await expect(widget.panel).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(widget.panel).toBeHidden();
+    await expect(widget.launcher).toBeFocused();
+  });
+
   test("the host page asks a question through the API, and hears when the answer is done", async ({
     page,
     widget,

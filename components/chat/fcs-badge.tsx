@@ -60,7 +60,10 @@ export function FcsBadge({ score, caution = true }: FcsBadgeProps) {
         onMouseEnter={() => setOpen(true)}
         onMouseLeave={() => setOpen(false)}
         onKeyDown={(event) => {
-          if (event.key === "Escape") setOpen(false);
+          if (event.key !== "Escape" || !open) return;
+          // Used here: in the widget's frame, Escape would otherwise also close the widget.
+          event.preventDefault();
+          setOpen(false);
         }}
       >
         <button

@@ -151,7 +151,10 @@ function ReasonForm({
         onSend(composeReason(chip, details), report);
       }}
       onKeyDown={(event) => {
-        if (event.key === "Escape") onSkip();
+        if (event.key !== "Escape") return;
+        // Used here: in the widget's frame, Escape would otherwise also close the widget.
+        event.preventDefault();
+        onSkip();
       }}
     >
       <p id={legendId} className="font-medium text-sm">
