@@ -492,7 +492,9 @@ test.describe("widget: origins", () => {
     await expect(widget.launcher).toHaveAttribute("aria-expanded", "true");
     await expect(widget.widget.locator("iframe")).toHaveCount(1);
 
-    // A close the host asks for leaves the visitor's focus where it was.
+    // Opening hands focus to the chat once the embed is ready (a message across processes);
+    // after that, a close the host asks for leaves the visitor's focus where it was.
+    await expect(widget.embed.getByTestId("chat-input")).toBeFocused();
     await page.getByTestId("host-open").focus();
     await widget.post({ parley: "close" });
     await expect(widget.panel).toBeHidden();

@@ -310,7 +310,8 @@ iframe{display:block;width:100%;height:100%;border:0;margin:0;padding:0;backgrou
     function flush() {
       while (queued.length > 0)
         post({ parley: "ask", question: /** @type {string} */ (queued.shift()) });
-      if (focusPending && isOpen) post({ parley: "focus" });
+      // Only if the visitor has not moved on: the embed may get ready after they did.
+      if (focusPending && isOpen && root.activeElement === iframe) post({ parley: "focus" });
       focusPending = false;
     }
 
