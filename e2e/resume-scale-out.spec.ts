@@ -71,6 +71,7 @@ test("an answer asked on A and reloaded on B mid-answer completes on B, once", a
   await onB.goto(`/chat/${chatId}`);
   await expect(onB.userMessages).toHaveText([QUESTION]);
   await expect(onB.answer(0)).toHaveAttribute("data-status", "complete", { timeout: 60_000 });
+  await onB.extrasShown(onB.answer(0));
   await expect(onB.assistantMessages).toHaveCount(1);
   await expect(onB.userMessages).toHaveCount(1);
   expect(await onB.citationCards(onB.answer(0)).count()).toBeGreaterThan(0);

@@ -41,8 +41,10 @@ function watchResumes(page: Page) {
   return seen;
 }
 
-const complete = (chat: ChatPage, n: number) =>
-  expect(chat.answer(n)).toHaveAttribute("data-status", "complete", { timeout: 60_000 });
+const complete = async (chat: ChatPage, n: number) => {
+  await expect(chat.answer(n)).toHaveAttribute("data-status", "complete", { timeout: 60_000 });
+  await chat.extrasShown(chat.answer(n));
+};
 
 test("a reload mid-answer resumes the same answer to its end, once, with its sources and score; it is stored complete", async ({
   page,

@@ -54,8 +54,10 @@ export function AnswerExtras({
         : score !== undefined && fcsLevel(score, thresholds) === "low"
           ? "low"
           : null;
+  // `answer-extras`: they are loaded after the text (their own Suspense boundary), and tests
+  // wait for them before they read the cards.
   return (
-    <>
+    <div data-testid="answer-extras">
       {status === "complete" && score !== undefined && (
         <div className="mt-3">
           <FcsBadge score={score} />
@@ -83,7 +85,7 @@ export function AnswerExtras({
           {chatId && turnId && <TurnFeedback chatId={chatId} turnId={turnId} initial={feedback} />}
         </div>
       )}
-    </>
+    </div>
   );
 }
 

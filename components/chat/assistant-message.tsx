@@ -11,8 +11,12 @@ import { LazyAnswerMarkdown } from "./lazy-markdown";
 import { RemovedTurn } from "./removed-turn";
 
 // The score badge, source cards and answer actions appear once an answer is complete,
-// so they load then, off the home page's first load.
-const AnswerExtras = dynamic(() => import("./answer-extras").then((m) => m.AnswerExtras));
+// so they load then, off the home page's first load. `loading` gives them a Suspense
+// boundary of their own: without one, their first load suspended the whole message, and
+// the answer's text waited for the chunk (bench:ui's first token).
+const AnswerExtras = dynamic(() => import("./answer-extras").then((m) => m.AnswerExtras), {
+  loading: () => null,
+});
 
 export function AssistantMessage({
   message,

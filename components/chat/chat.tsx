@@ -21,7 +21,10 @@ import { visitorFetch } from "./visitor-fetch";
 
 // The way to a person, loaded once the conversation exists: not in `/`'s first load
 // (bench:ui), and server-rendered with a conversation page.
-const HandoffBar = dynamic(() => import("./handoff-status").then((m) => m.HandoffBar));
+// Its own Suspense boundary (`loading`), so its first load never holds up the answer's text.
+const HandoffBar = dynamic(() => import("./handoff-status").then((m) => m.HandoffBar), {
+  loading: () => null,
+});
 
 export interface ChatProps {
   /** The Vectara chat to continue; unset on `/`, where the first answer creates one. */

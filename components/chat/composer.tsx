@@ -3,6 +3,7 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { focusRing } from "@/components/ui/button";
 import { SendIcon, StopIcon } from "@/components/ui/icons";
+import { warmAnswerChunks } from "./lazy-markdown";
 
 const MAX_CHARS = 4000;
 
@@ -65,7 +66,10 @@ export function Composer({
           data-testid="chat-input"
           rows={1}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            warmAnswerChunks();
+          }}
           onKeyDown={onKeyDown}
           placeholder="Ask a question about Beacon…"
           // biome-ignore lint/a11y/noAutofocus: the question box is the page's one purpose.

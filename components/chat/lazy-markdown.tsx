@@ -37,4 +37,19 @@ export function LazyAnswerMarkdown(props: AnswerMarkdownProps) {
   );
 }
 
+let warmed = false;
+
+/**
+ * Fetches the answer's chunks (the Markdown renderer, the badge and source cards) while the
+ * visitor types the question, so the answer renders formatted from its first words rather
+ * than as plain text that reflows when the chunk arrives. Not in the page's first load: it
+ * starts on the first keystroke.
+ */
+export function warmAnswerChunks(): void {
+  if (warmed) return;
+  warmed = true;
+  void import("./markdown").catch(() => (warmed = false));
+  void import("./answer-extras").catch(() => (warmed = false));
+}
+
 export type { AnswerMarkdownProps };

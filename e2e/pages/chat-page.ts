@@ -62,10 +62,19 @@ export class ChatPage {
     return this.assistantMessages.nth(n);
   }
 
-  /** Waits until the n-th answer has finished streaming. */
+  /** Waits until the n-th answer has finished streaming (complete: with its score and sources). */
   async waitForAnswer(n: number, status: "complete" | "stopped" | "error" = "complete") {
     await expect(this.answer(n)).toHaveAttribute("data-status", status, { timeout: 20_000 });
+    if (status === "complete") await this.extrasShown(this.answer(n));
     return this.answer(n);
+  }
+
+  /**
+   * A complete answer's score, sources and actions (`answer-extras`): a chunk of their own,
+   * shown after the text, so a test that reads them waits for them.
+   */
+  async extrasShown(answer: Locator, timeout = 20_000) {
+    await expect(answer.getByTestId("answer-extras")).toBeAttached({ timeout });
   }
 
   citationCards(answer: Locator): Locator {

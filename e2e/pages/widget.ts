@@ -40,6 +40,8 @@ export class WidgetOnHost {
   async waitForAnswer(n: number): Promise<Locator> {
     const answer = this.answers.nth(n);
     await expect(answer).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+    // The score and sources are a chunk of their own, shown after the text.
+    await expect(answer.getByTestId("answer-extras")).toBeAttached({ timeout: 20_000 });
     return answer;
   }
 
