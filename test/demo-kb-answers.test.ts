@@ -71,6 +71,51 @@ describe("answers that solve the problem", () => {
   });
 });
 
+describe("'how do I…' is answered by the article's steps", () => {
+  /** The answer's numbered items, in order, citations dropped. */
+  const steps = (answer: string) =>
+    answer
+      .split("\n")
+      .filter((l) => /^\d+\. /.test(l))
+      .map((l) => l.replace(/\s*\[\d+\]/g, ""));
+
+  it.each([
+    // A table row of the same article ("Your new password is rejected: …") once led here.
+    [
+      "How do I reset my password?",
+      "authentication/resetting-your-password.md",
+      /Forgot password\?/,
+    ],
+    // The article's two lists: the one under "Send an invitation", not "If the invitation doesn't arrive".
+    [
+      "How do I invite a colleague to our workspace?",
+      "account/inviting-team-members.md",
+      /Settings › Members/,
+    ],
+    [
+      "How do I send Beacon alerts to Slack?",
+      "integrations/slack-integration.md",
+      /Settings › Integrations/,
+    ],
+    ["how to delete my account", "account/deleting-your-user-account.md", /Sign in to Beacon/],
+  ])("%s → the steps of %s, from the first", async (question, article, first) => {
+    const a = await ask(question);
+    expect(citedDocuments(a)).toContain(article);
+    const items = steps(a.answer);
+    expect(items.length, a.answer).toBeGreaterThanOrEqual(4);
+    expect(items.map((l) => Number(l.split(".")[0]))).toEqual(items.map((_, i) => i + 1));
+    expect(items[0]).toMatch(first);
+    // The answer starts with the procedure.
+    expect(a.answer.trimStart()).toMatch(/^1\. /);
+  });
+
+  it("the invitation steps are the sending ones, not the troubleshooting list", async () => {
+    const a = await ask("How do I invite a colleague to our workspace?");
+    expect(a.answer).toMatch(/Click Send invitations/);
+    expect(a.answer).not.toMatch(/check spam, junk/);
+  });
+});
+
 describe("follow-ups that leave things out", () => {
   it("a forgotten password in the customer's words: the reset steps; then the link's lifetime", async () => {
     const first = await ask("I cant remember my password, how do I get back into my account?");

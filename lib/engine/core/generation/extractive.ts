@@ -26,8 +26,10 @@ import { analyze, cleanResultText, type SentenceTerms } from "./terms";
  *    (its best sentence, plus how much of the question all its candidates cover). The
  *    answer stays with it; another document's sentence joins only when it is more
  *    relevant than that article's best.
- * 4. Composition: the best sentence leads. Then what completes it: a numbered list it
- *    belongs to or introduces ("Check these things:") is given whole, as a list; else
+ * 4. Composition: a "how do I…" question is answered by the article's procedure for it
+ *    (`procedureFor`), when it has one. Otherwise the best sentence leads, then what
+ *    completes it: a numbered list it belongs to or introduces ("Check these things:")
+ *    is given whole, as a list; else
  *    up to two statements that follow it in its section; then up to two more of the
  *    article's relevant sentences that cover question terms not yet covered. A table
  *    row is given as "cell: cell" or, with three or more columns, as a small table.
@@ -434,10 +436,19 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   const article = answeringDocument(candidates, weight, total);
   const inArticle = candidates.filter((c) => c.document === article);
   const best = pickBest(inArticle) as Candidate;
-  // The best sentence leads; a list it belongs to is given whole, in its own order.
-  const list = listAround(units, best, candidates);
-  const chosen: Candidate[] =
-    list.length > 0
+  // "How do I…" is answered by the article's procedure for it, when it has one.
+  // (Not when asked for contact details: "How do I contact support?" wants the address.)
+  const procedure =
+    howTo && !input.prefer
+      ? procedureFor(units, documents, titles, article, q, weight, total)
+      : undefined;
+  // Else the best sentence leads; a list it belongs to is given whole, in its own order.
+  const list = procedure
+    ? procedure.map((u) => asCandidate(u.unit, u.near, candidates))
+    : listAround(units, best, candidates);
+  const chosen: Candidate[] = procedure
+    ? list
+    : list.length > 0
       ? [best, ...list].sort((a, b) => a.unit.position - b.unit.position)
       : best.unit.kind === "table"
         ? [best]
@@ -445,13 +456,20 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   // More of the article, and other articles only where they answer better.
   // What the answer already addresses, through its sentences or their headings.
   const covered = new Set(chosen.flatMap((c) => [...c.covered]));
+  if (procedure) {
+    for (const c of chosen) {
+      for (const t of q.terms) if (c.unit.info.terms.has(t) || c.unit.lead.has(t)) covered.add(t);
+    }
+  }
+  // After a procedure, at most two sentences more: the steps are the answer.
+  const limit = procedure ? list.length + 2 : MAX_SENTENCES + list.length;
   const others = candidates
     .filter((c) => !chosen.includes(c) && !c.restates)
     .filter((c) => c.document === article || c.relevance > best.relevance)
     .filter((c) => c.relevance >= 0.5 * best.relevance)
     .sort(byRelevance);
   for (const c of others) {
-    if (chosen.length >= MAX_SENTENCES + list.length) break;
+    if (chosen.length >= limit) break;
     // Only for something the answer does not say yet.
     if ([...c.own].every((t) => covered.has(t))) continue;
     if (chosen.some((s) => jaccard(s.unit.info.terms, c.unit.info.terms) >= 0.6)) continue;
@@ -519,6 +537,83 @@ function answeringDocument(
     }
   }
   return pick;
+}
+
+/** A procedure must cover this share of the question's weighted terms to answer it. */
+const MIN_PROCEDURE_COVERAGE = 0.25;
+
+/**
+ * The numbered list (from its "1.") of the answering article that best covers a "how do
+ * I…" question, with its lead-in: the question's terms in the list's heading, lead-in
+ * and steps (a synonym at half credit), plus half again for those in its heading, which
+ * names the task ("Reset your password", "Send an invitation"). The earlier list wins a
+ * tie. None when no list covers `MIN_PROCEDURE_COVERAGE` of the question.
+ */
+function procedureFor(
+  units: Unit[][],
+  documents: string[],
+  titles: Set<string>[],
+  article: string,
+  q: QueryTerms,
+  weight: Map<string, number>,
+  total: number,
+): Array<{ unit: Unit; near: Candidate }> | undefined {
+  const inList = (u: Unit | undefined) => u?.item !== undefined || u?.continuesItem === true;
+  const share = (terms: Set<string>, synonyms = true) =>
+    Math.min(
+      1,
+      ([...q.terms].filter((t) => terms.has(t)).reduce((s, t) => s + (weight.get(t) ?? 0), 0) +
+        (synonyms
+          ? [...q.synonyms]
+              .filter((t) => terms.has(t))
+              .reduce((s, t) => s + SYNONYM_CREDIT * (weight.get(t) ?? 0), 0)
+          : 0)) /
+        total,
+    );
+  let pick: { units: Unit[]; result: number; score: number } | undefined;
+  const seen = new Set<string>();
+  units.forEach((list, i) => {
+    if (documents[i] !== article) return;
+    for (let start = 0; start < list.length; start++) {
+      const first = list[start] as Unit;
+      if (first.item !== 1 || inList(list[start - 1])) continue;
+      if (seen.has(first.text)) continue;
+      seen.add(first.text);
+      const lead = list[start - 1]?.introduces ? (list[start - 1] as Unit) : undefined;
+      const steps: Unit[] = [];
+      for (let p = start; p < list.length && inList(list[p]); p++) {
+        const unit = list[p] as Unit;
+        if (
+          unit.item !== undefined &&
+          steps.filter((u) => u.item !== undefined).length >= MAX_LIST_ITEMS
+        )
+          break;
+        steps.push(unit);
+      }
+      if (steps.filter((u) => u.item !== undefined).length < 2) continue;
+      const terms = new Set([
+        ...first.lead,
+        ...(titles[i] ?? []),
+        ...steps.flatMap((u) => [...u.info.terms]),
+      ]);
+      const coverage = share(terms);
+      const score = coverage + 0.5 * share(first.lead, false);
+      if (coverage < MIN_PROCEDURE_COVERAGE) continue;
+      if (!pick || score > pick.score + 1e-9)
+        pick = { units: lead ? [lead, ...steps] : steps, result: i + 1, score };
+    }
+  });
+  if (!pick) return undefined;
+  const near: Candidate = {
+    unit: pick.units[0] as Unit,
+    result: pick.result,
+    document: article,
+    relevance: 0,
+    covered: new Set(),
+    own: new Set(),
+    restates: false,
+  };
+  return pick.units.map((unit) => ({ unit, near }));
 }
 
 /**
