@@ -109,6 +109,28 @@ describe("'how do I…' is answered by the article's steps", () => {
     expect(a.answer.trimStart()).toMatch(/^1\. /);
   });
 
+  it.each([
+    // A problem told, not asked, wants the fix as "how do I…" does.
+    [
+      "My account got locked after too many login attempts",
+      "authentication/account-lockout-after-failed-sign-ins.md",
+      /Use the unlock link/,
+    ],
+    // The article's numbered headings ("## 3. Check quiet hours") do not run on as steps.
+    [
+      "I'm not getting alert emails",
+      "troubleshooting/not-receiving-alert-emails.md",
+      /Profile › Notifications/,
+    ],
+  ])("%s (told, not asked) → the steps of %s", async (problem, article, first) => {
+    const a = await ask(problem);
+    expect(citedDocuments(a)).toContain(article);
+    const items = steps(a.answer);
+    expect(items.length, a.answer).toBeGreaterThanOrEqual(2);
+    expect(items.map((l) => Number(l.split(".")[0]))).toEqual(items.map((_, i) => i + 1));
+    expect(items[0]).toMatch(first);
+  });
+
   it("the invitation steps are the sending ones, not the troubleshooting list", async () => {
     const a = await ask("How do I invite a colleague to our workspace?");
     expect(a.answer).toMatch(/Click Send invitations/);

@@ -179,6 +179,17 @@ const QUESTION_PHRASES = /\bhow\s+(?:long|much|many|often|soon|far)\b/gi;
 const HOW_TO =
   /\b(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)|how\s+to|steps?\s+to|what\s+are\s+the\s+steps)\b/i;
 
+/**
+ * A problem told in the first person, not asked ("my account got locked", "I'm not
+ * getting alert emails"): it wants the fix, as "how do I…" does.
+ */
+const PROBLEM =
+  /^(?=.*\b(?:i|i'm|im|my|we|we're|our)\b)(?=.*(?:\b(?:not|never|cannot|cant|wont|doesnt|dont|isnt|arent|stopped|locked|broken|fail|fails|failed|failing|stuck)\b|n't\b))/i;
+
+/** Told, not asked: no question mark, no question's opening, and a problem's words. */
+const isProblem = (query: string) =>
+  !query.includes("?") && !QUESTION_START.test(query.trim()) && PROBLEM.test(query);
+
 /** A sentence about the article rather than its subject. */
 const META =
   /^(?:this|the following|in this)\s+(?:article|guide|page|section|chapter|document|tutorial|topic)\b/i;
@@ -436,10 +447,11 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   const article = answeringDocument(candidates, weight, total);
   const inArticle = candidates.filter((c) => c.document === article);
   const best = pickBest(inArticle) as Candidate;
-  // "How do I…" is answered by the article's procedure for it, when it has one.
-  // (Not when asked for contact details: "How do I contact support?" wants the address.)
+  // "How do I…", or a problem told ("my account got locked"), is answered by the article's
+  // procedure for it, when it has one. (Not when asked for contact details: "How do I
+  // contact support?" wants the address.)
   const procedure =
-    howTo && !input.prefer
+    (howTo || isProblem(input.query)) && !input.prefer
       ? procedureFor(units, documents, titles, article, q, weight, total)
       : undefined;
   // Else the best sentence leads; a list it belongs to is given whole, in its own order.
@@ -583,11 +595,10 @@ function procedureFor(
       const steps: Unit[] = [];
       for (let p = start; p < list.length && inList(list[p]); p++) {
         const unit = list[p] as Unit;
-        if (
-          unit.item !== undefined &&
-          steps.filter((u) => u.item !== undefined).length >= MAX_LIST_ITEMS
-        )
-          break;
+        const items = steps.filter((u) => u.item !== undefined);
+        // Steps count on from 1: a "3." after "4." is a numbered heading, not a step.
+        if (unit.item !== undefined && unit.item !== items.length + 1) break;
+        if (unit.item !== undefined && items.length >= MAX_LIST_ITEMS) break;
         steps.push(unit);
       }
       if (steps.filter((u) => u.item !== undefined).length < 2) continue;
