@@ -244,7 +244,12 @@ test.describe("limits count client addresses", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     // Defaults for every limit (60 questions per address per minute, no trusted proxy).
-    server = await startOwnServer({ port: 3232, env: { DEMO_PASSWORD } });
+    // Answers unpaced: at 40 words a second, 60–120 answered questions of a few seconds
+    // each would take longer than the test's time, and the pace is not under test here.
+    server = await startOwnServer({
+      port: 3232,
+      env: { DEMO_PASSWORD, ANSWER_WORDS_PER_SECOND: "0" },
+    });
   });
   test.afterAll(async () => {
     await server?.stop();
