@@ -79,6 +79,17 @@ describe("'how do I…' is answered by the article's steps", () => {
       .filter((l) => /^\d+\. /.test(l))
       .map((l) => l.replace(/\s*\[\d+\]/g, ""));
 
+  /** Asks; the answer cites `article` and holds at least `min` steps numbered 1…n, the first matching `first`. */
+  async function expectSteps(question: string, article: string, first: RegExp, min: number) {
+    const a = await ask(question);
+    expect(citedDocuments(a)).toContain(article);
+    const items = steps(a.answer);
+    expect(items.length, a.answer).toBeGreaterThanOrEqual(min);
+    expect(items.map((l) => Number(l.split(".")[0]))).toEqual(items.map((_, i) => i + 1));
+    expect(items[0]).toMatch(first);
+    return a;
+  }
+
   it.each([
     // A table row of the same article ("Your new password is rejected: …") once led here.
     [
@@ -99,12 +110,7 @@ describe("'how do I…' is answered by the article's steps", () => {
     ],
     ["how to delete my account", "account/deleting-your-user-account.md", /Sign in to Beacon/],
   ])("%s → the steps of %s, from the first", async (question, article, first) => {
-    const a = await ask(question);
-    expect(citedDocuments(a)).toContain(article);
-    const items = steps(a.answer);
-    expect(items.length, a.answer).toBeGreaterThanOrEqual(4);
-    expect(items.map((l) => Number(l.split(".")[0]))).toEqual(items.map((_, i) => i + 1));
-    expect(items[0]).toMatch(first);
+    const a = await expectSteps(question, article, first, 4);
     // The answer starts with the procedure.
     expect(a.answer.trimStart()).toMatch(/^1\. /);
   });
@@ -123,12 +129,7 @@ describe("'how do I…' is answered by the article's steps", () => {
       /Profile › Notifications/,
     ],
   ])("%s (told, not asked) → the steps of %s", async (problem, article, first) => {
-    const a = await ask(problem);
-    expect(citedDocuments(a)).toContain(article);
-    const items = steps(a.answer);
-    expect(items.length, a.answer).toBeGreaterThanOrEqual(2);
-    expect(items.map((l) => Number(l.split(".")[0]))).toEqual(items.map((_, i) => i + 1));
-    expect(items[0]).toMatch(first);
+    await expectSteps(problem, article, first, 2);
   });
 
   it("the invitation steps are the sending ones, not the troubleshooting list", async () => {

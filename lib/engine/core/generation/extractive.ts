@@ -452,12 +452,10 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   // contact support?" wants the address.)
   const procedure =
     (howTo || isProblem(input.query)) && !input.prefer
-      ? procedureFor(units, documents, titles, article, q, weight, total)
+      ? procedureFor(units, documents, titles, article, q, weight, total, candidates)
       : undefined;
   // Else the best sentence leads; a list it belongs to is given whole, in its own order.
-  const list = procedure
-    ? procedure.map((u) => asCandidate(u.unit, u.near, candidates))
-    : listAround(units, best, candidates);
+  const list = procedure ?? listAround(units, best, candidates);
   const chosen: Candidate[] = procedure
     ? list
     : list.length > 0
@@ -551,6 +549,9 @@ function answeringDocument(
   return pick;
 }
 
+/** An item of a numbered list, or a further sentence of one. */
+const inList = (u: Unit | undefined) => u?.item !== undefined || u?.continuesItem === true;
+
 /** A procedure must cover this share of the question's weighted terms to answer it. */
 const MIN_PROCEDURE_COVERAGE = 0.25;
 
@@ -569,8 +570,8 @@ function procedureFor(
   q: QueryTerms,
   weight: Map<string, number>,
   total: number,
-): Array<{ unit: Unit; near: Candidate }> | undefined {
-  const inList = (u: Unit | undefined) => u?.item !== undefined || u?.continuesItem === true;
+  candidates: Candidate[],
+): Candidate[] | undefined {
   const share = (terms: Set<string>, synonyms = true) =>
     Math.min(
       1,
@@ -615,16 +616,8 @@ function procedureFor(
     }
   });
   if (!pick) return undefined;
-  const near: Candidate = {
-    unit: pick.units[0] as Unit,
-    result: pick.result,
-    document: article,
-    relevance: 0,
-    covered: new Set(),
-    own: new Set(),
-    restates: false,
-  };
-  return pick.units.map((unit) => ({ unit, near }));
+  const { units: chosen, result } = pick;
+  return chosen.map((unit) => asCandidate(unit, { result, document: article }, candidates));
 }
 
 /**
@@ -634,7 +627,6 @@ function procedureFor(
 function listAround(units: Unit[][], best: Candidate, candidates: Candidate[]): Candidate[] {
   const list = units[best.result - 1] ?? [];
   const at = best.unit.position;
-  const inList = (u: Unit | undefined) => u?.item !== undefined || u?.continuesItem === true;
   let start: number;
   if (inList(best.unit)) {
     start = at;
@@ -693,7 +685,11 @@ function following(
   return out;
 }
 
-function asCandidate(unit: Unit, near: Candidate, candidates: Candidate[]): Candidate {
+function asCandidate(
+  unit: Unit,
+  near: Pick<Candidate, "result" | "document">,
+  candidates: Candidate[],
+): Candidate {
   return (
     candidates.find((c) => c.unit === unit) ?? {
       unit,
